@@ -1,0 +1,376 @@
+package org.aioemu.engine;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * An event loop that owns one thread, its bottom halves and timers, and the thread pools that
+ * complete onto it (QEMU's {@code AioContext}), built on one Netty {@link IoEventLoop}.
+ *
+ * <p>Threading: everything attached to a context — bottom-half callbacks, pool completion callbacks,
+ * timers, tasks given to {@link #execute} — runs on its single loop thread. {@link #execute},
+ * {@link #schedule}, {@link BottomHalf#schedule()} and pool submission may be called from any thread.
+ *
+ * <p>Waiting: {@link #runUntil} blocks a thread that is not the loop until a condition, evaluated on
+ * the loop, holds. Called on the loop thread itself it runs a nested loop instead (QEMU's nested
+ * {@code aio_poll}): it runs bottom halves — and so thread-pool completions — until the condition holds,
+ * parking between them. While nested, Netty channel I/O, timers and plain {@link #execute} tasks wait
+ * for the outer callback to return; a condition that only those can satisfy never becomes true there,
+ * so pass a timeout when that may be the case.
+ */
+public final class AioContext implements AutoCloseable {
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final String name;
+    private final Transport transport;
+    private final MultiThreadIoEventLoopGroup group;
+    private final IoEventLoop loop;
+    private final Thread loopThread;
+    private final BottomHalfScheduler bottomHalves;
+    private final LoopWaiters waiters = new LoopWaiters();
+    private final ThreadPoolConfig defaultPoolConfig;
+
+    /** Guarded by {@code pools}: every pool made on this context, closed with it. */
+    private final List<ThreadPool> pools = new ArrayList<>();
+    /** Guarded by {@code pools}: the lazily made default pool. */
+    private ThreadPool defaultPool;
+    /** Written once under {@code pools}; read anywhere. */
+    private volatile boolean closed;
+
+    private AioContext(Builder b) {
+        this.name = b.name != null ? b.name : "aioemu-loop-" + IDS.incrementAndGet();
+        this.defaultPoolConfig = b.poolConfig;
+        Transport chosen = b.transport;
+        IoHandlerFactory factory;
+        if (chosen == Transport.AUTO) {
+            chosen = bestAvailable();
+        }
+        factory = factoryFor(chosen);
+        this.transport = chosen;
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+        this.group = new MultiThreadIoEventLoopGroup(1, tf, factory);
+        try {
+            this.loop = group.next();
+            this.bottomHalves = new BottomHalfScheduler(loop, waiters::check);
+            this.loopThread = loop.submit(Thread::currentThread).get();
+            bottomHalves.setLoopThread(loopThread);
+        } catch (InterruptedException | ExecutionException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("could not start the event loop of " + name, e);
+        }
+    }
+
+    /** A context on the best transport this machine offers, with the default thread-pool limits. */
+    public static AioContext create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether {@code t} can drive a loop here (false for io_uring under an old kernel or seccomp). */
+    public static boolean isAvailable(Transport t) {
+        return switch (t) {
+            case AUTO, NIO -> true;
+            case IO_URING -> IoUring.isAvailable();
+            case EPOLL -> Epoll.isAvailable();
+        };
+    }
+
+    private static Transport bestAvailable() {
+        if (isAvailable(Transport.IO_URING)) {
+            return Transport.IO_URING;
+        }
+        return isAvailable(Transport.EPOLL) ? Transport.EPOLL : Transport.NIO;
+    }
+
+    private static IoHandlerFactory factoryFor(Transport t) {
+        return switch (t) {
+            case IO_URING -> {
+                if (!IoUring.isAvailable()) {
+                    throw new IllegalStateException("io_uring is not available here: " + IoUring.unavailabilityCause());
+                }
+                yield IoUringIoHandler.newFactory();
+            }
+            case EPOLL -> {
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("epoll is not available here: " + Epoll.unavailabilityCause());
+                }
+                yield EpollIoHandler.newFactory();
+            }
+            case NIO, AUTO -> NioIoHandler.newFactory();
+        };
+    }
+
+    /** The transport driving the loop (never AUTO). */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The Netty loop, for engines that register I/O handles on it (io_uring). */
+    public IoEventLoop ioEventLoop() {
+        return loop;
+    }
+
+    /** The loop thread. */
+    public Thread loopThread() {
+        return loopThread;
+    }
+
+    /** Any thread: whether the caller is this context's loop thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == loopThread;
+    }
+
+    /** Throws unless called on the loop; for loop-only methods. */
+    public void assertInLoop() {
+        if (Thread.currentThread() != loopThread) {
+            throw new IllegalStateException("must run on " + name + ", not on " + Thread.currentThread().getName());
+        }
+    }
+
+    /** Any thread: a new bottom half whose callback runs on this loop. Not scheduled yet. */
+    public BottomHalf newBottomHalf(Runnable callback) {
+        return new BottomHalf(bottomHalves, Objects.requireNonNull(callback, "callback"));
+    }
+
+    /** Any thread: runs {@code task} on the loop, after what is already queued there. */
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        checkOpen();
+        loop.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                waiters.check();
+            }
+        });
+    }
+
+    /** Any thread: runs {@code task} on the loop once {@code delay} has passed. Cancel through the future. */
+    public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        Objects.requireNonNull(task, "task");
+        checkOpen();
+        return loop.schedule(() -> {
+            try {
+                task.run();
+            } finally {
+                waiters.check();
+            }
+        }, delay, unit);
+    }
+
+    /** Any thread: this context's thread pool, made on first use with the builder's limits. */
+    public ThreadPool threadPool() {
+        synchronized (pools) {
+            checkOpen();
+            if (defaultPool == null) {
+                defaultPool = new ThreadPool(this, defaultPoolConfig);
+                pools.add(defaultPool);
+            }
+            return defaultPool;
+        }
+    }
+
+    /**
+     * Any thread: a further pool with its own limits completing on this loop (a private threadlet
+     * queue, seed 004), for blocking work that must not queue behind disk I/O. Closed with the context
+     * unless closed before.
+     */
+    public ThreadPool newThreadPool(ThreadPoolConfig config) {
+        synchronized (pools) {
+            checkOpen();
+            ThreadPool pool = new ThreadPool(this, config);
+            pools.add(pool);
+            return pool;
+        }
+    }
+
+    /** Runs the loop until {@code condition} holds; see the class comment for the on-loop rule. */
+    public void runUntil(BooleanSupplier condition) {
+        if (!runUntil(condition, Long.MAX_VALUE)) {
+            throw new AssertionError("unbounded wait returned early");
+        }
+    }
+
+    /**
+     * As {@link #runUntil(BooleanSupplier)}, giving up after {@code timeout}. Returns whether the
+     * condition held. An exception thrown by the condition is rethrown (wrapped if checked).
+     */
+    public boolean runUntil(BooleanSupplier condition, Duration timeout) {
+        long nanos = timeout.toNanos();
+        long deadline = nanos >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : System.nanoTime() + nanos;
+        return runUntil(condition, deadline);
+    }
+
+    /** Runs the loop until {@code future} is done, then returns its value or throws its failure. */
+    public <T> T await(Future<T> future) throws ExecutionException {
+        runUntil(future::isDone);
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** As {@link #await(Future)}, giving up with a TimeoutException after {@code timeout}. */
+    public <T> T await(Future<T> future, Duration timeout) throws ExecutionException, TimeoutException {
+        if (!runUntil(future::isDone, timeout)) {
+            throw new TimeoutException("not done after " + timeout);
+        }
+        return await(future);
+    }
+
+    private boolean runUntil(BooleanSupplier condition, long deadlineNanos) {
+        Objects.requireNonNull(condition, "condition");
+        if (inLoop()) {
+            return runNested(condition, deadlineNanos);
+        }
+        checkOpen();
+        LoopWaiters.Waiter w = new LoopWaiters.Waiter(condition);
+        loop.execute(() -> waiters.add(w));
+        boolean finished;
+        try {
+            finished = w.await(deadlineNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loop.execute(() -> waiters.remove(w));
+            throw new IllegalStateException("interrupted while waiting on " + name, e);
+        }
+        if (!finished) {
+            try {
+                loop.execute(() -> waiters.remove(w));
+            } catch (RejectedExecutionException ignored) {
+                // the loop has stopped: nothing left to remove from
+            }
+            return false;
+        }
+        Throwable failure = w.failure();
+        if (failure != null) {
+            if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+            if (failure instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(failure);
+        }
+        return true;
+    }
+
+    /** Loop only: a nested loop running bottom halves until the condition holds or the deadline passes. */
+    private boolean runNested(BooleanSupplier condition, long deadlineNanos) {
+        while (!condition.getAsBoolean()) {
+            if (!bottomHalves.runPending()) {
+                if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
+                    return false;
+                }
+                bottomHalves.parkLoop(deadlineNanos);
+            }
+        }
+        return true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new RejectedExecutionException(name + " is closed");
+        }
+    }
+
+    /**
+     * Not on the loop thread: closes every thread pool of this context (cancelling their queued work
+     * and delivering every completion), then stops the loop and waits for its thread to end. Bottom
+     * halves still scheduled after that are dropped. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (inLoop()) {
+            throw new IllegalStateException("AioContext.close() must not be called on its own loop thread");
+        }
+        List<ThreadPool> toClose;
+        synchronized (pools) {
+            if (closed) {
+                return;
+            }
+            toClose = new ArrayList<>(pools);
+        }
+        for (ThreadPool pool : toClose) {
+            pool.close();
+        }
+        synchronized (pools) {
+            closed = true;
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        waiters.failAll(new RejectedExecutionException(name + " was closed while a thread waited on it"));
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Options for a new context. */
+    public static final class Builder {
+        private Transport transport = Transport.AUTO;
+        private String name;
+        private ThreadPoolConfig poolConfig = ThreadPoolConfig.defaults();
+
+        private Builder() {
+        }
+
+        /** The loop's transport; AUTO (the default) takes io_uring, else epoll, else NIO. */
+        public Builder transport(Transport t) {
+            this.transport = Objects.requireNonNull(t, "transport");
+            return this;
+        }
+
+        /** The loop thread's name. */
+        public Builder name(String n) {
+            this.name = Objects.requireNonNull(n, "name");
+            return this;
+        }
+
+        /** Limits of the context's default thread pool ({@link AioContext#threadPool()}). */
+        public Builder threadPool(ThreadPoolConfig config) {
+            this.poolConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Starts the loop. Throws IllegalStateException when the chosen transport is unavailable. */
+        public AioContext build() {
+            return new AioContext(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioContext[" + name + ", " + transport.name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+}

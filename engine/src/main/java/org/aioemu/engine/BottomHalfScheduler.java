@@ -1,0 +1,172 @@
+package org.aioemu.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The bottom halves of one {@link AioContext}: a lock-free stack that any thread pushes onto, and a
+ * FIFO ready list that only the loop touches.
+ *
+ * <p>Threading: {@link #push} from any thread; everything else on the loop thread. A push that finds
+ * the stack empty hands one preallocated drain task to the loop's executor, unless the loop itself is
+ * pushing while it drains (the drain loop re-reads the stack before it stops), so a burst of schedules
+ * costs one task and at most one wake-up. A loop thread parked in a nested wait ({@link #parkLoop}) is
+ * unparked directly, since the executor's tasks do not run while it waits.
+ *
+ * <p>The ready list is a field rather than a local batch so that a bottom half which waits for another
+ * one (a nested {@link AioContext#runUntil}) can run the rest of the batch itself.
+ */
+final class BottomHalfScheduler {
+    private static final System.Logger LOG = System.getLogger(BottomHalfScheduler.class.getName());
+    private static final VarHandle STACK;
+    private static final VarHandle PARKED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STACK = l.findVarHandle(BottomHalfScheduler.class, "stack", BottomHalf.class);
+            PARKED = l.findVarHandle(BottomHalfScheduler.class, "parkedLoop", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Executor loopExecutor;
+    private final Runnable drainTask = this::drain;
+    private final Runnable afterEach;
+    private Thread loopThread;
+
+    /** Pushed by any thread (cas), taken whole by the loop (getAndSet). Newest first. */
+    @SuppressWarnings("unused") // accessed through STACK
+    private volatile BottomHalf stack;
+
+    /**
+     * The loop thread while it is parked in a nested wait, else null. Written by the loop before it
+     * re-reads {@link #stack} and parks; read by a pusher after its cas on the stack. Volatile on both
+     * sides, so either the loop sees the push or the pusher sees the parked thread and unparks it.
+     */
+    @SuppressWarnings("unused") // accessed through PARKED
+    private volatile Thread parkedLoop;
+
+    // --- loop only --------------------------------------------------------------------------------
+    private BottomHalf readyHead;
+    /** Depth of drains in progress on the loop (nested waits drain too). */
+    private int draining;
+
+    /**
+     * @param loopExecutor where the drain task goes when the stack turns non-empty
+     * @param afterEach    run on the loop after every bottom half (the context re-checks its waiters)
+     */
+    BottomHalfScheduler(Executor loopExecutor, Runnable afterEach) {
+        this.loopExecutor = loopExecutor;
+        this.afterEach = afterEach;
+    }
+
+    /** Set once, before any bottom half can be scheduled. */
+    void setLoopThread(Thread loopThread) {
+        this.loopThread = loopThread;
+    }
+
+    /** Any thread: links {@code bh}, which the caller has just marked queued. */
+    void push(BottomHalf bh) {
+        BottomHalf head;
+        do {
+            head = (BottomHalf) STACK.getVolatile(this);
+            bh.next = head; // plain write, published by the cas below
+        } while (!STACK.compareAndSet(this, head, bh));
+        Thread parked = (Thread) PARKED.getVolatile(this);
+        if (parked != null) {
+            LockSupport.unpark(parked);
+        }
+        if (head == null && !(Thread.currentThread() == loopThread && draining > 0)) {
+            loopExecutor.execute(drainTask);
+        }
+    }
+
+    /** Loop only: runs every scheduled bottom half, including those scheduled meanwhile. */
+    void drain() {
+        runPending();
+    }
+
+    /**
+     * Loop only: runs bottom halves until none is pending. Returns whether any callback ran.
+     * Re-entrant: a callback may call it again (through a nested wait) and the outer call goes on with
+     * whatever is left.
+     */
+    boolean runPending() {
+        boolean ran = false;
+        draining++;
+        try {
+            BottomHalf bh;
+            while ((bh = nextReady()) != null) {
+                // Unlink before taking the flag: a schedule() racing with us either sets the flag before
+                // our getAndSet (and is served by this run) or finds queued == 0 and links it again.
+                bh.svQueuedClear();
+                if (bh.takeScheduled()) {
+                    ran = true;
+                    try {
+                        bh.callback.run();
+                    } catch (Throwable t) {
+                        LOG.log(System.Logger.Level.ERROR, "bottom half " + bh.callback + " threw", t);
+                    }
+                    afterEach.run();
+                }
+            }
+        } finally {
+            draining--;
+        }
+        return ran;
+    }
+
+    /** Loop only: whether a bottom half is linked (it may still turn out cancelled). */
+    boolean hasPending() {
+        return readyHead != null || STACK.getVolatile(this) != null;
+    }
+
+    /**
+     * Loop only: parks the loop thread until a bottom half is pushed or {@code deadlineNanos}
+     * ({@link System#nanoTime()} based; {@code Long.MAX_VALUE} for none) passes. Spurious returns are fine.
+     */
+    void parkLoop(long deadlineNanos) {
+        PARKED.setVolatile(this, Thread.currentThread());
+        try {
+            // Re-check after publishing ourselves: a push before this line did not see us.
+            if (!hasPending()) {
+                if (deadlineNanos == Long.MAX_VALUE) {
+                    LockSupport.park(this);
+                } else {
+                    long wait = deadlineNanos - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                }
+            }
+        } finally {
+            PARKED.setVolatile(this, null);
+        }
+    }
+
+    /** Loop only: pops the ready list, refilling it from the stack (reversed to FIFO) when empty. */
+    private BottomHalf nextReady() {
+        if (readyHead == null) {
+            BottomHalf taken = (BottomHalf) STACK.getAndSet(this, null);
+            if (taken == null) {
+                return null;
+            }
+            BottomHalf reversed = null;
+            while (taken != null) {
+                BottomHalf next = taken.next;
+                taken.next = reversed;
+                reversed = taken;
+                taken = next;
+            }
+            readyHead = reversed;
+        }
+        BottomHalf bh = readyHead;
+        readyHead = bh.next;
+        bh.next = null;
+        return bh;
+    }
+}

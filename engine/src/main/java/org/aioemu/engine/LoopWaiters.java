@@ -1,0 +1,95 @@
+package org.aioemu.engine;
+
+import java.util.ArrayList;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Conditions that threads other than the loop wait on ({@link AioContext#runUntil} from outside).
+ *
+ * <p>Threading: the list is touched only on the loop thread. A waiter's outcome is published to its
+ * waiting thread through the waiter's monitor. Conditions are evaluated on the loop, after every bottom
+ * half and every task or timer the context runs, which is where the state they read changes.
+ */
+final class LoopWaiters {
+    private final ArrayList<Waiter> waiters = new ArrayList<>();
+
+    /** One waiting thread's condition and outcome. */
+    static final class Waiter {
+        final BooleanSupplier condition;
+        private boolean done;
+        private Throwable failure;
+
+        Waiter(BooleanSupplier condition) {
+            this.condition = condition;
+        }
+
+        synchronized void finish(Throwable failure) {
+            if (!done) {
+                this.done = true;
+                this.failure = failure;
+                notifyAll();
+            }
+        }
+
+        /** Waits until finished or the deadline passes; returns whether finished. */
+        synchronized boolean await(long deadlineNanos) throws InterruptedException {
+            while (!done) {
+                if (deadlineNanos == Long.MAX_VALUE) {
+                    wait();
+                } else {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    wait(left / 1_000_000, (int) (left % 1_000_000));
+                }
+            }
+            return true;
+        }
+
+        synchronized Throwable failure() {
+            return failure;
+        }
+    }
+
+    /** Loop only: finishes the waiter at once if its condition holds, else keeps it. */
+    void add(Waiter w) {
+        if (!evaluate(w)) {
+            waiters.add(w);
+        }
+    }
+
+    /** Loop only. */
+    void remove(Waiter w) {
+        waiters.remove(w);
+    }
+
+    /** Loop only: finishes and drops every waiter whose condition now holds. Cheap when there are none. */
+    void check() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        waiters.removeIf(LoopWaiters::evaluate);
+    }
+
+    /** After the loop has stopped, from the closing thread: fails every waiter left. */
+    void failAll(Throwable why) {
+        for (Waiter w : waiters) {
+            w.finish(why);
+        }
+        waiters.clear();
+    }
+
+    private static boolean evaluate(Waiter w) {
+        try {
+            if (w.condition.getAsBoolean()) {
+                w.finish(null);
+                return true;
+            }
+            return false;
+        } catch (Throwable t) {
+            w.finish(t);
+            return true;
+        }
+    }
+}
