@@ -31,9 +31,11 @@ import java.util.function.BooleanSupplier;
  * {@link #schedule}, {@link BottomHalf#schedule()} and pool submission may be called from any thread.
  *
  * <p>Waiting: {@link #runUntil} blocks a thread that is not the loop until a condition, evaluated on
- * the loop, holds. Called on the loop thread itself it runs a nested loop instead (QEMU's nested
- * {@code aio_poll}): it runs bottom halves — and so thread-pool completions — until the condition holds,
- * parking between them. While nested, Netty channel I/O, timers and plain {@link #execute} tasks wait
+ * the loop, holds. The condition is re-evaluated after every bottom half, task and timer the loop runs,
+ * and at least every 10 ms while someone waits (for conditions on state other threads change). Called on
+ * the loop thread itself it runs a nested loop instead (QEMU's nested {@code aio_poll}): it runs bottom
+ * halves — and so thread-pool completions — until the condition holds, parking between them for at most
+ * 10 ms. While nested, Netty channel I/O, timers and plain {@link #execute} tasks wait
  * for the outer callback to return; a condition that only those can satisfy never becomes true there,
  * so pass a timeout when that may be the case.
  */
@@ -46,7 +48,7 @@ public final class AioContext implements AutoCloseable {
     private final IoEventLoop loop;
     private final Thread loopThread;
     private final BottomHalfScheduler bottomHalves;
-    private final LoopWaiters waiters = new LoopWaiters();
+    private final LoopWaiters waiters;
     private final ThreadPoolConfig defaultPoolConfig;
 
     /** Guarded by {@code pools}: every pool made on this context, closed with it. */
@@ -74,6 +76,7 @@ public final class AioContext implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, tf, factory);
         try {
             this.loop = group.next();
+            this.waiters = new LoopWaiters(loop);
             this.bottomHalves = new BottomHalfScheduler(loop, waiters::check);
             this.loopThread = loop.submit(Thread::currentThread).get();
             bottomHalves.setLoopThread(loopThread);
@@ -293,7 +296,8 @@ public final class AioContext implements AutoCloseable {
                 if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
                     return false;
                 }
-                bottomHalves.parkLoop(deadlineNanos);
+                long recheckAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LoopWaiters.RECHECK_MILLIS);
+                bottomHalves.parkLoop(deadlineNanos - recheckAt < 0 ? deadlineNanos : recheckAt);
             }
         }
         return true;

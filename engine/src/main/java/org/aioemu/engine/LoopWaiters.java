@@ -1,6 +1,8 @@
 package org.aioemu.engine;
 
 import java.util.ArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -8,10 +10,21 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Threading: the list is touched only on the loop thread. A waiter's outcome is published to its
  * waiting thread through the waiter's monitor. Conditions are evaluated on the loop, after every bottom
- * half and every task or timer the context runs, which is where the state they read changes.
+ * half and every task or timer the context runs, which is where loop-owned state changes; and, for
+ * conditions on state that other threads change without telling the loop, every
+ * {@link #RECHECK_MILLIS} ms while anyone waits. No timer is armed while nobody waits.
  */
 final class LoopWaiters {
+    static final long RECHECK_MILLIS = 10;
+
     private final ArrayList<Waiter> waiters = new ArrayList<>();
+    private final ScheduledExecutorService loop;
+    private final Runnable recheck = this::recheck;
+    private boolean recheckArmed;
+
+    LoopWaiters(ScheduledExecutorService loop) {
+        this.loop = loop;
+    }
 
     /** One waiting thread's condition and outcome. */
     static final class Waiter {
@@ -56,6 +69,20 @@ final class LoopWaiters {
     void add(Waiter w) {
         if (!evaluate(w)) {
             waiters.add(w);
+            if (!recheckArmed) {
+                recheckArmed = true;
+                loop.schedule(recheck, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Loop only: the periodic re-check, re-armed while waiters remain. */
+    private void recheck() {
+        check();
+        if (waiters.isEmpty()) {
+            recheckArmed = false;
+        } else {
+            loop.schedule(recheck, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
