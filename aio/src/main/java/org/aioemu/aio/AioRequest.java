@@ -1,0 +1,321 @@
+package org.aioemu.aio;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Objects;
+import org.aioemu.engine.BlockingTask;
+
+/**
+ * One block-I/O operation on a {@link FileHandle}: the op, the offset, the iovec (for READ and WRITE)
+ * or the length (DISCARD, WRITE_ZEROES), and afterwards its result. Executed by {@link RawIo#execute}.
+ *
+ * <p>Reusable, so that engines can pool requests: all allocation happens in the constructor (the
+ * segment array and the native {@code struct iovec} array, in an arena the request owns) and in
+ * {@link #ensureIovCapacity}; the {@code prepare*} methods and execution allocate nothing. The native
+ * memory is released by {@link #close()}.
+ *
+ * <p>Threading: owned by one thread at a time, never used by two at once. It is handed between threads
+ * (submitter → worker → completion) through the pool's queues, which publish its fields; nothing here
+ * is volatile. The native iovec array lives in a shared arena so that whichever thread executes the
+ * request may fill it.
+ */
+public final class AioRequest implements AutoCloseable, BlockingTask {
+    /** The iovec capacity of {@link #AioRequest()}. */
+    public static final int DEFAULT_IOV_CAPACITY = 16;
+    /** Linux's IOV_MAX: preadv and pwritev refuse more segments than this with EINVAL. */
+    public static final int MAX_IOV_CAPACITY = 1024;
+
+    // Native memory: owned by the request, replaced only by ensureIovCapacity, freed by close.
+    private Arena arena;
+    private MemorySegment nativeIov;
+    private MemorySegment[] iov;
+
+    // The operation, set by prepare*.
+    private AioOp op;
+    private FileHandle file;
+    private long offset;
+    private long length;
+    private int iovCount;
+    private boolean datasyncOnly;
+
+    // The outcome, set by RawIo.execute.
+    private int result;
+    private String errorDetail;
+
+    /** A request with room for {@value #DEFAULT_IOV_CAPACITY} segments. */
+    public AioRequest() {
+        this(DEFAULT_IOV_CAPACITY);
+    }
+
+    /** A request with room for {@code iovCapacity} segments (1 to {@value #MAX_IOV_CAPACITY}). */
+    public AioRequest(int iovCapacity) {
+        checkCapacity(iovCapacity);
+        allocateIov(iovCapacity);
+    }
+
+    // --- preparing ------------------------------------------------------------------------------
+
+    /** Reads into one buffer (no varargs array). */
+    public AioRequest prepareRead(FileHandle file, long offset, MemorySegment buffer) {
+        return prepareOne(AioOp.READ, file, offset, buffer);
+    }
+
+    /** Reads into the buffers, in order, starting at {@code offset}. */
+    public AioRequest prepareRead(FileHandle file, long offset, MemorySegment... iov) {
+        return prepareRw(AioOp.READ, file, offset, iov, iov.length);
+    }
+
+    /** Reads into the first {@code count} buffers of {@code iov} (lets a caller reuse its own array). */
+    public AioRequest prepareRead(FileHandle file, long offset, MemorySegment[] iov, int count) {
+        return prepareRw(AioOp.READ, file, offset, iov, count);
+    }
+
+    /** Writes one buffer (no varargs array). */
+    public AioRequest prepareWrite(FileHandle file, long offset, MemorySegment buffer) {
+        return prepareOne(AioOp.WRITE, file, offset, buffer);
+    }
+
+    /** Writes the buffers, in order, starting at {@code offset}. */
+    public AioRequest prepareWrite(FileHandle file, long offset, MemorySegment... iov) {
+        return prepareRw(AioOp.WRITE, file, offset, iov, iov.length);
+    }
+
+    /** Writes the first {@code count} buffers of {@code iov}. */
+    public AioRequest prepareWrite(FileHandle file, long offset, MemorySegment[] iov, int count) {
+        return prepareRw(AioOp.WRITE, file, offset, iov, count);
+    }
+
+    /** Flushes the file: fdatasync when {@code datasyncOnly}, else fsync (metadata too). */
+    public AioRequest prepareFlush(FileHandle file, boolean datasyncOnly) {
+        begin(AioOp.FLUSH, file, 0, 0);
+        this.datasyncOnly = datasyncOnly;
+        return this;
+    }
+
+    /** Discards (punches a hole over) {@code length} bytes at {@code offset}; the file size is kept. */
+    public AioRequest prepareDiscard(FileHandle file, long offset, long length) {
+        begin(AioOp.DISCARD, file, offset, length);
+        return this;
+    }
+
+    /** Makes {@code length} bytes at {@code offset} read back as zeroes. */
+    public AioRequest prepareWriteZeroes(FileHandle file, long offset, long length) {
+        begin(AioOp.WRITE_ZEROES, file, offset, length);
+        return this;
+    }
+
+    /**
+     * Grows the iovec capacity to at least {@code capacity} segments (at most
+     * {@value #MAX_IOV_CAPACITY}). Allocates; the only way the capacity changes. Keeps the prepared
+     * segments.
+     */
+    public void ensureIovCapacity(int capacity) {
+        checkOpen();
+        checkCapacity(capacity);
+        if (capacity <= iov.length) {
+            return;
+        }
+        MemorySegment[] oldIov = iov;
+        Arena oldArena = arena;
+        allocateIov(capacity);
+        System.arraycopy(oldIov, 0, iov, 0, iovCount);
+        oldArena.close();
+    }
+
+    /** Forgets the file and buffers so a pooled request keeps nothing reachable. Keeps the native memory. */
+    public void reset() {
+        Arrays.fill(iov, 0, iovCount, null);
+        op = null;
+        file = null;
+        offset = 0;
+        length = 0;
+        iovCount = 0;
+        datasyncOnly = false;
+        result = 0;
+        errorDetail = null;
+    }
+
+    /** Frees the native iovec array. Idempotent. Must not be called while the request executes. */
+    @Override
+    public void close() {
+        if (arena != null) {
+            reset();
+            arena.close();
+            arena = null;
+            nativeIov = null;
+        }
+    }
+
+    // --- reading --------------------------------------------------------------------------------
+
+    /** The prepared operation, or null before the first prepare (and after reset). */
+    public AioOp op() {
+        return op;
+    }
+
+    public FileHandle file() {
+        return file;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    /** Bytes covered: the iovec total for READ/WRITE, the given length for DISCARD/WRITE_ZEROES, 0 for FLUSH. */
+    public long length() {
+        return length;
+    }
+
+    /** The number of prepared segments (0 unless READ or WRITE). */
+    public int iovCount() {
+        return iovCount;
+    }
+
+    /** Prepared segment {@code index}, {@code 0 <= index < iovCount()}. */
+    public MemorySegment segment(int index) {
+        Objects.checkIndex(index, iovCount);
+        return iov[index];
+    }
+
+    public int iovCapacity() {
+        return iov.length;
+    }
+
+    /** For FLUSH: true for fdatasync, false for fsync. */
+    public boolean datasyncOnly() {
+        return datasyncOnly;
+    }
+
+    /** The last result: bytes transferred (READ/WRITE), 0 (others) or -errno; 0 before execution. */
+    public int result() {
+        return result;
+    }
+
+    /**
+     * A human explanation of the last failure, e.g. why an {@code O_DIRECT} request was refused; null if
+     * the last execution succeeded or has not happened.
+     */
+    public String errorDetail() {
+        return errorDetail;
+    }
+
+    /**
+     * Runs the request on the calling thread ({@link RawIo#execute}); what a {@code threads} engine's
+     * worker calls, so submitting a request to the pool allocates no task object.
+     */
+    @Override
+    public int run() {
+        return RawIo.execute(this);
+    }
+
+    @Override
+    public String toString() {
+        return "AioRequest[" + op
+                + (file == null ? "" : " " + file.path())
+                + " offset=" + offset + " length=" + length
+                + (op == AioOp.READ || op == AioOp.WRITE ? " iov=" + iovCount : "")
+                + (op == AioOp.FLUSH ? (datasyncOnly ? " fdatasync" : " fsync") : "")
+                + " result=" + result + "]";
+    }
+
+    // --- for RawIo (the executing thread) ---------------------------------------------------------
+
+    /** The segment array itself; entries {@code [0, iovCount)} are the prepared ones. */
+    MemorySegment[] segments() {
+        return iov;
+    }
+
+    /** The native {@code struct iovec} array, {@link #iovCapacity()} entries of {@link LibC#IOVEC_SIZE} bytes. */
+    MemorySegment nativeIov() {
+        return nativeIov;
+    }
+
+    /** Starts an execution: clears the previous outcome. */
+    void clearOutcome() {
+        result = 0;
+        errorDetail = null;
+    }
+
+    void setErrorDetail(String detail) {
+        errorDetail = detail;
+    }
+
+    void setResult(int result) {
+        this.result = result;
+    }
+
+    // --- internals ------------------------------------------------------------------------------
+
+    private AioRequest prepareOne(AioOp op, FileHandle file, long offset, MemorySegment buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        checkIntLength(buffer.byteSize());
+        begin(op, file, offset, buffer.byteSize());
+        iov[0] = buffer;
+        iovCount = 1;
+        return this;
+    }
+
+    private AioRequest prepareRw(AioOp op, FileHandle file, long offset, MemorySegment[] segments, int count) {
+        Objects.checkFromIndexSize(0, count, segments.length);
+        if (count > iov.length) {
+            throw new IllegalArgumentException(count + " segments exceed this request's iovec capacity "
+                    + iov.length + "; call ensureIovCapacity first");
+        }
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += Objects.requireNonNull(segments[i], "iov segment").byteSize();
+        }
+        checkIntLength(total);
+        begin(op, file, offset, total);
+        System.arraycopy(segments, 0, iov, 0, count);
+        iovCount = count;
+        return this;
+    }
+
+    private void begin(AioOp op, FileHandle file, long offset, long length) {
+        checkOpen();
+        Objects.requireNonNull(file, "file");
+        Arrays.fill(iov, 0, iovCount, null); // drop references from the previous use
+        this.op = op;
+        this.file = file;
+        this.offset = offset;
+        this.length = length;
+        this.iovCount = 0;
+        this.datasyncOnly = false;
+        this.result = 0;
+        this.errorDetail = null;
+    }
+
+    /** Results are ints (bytes or -errno), so one READ/WRITE moves at most Integer.MAX_VALUE bytes. */
+    private static void checkIntLength(long total) {
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("request of " + total + " bytes exceeds the " + Integer.MAX_VALUE
+                    + "-byte limit of one request");
+        }
+    }
+
+    private static void checkCapacity(int capacity) {
+        if (capacity < 1 || capacity > MAX_IOV_CAPACITY) {
+            throw new IllegalArgumentException("iovec capacity must be 1.." + MAX_IOV_CAPACITY + ": " + capacity);
+        }
+    }
+
+    private void checkOpen() {
+        if (arena == null) {
+            throw new IllegalStateException("AioRequest is closed");
+        }
+    }
+
+    private void allocateIov(int capacity) {
+        Arena newArena = Arena.ofShared(); // the executing thread is rarely the allocating one
+        try {
+            nativeIov = newArena.allocate(capacity * LibC.IOVEC_SIZE, 8);
+        } catch (RuntimeException | Error e) {
+            newArena.close();
+            throw e;
+        }
+        iov = new MemorySegment[capacity];
+        arena = newArena;
+    }
+}

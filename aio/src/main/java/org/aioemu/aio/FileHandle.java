@@ -1,0 +1,138 @@
+package org.aioemu.aio;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.aioemu.engine.Errno;
+import org.aioemu.engine.ErrnoException;
+
+/**
+ * An open file descriptor plus what the I/O path must know about it: the path (for messages),
+ * whether it is read-only, whether it is {@code O_DIRECT} and the alignment that then applies.
+ *
+ * <p>Threading: any number of threads may issue requests on one handle at the same time (positional
+ * I/O shares no file offset). {@link #close()} may be called from any thread and more than once, but
+ * only after every request on the handle has completed: a request still in flight when the fd is
+ * closed could otherwise reach a file that reused the fd number. After close, {@link #fd()} is -1,
+ * so a late request fails with EBADF instead.
+ */
+public final class FileHandle implements AutoCloseable {
+    private static final VarHandle FD;
+
+    static {
+        try {
+            FD = MethodHandles.lookup().findVarHandle(FileHandle.class, "fd", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Path path;
+    private final OpenOptions options;
+    private final int alignment;
+    /** The descriptor, -1 once closed. Volatile read by every request; set to -1 exactly once, by close's getAndSet. */
+    private volatile int fd;
+
+    private FileHandle(Path path, OpenOptions options, int fd) {
+        this.path = path;
+        this.options = options;
+        this.alignment = options.isDirect() ? options.alignment() : 1;
+        this.fd = fd;
+    }
+
+    /**
+     * Opens {@code path}. Any thread; blocks for the open(2).
+     *
+     * @throws ErrnoException with the kernel's errno; the message names the path and the open mode,
+     *         e.g. {@code "open /x/y (read-write, O_DIRECT): EINVAL (Invalid argument)"}
+     */
+    public static FileHandle open(Path path, OpenOptions options) throws ErrnoException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        int fd;
+        do {
+            fd = LibC.open(path.toString(), options.flags(), options.mode());
+        } while (fd == -Errno.EINTR);
+        if (fd < 0) {
+            String message = "open " + path + " (" + options.describe() + ")";
+            if (fd == -Errno.EINVAL && options.isDirect()) {
+                // tmpfs and some FUSE file systems refuse O_DIRECT at open time with EINVAL.
+                message += " [the file system may not support O_DIRECT]";
+            }
+            throw new ErrnoException(-fd, message);
+        }
+        return new FileHandle(path, options, fd);
+    }
+
+    /** The file descriptor, or -1 after {@link #close()}. */
+    public int fd() {
+        return fd;
+    }
+
+    public boolean isClosed() {
+        return fd < 0;
+    }
+
+    /** True if opened with {@code O_DIRECT}. */
+    public boolean direct() {
+        return options.isDirect();
+    }
+
+    public boolean readOnly() {
+        return options.isReadOnly();
+    }
+
+    /**
+     * The alignment required of buffer addresses, offsets and lengths: the options' alignment (512 by
+     * default) for an {@code O_DIRECT} handle, 1 for a buffered one.
+     */
+    public int alignment() {
+        return alignment;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public OpenOptions options() {
+        return options;
+    }
+
+    /** The file's size in bytes (fstat). Any thread. */
+    public long size() throws ErrnoException {
+        long size = LibC.fstatSize(fd);
+        if (size < 0) {
+            throw new ErrnoException((int) -size, "fstat " + path);
+        }
+        return size;
+    }
+
+    /** Sets the file's size (ftruncate): cuts it, or extends it with a hole. Any thread. */
+    public void truncate(long size) throws ErrnoException {
+        int r;
+        do {
+            r = LibC.ftruncate(fd, size);
+        } while (r == -Errno.EINTR);
+        if (r < 0) {
+            throw new ErrnoException(r, "truncate " + path + " to " + size + " bytes");
+        }
+    }
+
+    /**
+     * Closes the descriptor. Idempotent: only the first call closes. An error from close(2) is ignored:
+     * Linux frees the descriptor regardless, and durability is what flush is for.
+     */
+    @Override
+    public void close() {
+        int old = (int) FD.getAndSet(this, -1);
+        if (old >= 0) {
+            LibC.close(old);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileHandle[" + path + ", " + options.describe() + (isClosed() ? ", closed" : ", fd " + fd) + "]";
+    }
+}

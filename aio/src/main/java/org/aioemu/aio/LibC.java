@@ -1,0 +1,270 @@
+package org.aioemu.aio;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+import org.aioemu.engine.Errno;
+
+/**
+ * FFM downcalls to the libc file syscalls the engine needs.
+ *
+ * <p>Every call returns the kernel's answer as a number: the result when it succeeded, {@code -errno}
+ * when it failed. Nothing here throws for an errno and nothing retries: EINTR, short transfers and the
+ * like are the caller's business ({@link RawIo}), so that policy lives in one place.
+ *
+ * <p>Threading: any thread. errno is captured ({@code Linker.Option.captureCallState}) into a segment
+ * that belongs to the calling thread ({@link #SCRATCH}), allocated the first time a thread calls in and
+ * freed by the GC after the thread is gone, so concurrent workers never see each other's errno and the
+ * hot calls (pread, pwrite, preadv, pwritev, fdatasync) allocate nothing. No call uses
+ * {@code Linker.Option.critical}: all of them may block (O_DIRECT, fsync), and a critical call would
+ * hold off safepoints for as long.
+ *
+ * <p>Buffers and iovec arrays passed in must be native segments: FFM rejects heap segments for
+ * {@code ADDRESS} arguments, and the iovec entries hold raw addresses that the kernel dereferences.
+ */
+final class LibC {
+    private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
+
+    // open(2) flags. Linux x86_64 values; O_DIRECT is the one generic flag that differs on aarch64.
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
+    static final int O_RDWR = 2;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
+    static final int O_TRUNC = 01000;
+    static final int O_DSYNC = 010000;
+    static final int O_DIRECT = AARCH64 ? 0200000 : 040000;
+    static final int O_CLOEXEC = 02000000;
+
+    // fallocate(2) modes.
+    static final int FALLOC_FL_KEEP_SIZE = 1;
+    static final int FALLOC_FL_PUNCH_HOLE = 2;
+    static final int FALLOC_FL_ZERO_RANGE = 16;
+
+    /** Bytes of one {@code struct iovec}: a base pointer and a length, both 64-bit. */
+    static final long IOVEC_SIZE = 16;
+    static final long IOVEC_BASE = 0;
+    static final long IOVEC_LEN = 8;
+
+    /** {@code struct stat} is 144 bytes on x86_64 and 128 on aarch64; st_size is at byte 48 on both. */
+    private static final long STAT_SIZE = 144;
+    private static final long STAT_ST_SIZE_OFFSET = 48;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** Per-thread scratch memory: the errno capture and a {@code struct stat}. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    // Each handle takes the capture segment as its first argument (captureCallState adds it).
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2)); // open(path, flags, ...): mode is variadic, promoted to int
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle PREAD = downcall("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE = downcall("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PREADV = downcall("preadv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle PWRITEV = downcall("pwritev",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FDATASYNC = downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FSYNC = downcall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FALLOCATE = downcall("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FTRUNCATE = downcall("ftruncate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FSTAT = fstatHandle();
+
+    private LibC() {
+    }
+
+    /** The capture segment and stat buffer of one thread; never shared between threads. */
+    private static final class Scratch {
+        final MemorySegment capture;
+        final MemorySegment stat;
+
+        Scratch() {
+            // An automatic arena: the memory goes when the thread (and so its ThreadLocal entry) does.
+            Arena arena = Arena.ofAuto();
+            capture = arena.allocate(CAPTURE_LAYOUT);
+            stat = arena.allocate(STAT_SIZE, 8);
+        }
+    }
+
+    /** open(2); the path is encoded as UTF-8. Returns the new fd or -errno. Allocates (not a hot call). */
+    static int open(String path, int flags, int mode) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cPath = arena.allocateFrom(path, StandardCharsets.UTF_8);
+            return intResult((int) OPEN.invokeExact(capture, cPath, flags, mode), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** close(2). Linux releases the fd even when this reports an error, so never retry it. */
+    static int close(int fd) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return intResult((int) CLOSE.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** pread(2) of {@code count} bytes into the start of {@code buf}. Returns bytes read or -errno. */
+    static long pread(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return longResult((long) PREAD.invokeExact(capture, fd, buf, count, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** pwrite(2) of {@code count} bytes from the start of {@code buf}. Returns bytes written or -errno. */
+    static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return longResult((long) PWRITE.invokeExact(capture, fd, buf, count, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** preadv(2) over {@code iovcnt} native {@code struct iovec}s starting at {@code iov}. */
+    static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return longResult((long) PREADV.invokeExact(capture, fd, iov, iovcnt, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** pwritev(2) over {@code iovcnt} native {@code struct iovec}s starting at {@code iov}. */
+    static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return longResult((long) PWRITEV.invokeExact(capture, fd, iov, iovcnt, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int fdatasync(int fd) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return intResult((int) FDATASYNC.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int fsync(int fd) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return intResult((int) FSYNC.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** fallocate(2) with one of the FALLOC_FL_* combinations. Returns 0 or -errno. */
+    static int fallocate(int fd, int mode, long offset, long length) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return intResult((int) FALLOCATE.invokeExact(capture, fd, mode, offset, length), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int ftruncate(int fd, long length) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return intResult((int) FTRUNCATE.invokeExact(capture, fd, length), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** fstat(2), reduced to what we use: st_size, or -errno. */
+    static long fstatSize(int fd) {
+        Scratch scratch = SCRATCH.get();
+        try {
+            int r = intResult((int) FSTAT.invokeExact(scratch.capture, fd, scratch.stat), scratch.capture);
+            return r < 0 ? r : scratch.stat.get(JAVA_LONG, STAT_ST_SIZE_OFFSET);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    private static int intResult(int r, MemorySegment capture) {
+        return r != -1 ? r : -errno(capture);
+    }
+
+    private static long longResult(long r, MemorySegment capture) {
+        return r != -1 ? r : -errno(capture);
+    }
+
+    /** The captured errno; EIO if libc failed without setting one (it should not happen). */
+    private static int errno(MemorySegment capture) {
+        int e = (int) ERRNO.get(capture, 0L);
+        return e > 0 ? e : Errno.EIO;
+    }
+
+    /** invokeExact declares Throwable; only unchecked ones can really come out of these handles. */
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            return re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("unexpected exception from a libc downcall", t);
+    }
+
+    @SuppressWarnings("restricted") // native access is enabled for the whole application (see the parent pom)
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+        Linker.Option[] all = Arrays.copyOf(options, options.length + 1);
+        all[options.length] = Linker.Option.captureCallState("errno");
+        return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    /**
+     * glibc exports {@code fstat} since 2.33; before that only {@code __fxstat(version, fd, buf)}, whose
+     * version argument is 1 on x86_64 and 0 on aarch64. Either way the handle takes (capture, fd, buf).
+     */
+    private static MethodHandle fstatHandle() {
+        Optional<MemorySegment> fstat = LIBC.find("fstat");
+        if (fstat.isPresent()) {
+            return downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        }
+        MethodHandle fxstat = downcall("__fxstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        return MethodHandles.insertArguments(fxstat, 1, AARCH64 ? 0 : 1);
+    }
+}

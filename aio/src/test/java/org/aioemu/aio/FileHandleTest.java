@@ -1,0 +1,119 @@
+package org.aioemu.aio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.aioemu.engine.Errno;
+import org.aioemu.engine.ErrnoException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileHandleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sizeAndTruncate() throws Exception {
+        Path path = dir.resolve("t.img");
+        try (FileHandle file = FileHandle.open(path, OpenOptions.readWrite().withCreateNew())) {
+            assertEquals(0, file.size());
+            file.truncate(1 << 20);
+            assertEquals(1 << 20, file.size());
+            assertEquals(1 << 20, Files.size(path));
+            file.truncate(1000);
+            assertEquals(1000, file.size());
+            ErrnoException e = assertThrows(ErrnoException.class, () -> file.truncate(-1));
+            assertEquals(Errno.EINVAL, e.errno());
+            assertTrue(e.getMessage().startsWith("truncate " + path + " to -1 bytes"), e.getMessage());
+        }
+    }
+
+    @Test
+    void truncatingAReadOnlyHandleFails() throws Exception {
+        Path path = dir.resolve("ro.img");
+        Files.write(path, new byte[100]);
+        try (FileHandle file = FileHandle.open(path, OpenOptions.readOnly())) {
+            ErrnoException e = assertThrows(ErrnoException.class, () -> file.truncate(0));
+            assertTrue(e.errno() == Errno.EINVAL || e.errno() == Errno.EBADF, e.getMessage());
+            assertEquals(100, file.size());
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndLeavesFdMinusOne() throws Exception {
+        FileHandle file = FileHandle.open(dir.resolve("c.img"), OpenOptions.readWrite().withCreate());
+        assertTrue(file.fd() >= 0);
+        assertFalse(file.isClosed());
+        file.close();
+        assertEquals(-1, file.fd());
+        assertTrue(file.isClosed());
+        file.close();
+        assertEquals(-1, file.fd());
+        assertTrue(file.toString().contains("closed"), file.toString());
+    }
+
+    @Test
+    void closeReleasesTheDescriptor() throws Exception {
+        FileHandle file = FileHandle.open(dir.resolve("d.img"), OpenOptions.readWrite().withCreate());
+        int fd = file.fd();
+        file.close();
+        assertEquals(-Errno.EBADF, LibC.fstatSize(fd));
+    }
+
+    @Test
+    void propertiesOfABufferedHandle() throws Exception {
+        Path path = dir.resolve("p.img");
+        OpenOptions options = OpenOptions.readWrite().withCreate();
+        try (FileHandle file = FileHandle.open(path, options)) {
+            assertSame(path, file.path());
+            assertSame(options, file.options());
+            assertFalse(file.direct());
+            assertFalse(file.readOnly());
+            assertEquals(1, file.alignment());
+            assertTrue(file.toString().contains(path.toString()), file.toString());
+        }
+        try (FileHandle file = FileHandle.open(path, OpenOptions.readOnly())) {
+            assertTrue(file.readOnly());
+        }
+    }
+
+    @Test
+    void createdFilesGetTheRequestedMode() throws Exception {
+        Path path = dir.resolve("m.img");
+        try (FileHandle file = FileHandle.open(path, OpenOptions.readWrite().withCreateNew().withMode(0600))) {
+            assertEquals(0600, file.options().mode());
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(path));
+        }
+    }
+
+    @Test
+    void truncateOptionEmptiesAnExistingFile() throws Exception {
+        Path path = dir.resolve("tr.img");
+        Files.write(path, new byte[5000]);
+        try (FileHandle file = FileHandle.open(path, OpenOptions.readWrite().withTruncate())) {
+            assertEquals(0, file.size());
+        }
+    }
+
+    @Test
+    void openWithoutCreateOnAMissingFileNamesPathAndMode() {
+        Path path = dir.resolve("missing.img");
+        ErrnoException e = assertThrows(ErrnoException.class,
+                () -> FileHandle.open(path, OpenOptions.readWrite().withDirect()));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("ENOENT", e.errnoName());
+        assertTrue(e.getMessage().startsWith("open " + path + " (read-write, O_DIRECT)"), e.getMessage());
+    }
+
+    @Test
+    void openingADirectoryForWritingIsEisdir() {
+        ErrnoException e = assertThrows(ErrnoException.class, () -> FileHandle.open(dir, OpenOptions.readWrite()));
+        assertEquals(Errno.EISDIR, e.errno());
+    }
+}

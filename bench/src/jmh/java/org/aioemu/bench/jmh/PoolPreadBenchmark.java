@@ -1,0 +1,122 @@
+package org.aioemu.bench.jmh;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.aioemu.aio.AlignedBuffers;
+import org.aioemu.blockdev.BlockBackend;
+import org.aioemu.blockdev.BlockBackendOptions;
+import org.aioemu.blockdev.BlockCompletion;
+import org.aioemu.engine.AioContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * 4 KiB random preads of a page-cached 64 MiB raw image through {@link BlockBackend}: the threads engine
+ * (a pool worker runs each pread) against the sync engine (the loop runs it), at depth 1 and 16.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+public class PoolPreadBenchmark {
+    static final int BATCH = 10_000;
+    static final long IMAGE_SIZE = 64L << 20;
+    static final int BLOCK = 4096;
+
+    @Param({"threads", "sync"})
+    String engine;
+
+    @Param({"1", "16"})
+    int depth;
+
+    private Path dir;
+    private AioContext ctx;
+    private BlockBackend backend;
+    private Arena arena;
+    private Driver driver;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+        dir = Files.createTempDirectory("aioemu-jmh-");
+        Path image = dir.resolve("pread.raw");
+        // Written, not sparse, so reads hit real page-cache pages.
+        byte[] chunk = new byte[1 << 20];
+        new SplittableRandom(1).nextBytes(chunk);
+        try (var out = Files.newOutputStream(image)) {
+            for (long w = 0; w < IMAGE_SIZE; w += chunk.length) {
+                out.write(chunk);
+            }
+        }
+        ctx = AioContext.create();
+        backend = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(true).withEngine(engine));
+        arena = Arena.ofShared();
+        driver = new Driver(ctx, backend, arena, depth);
+    }
+
+    @TearDown(Level.Trial)
+    public void teardown() throws Exception {
+        backend.close();
+        ctx.close();
+        arena.close();
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void pread4k() {
+        driver.runBatch(BATCH);
+    }
+
+    static final class Driver extends LoopDriver {
+        private final BlockBackend backend;
+        private final MemorySegment[] buffers;
+        private final BlockCompletion[] completions;
+        private final SplittableRandom rnd = new SplittableRandom(42);
+
+        Driver(AioContext ctx, BlockBackend backend, Arena arena, int depth) {
+            super(ctx, depth);
+            this.backend = backend;
+            this.buffers = new MemorySegment[depth];
+            this.completions = new BlockCompletion[depth];
+            for (int i = 0; i < depth; i++) {
+                int slot = i;
+                buffers[i] = AlignedBuffers.allocate(arena, BLOCK);
+                completions[i] = (r, detail) -> {
+                    if (r != BLOCK) {
+                        throw new IllegalStateException("pread returned " + r + ": " + detail);
+                    }
+                    completed(slot);
+                };
+            }
+        }
+
+        @Override
+        void issue(int slot) {
+            long offset = rnd.nextLong(IMAGE_SIZE / BLOCK) * BLOCK;
+            backend.read(offset, buffers[slot], completions[slot]);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.aioemu.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as a user meets it: real runs on real files, and one-line errors for bad input. */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static synchronized Run aioemu(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = Main.run(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void defaultJobShapeOnATemporaryImageReportsIopsAndLeavesNothingBehind() throws Exception {
+        String tmp = System.getProperty("java.io.tmpdir");
+        long before = countBenchDirs(Path.of(tmp));
+        Run r = aioemu("bench", "--runtime=1", "--size=64m");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("rw=randread, bs=(R) 4k-4k"), r.out());
+        assertTrue(r.out().contains("ioengine=threads, iodepth=16"), r.out());
+        Matcher m = Pattern.compile("read: IOPS=([0-9.]+)(k?),").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double iops = Double.parseDouble(m.group(1)) * (m.group(2).isEmpty() ? 1 : 1000);
+        assertTrue(iops > 100, "IOPS " + iops);
+        assertTrue(r.out().contains("clat percentiles"), r.out());
+        assertTrue(r.out().contains("99.99th=["), r.out());
+        assertTrue(r.out().contains("Run status group 0 (all jobs):"), r.out());
+        assertEquals(before, countBenchDirs(Path.of(tmp)), "the temporary image is removed");
+    }
+
+    @Test
+    void sizeBasedWriteJobWritesExactlyTheSizeToAGivenFile() throws Exception {
+        Path image = dir.resolve("w.raw");
+        Files.write(image, new byte[1 << 20]);
+        Run r = aioemu("bench", "--filename=" + image, "--rw=write", "--bs=64k", "--iodepth=4", "--size=1m",
+                "--time_based=0", "--runtime=30", "--aio=sync");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("io=1024KiB"), r.out());
+        assertTrue(r.out().contains("ioengine=sync"), r.out());
+        byte[] data = Files.readAllBytes(image);
+        assertEquals(1 << 20, data.length);
+        int nonZero = 0;
+        for (byte b : data) {
+            nonZero += b != 0 ? 1 : 0;
+        }
+        assertTrue(nonZero > data.length / 2, "the job wrote its pattern over the image: " + nonZero);
+    }
+
+    @Test
+    void typosGetOneLineAndASuggestion() {
+        Run r = aioemu("bench", "--iodeph=4");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("Unknown option: '--iodeph=4'"), r.err());
+        assertTrue(r.err().contains("--iodepth"), "did you mean: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void badValuesAreClearErrorsAndCreateNothing() {
+        assertBad(aioemu("bench", "--rw=randwalk"), "--rw=randwalk");
+        assertBad(aioemu("bench", "--bs=4q"), "--bs=4q");
+        assertBad(aioemu("bench", "--runtime=soon"), "--runtime=soon");
+        assertBad(aioemu("bench", "--aio=magic"), "--aio=magic");
+        assertBad(aioemu("bench", "--aio=io_uring", "--runtime=1", "--size=1m"), "io_uring");
+        assertBad(aioemu("bench", "--ioengine=windowsaio"), "--ioengine=windowsaio");
+        Path missing = dir.resolve("missing.raw");
+        Run r = aioemu("bench", "--filename=" + missing, "--runtime=1");
+        assertBad(r, "missing.raw");
+        assertTrue(r.err().contains("ENOENT"), r.err());
+        assertFalse(Files.exists(missing), "a missing image is not created");
+    }
+
+    @Test
+    void helpAndVersion() {
+        Run help = aioemu("bench", "--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().contains("--iodepth"), help.out());
+        Run version = aioemu("--version");
+        assertEquals(0, version.exit());
+        assertTrue(version.out().startsWith("aioemu "), version.out());
+    }
+
+    private static void assertBad(Run r, String mentions) {
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().startsWith("aioemu: "), r.err());
+        assertTrue(r.err().contains(mentions), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    private static long countBenchDirs(Path tmp) throws Exception {
+        try (var s = Files.list(tmp)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("aioemu-bench-")).count();
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package org.aioemu.blockdev;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.aioemu.aio.AioEngine;
+import org.aioemu.aio.AioEngines;
+import org.aioemu.aio.OpenOptions;
+import org.aioemu.engine.AioContext;
+import org.aioemu.engine.Errno;
+import org.aioemu.engine.ErrnoException;
+
+/**
+ * A virtual block device for other Java programs: an image behind a driver, served on an
+ * {@link AioContext}. The embedding surface: later drivers (null, lz4, fault injection, throttling) and
+ * the NBD export stand on it.
+ *
+ * <p>Threading: the future-returning methods may be called from any thread; the work hops onto the
+ * loop, and every future completes on the loop thread (so stages chained without an executor run there:
+ * keep them short, or wait with {@link AioContext#await}). The {@link BlockCompletion} forms are the
+ * allocation-free path and must be called on the loop. Buffers belong to the backend until completion.
+ *
+ * <p>Errors: a future fails with {@link BlockIOException} naming the errno, the operation, the range and
+ * the image. Out-of-range requests fail with EINVAL and writes to a read-only backend with EROFS, before
+ * any I/O.
+ */
+public final class BlockBackend implements AutoCloseable {
+    private final AioContext ctx;
+    private final BlockDriver driver;
+    private final AioEngine engine;
+    private final boolean readOnly;
+    /** Loop only: set once close has been requested and reached the loop. */
+    private boolean closed;
+    private volatile boolean closeRequested;
+
+    private BlockBackend(AioContext ctx, BlockDriver driver, AioEngine engine, boolean readOnly) {
+        this.ctx = ctx;
+        this.driver = driver;
+        this.engine = engine;
+        this.readOnly = readOnly;
+    }
+
+    /** Opens an existing raw image. */
+    public static BlockBackend open(AioContext ctx, Path image, BlockBackendOptions options) throws ErrnoException {
+        AioEngine engine = AioEngines.create(options.engine(), ctx);
+        OpenOptions open = (options.readOnly() ? OpenOptions.readOnly() : OpenOptions.readWrite())
+                .withDirect(options.direct()).withDsync(options.dsync());
+        try {
+            return new BlockBackend(ctx, RawImage.open(image, open, engine), engine, options.readOnly());
+        } catch (ErrnoException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** Creates a new sparse raw image of {@code size} bytes (refusing to overwrite a file), then opens it. */
+    public static BlockBackend create(AioContext ctx, Path image, long size, BlockBackendOptions options) throws ErrnoException {
+        RawImage.create(image, size);
+        return open(ctx, image, options);
+    }
+
+    public AioContext context() {
+        return ctx;
+    }
+
+    public long size() {
+        return driver.size();
+    }
+
+    /** The image, as messages name it. */
+    public String image() {
+        return driver.description();
+    }
+
+    public String format() {
+        return driver.format();
+    }
+
+    public String engineName() {
+        return engine.name();
+    }
+
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** Alignment of buffer addresses, offsets and lengths (512 or more with O_DIRECT, else 1). */
+    public int requestAlignment() {
+        return driver.requestAlignment();
+    }
+
+    // --- future API (any thread) ----------------------------------------------------------------
+
+    /** Fills {@code buffer} from {@code offset}; completes with the bytes read (the buffer's size). */
+    public CompletableFuture<Integer> read(long offset, MemorySegment buffer) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        onLoop(() -> read(offset, buffer, futureOf(f, "read", offset, buffer.byteSize())));
+        return f;
+    }
+
+    /** Writes {@code buffer} at {@code offset}; completes with the bytes written. */
+    public CompletableFuture<Integer> write(long offset, MemorySegment buffer) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        onLoop(() -> write(offset, buffer, futureOf(f, "write", offset, buffer.byteSize())));
+        return f;
+    }
+
+    /** Makes completed writes durable (fdatasync). */
+    public CompletableFuture<Integer> flush() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        onLoop(() -> flush(futureOf(f, "flush", 0, 0)));
+        return f;
+    }
+
+    /** Deallocates a range; it reads back as zeroes. */
+    public CompletableFuture<Integer> discard(long offset, long length) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        onLoop(() -> discard(offset, length, futureOf(f, "discard", offset, length)));
+        return f;
+    }
+
+    /** Makes a range read back as zeroes without sending a buffer. */
+    public CompletableFuture<Integer> writeZeroes(long offset, long length) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        onLoop(() -> writeZeroes(offset, length, futureOf(f, "write-zeroes", offset, length)));
+        return f;
+    }
+
+    // --- callback API (loop only, allocation-free) -------------------------------------------------
+
+    public void read(long offset, MemorySegment buffer, BlockCompletion c) {
+        if (admit(offset, buffer.byteSize(), false, c)) {
+            driver.read(offset, buffer, c);
+        }
+    }
+
+    public void write(long offset, MemorySegment buffer, BlockCompletion c) {
+        if (admit(offset, buffer.byteSize(), true, c)) {
+            driver.write(offset, buffer, c);
+        }
+    }
+
+    public void flush(BlockCompletion c) {
+        if (admit(0, 0, false, c)) {
+            driver.flush(c);
+        }
+    }
+
+    public void discard(long offset, long length, BlockCompletion c) {
+        if (admit(offset, length, true, c)) {
+            driver.discard(offset, length, c);
+        }
+    }
+
+    public void writeZeroes(long offset, long length, BlockCompletion c) {
+        if (admit(offset, length, true, c)) {
+            driver.writeZeroes(offset, length, c);
+        }
+    }
+
+    /** Loop only: checks state and range; a refused request completes (on the loop) with the reason. */
+    private boolean admit(long offset, long length, boolean writes, BlockCompletion c) {
+        ctx.assertInLoop();
+        String why = null;
+        int errno = 0;
+        if (closed) {
+            errno = Errno.EBADF;
+            why = "the block backend is closed";
+        } else if (writes && readOnly) {
+            errno = Errno.EROFS;
+            why = "the image is open read-only";
+        } else if (offset < 0 || length < 0 || offset > driver.size() - length) {
+            errno = Errno.EINVAL;
+            why = "range [" + offset + ", " + (offset + length) + ") is outside the image's " + driver.size() + " bytes";
+        }
+        if (why == null) {
+            return true;
+        }
+        int result = -errno;
+        String detail = why;
+        ctx.execute(() -> c.complete(result, detail));
+        return false;
+    }
+
+    private BlockCompletion futureOf(CompletableFuture<Integer> f, String op, long offset, long length) {
+        return (result, detail) -> {
+            if (result >= 0) {
+                f.complete(result);
+            } else {
+                f.completeExceptionally(new BlockIOException(result, op, offset, length, driver.description(), detail));
+            }
+        };
+    }
+
+    private void onLoop(Runnable r) {
+        if (ctx.inLoop()) {
+            r.run();
+        } else {
+            ctx.execute(r);
+        }
+    }
+
+    /**
+     * Any thread: waits for requests in flight, then closes the image. Requests handed over before this
+     * call (from this thread) complete normally; later ones fail with EBADF. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closeRequested) {
+            return;
+        }
+        closeRequested = true;
+        if (ctx.isClosed()) {
+            driver.close();
+            engine.close();
+            return;
+        }
+        // Close on the loop, behind every request this thread already queued there.
+        onLoop(() -> closed = true);
+        ctx.runUntil(() -> closed && !(driver instanceof RawImage raw && raw.inFlight() > 0));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onLoop(() -> {
+            try {
+                driver.close();
+                engine.close();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        ctx.runUntil(done::isDone);
+        done.join();
+    }
+
+    @Override
+    public String toString() {
+        return "BlockBackend[" + driver + "]";
+    }
+}

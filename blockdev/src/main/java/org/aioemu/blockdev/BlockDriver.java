@@ -1,0 +1,39 @@
+package org.aioemu.blockdev;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A block driver: an image format or a filter over one (raw here; null, lz4 images, fault injection and
+ * throttling fit the same shape). Requests are byte-addressed; ranges are checked by the
+ * {@link BlockBackend} above, not here.
+ *
+ * <p>Threading: every method is called on the owning {@code AioContext}'s loop, and every completion
+ * runs there, exactly once. {@link #size()} and {@link #description()} may be read from any thread.
+ */
+public interface BlockDriver extends AutoCloseable {
+    /** The format name, as {@code qemu-img info} prints it: {@code raw}. */
+    String format();
+
+    /** What the driver serves, for messages: usually the image path. */
+    String description();
+
+    /** Virtual size in bytes. */
+    long size();
+
+    /** Alignment every buffer address, offset and length must keep (1 when there is none). */
+    int requestAlignment();
+
+    void read(long offset, MemorySegment buffer, BlockCompletion completion);
+
+    void write(long offset, MemorySegment buffer, BlockCompletion completion);
+
+    void flush(BlockCompletion completion);
+
+    void discard(long offset, long length, BlockCompletion completion);
+
+    void writeZeroes(long offset, long length, BlockCompletion completion);
+
+    /** Loop or after the context stopped: releases files and memory; requests must have completed. */
+    @Override
+    void close();
+}

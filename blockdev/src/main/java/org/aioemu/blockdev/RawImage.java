@@ -1,0 +1,170 @@
+package org.aioemu.blockdev;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import org.aioemu.aio.AioEngine;
+import org.aioemu.aio.AioRequest;
+import org.aioemu.aio.FileHandle;
+import org.aioemu.aio.OpenOptions;
+import org.aioemu.engine.ErrnoException;
+import org.aioemu.engine.IntCompletion;
+
+/**
+ * A raw disk image: bytes of the file are bytes of the disk (QEMU's {@code raw} format on
+ * {@code file-posix}). Requests go to an {@link AioEngine} as {@link AioRequest}s.
+ *
+ * <p>Threading: loop only (see {@link BlockDriver}). Requests and their completion adapters come from a
+ * loop-owned free list that grows to the deepest queue seen and is then reused, so steady-state I/O
+ * allocates nothing here.
+ */
+public final class RawImage implements BlockDriver {
+    private final FileHandle file;
+    private final AioEngine engine;
+    private final long size;
+    private final ArrayDeque<Slot> free = new ArrayDeque<>();
+    private int inFlight;
+
+    private RawImage(FileHandle file, AioEngine engine, long size) {
+        this.file = file;
+        this.engine = engine;
+        this.size = size;
+    }
+
+    /** Opens an existing image; its size is the file's size. */
+    public static RawImage open(Path path, OpenOptions options, AioEngine engine) throws ErrnoException {
+        FileHandle fh = FileHandle.open(path, options);
+        try {
+            return new RawImage(fh, engine, fh.size());
+        } catch (ErrnoException | RuntimeException e) {
+            fh.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a new image of {@code size} bytes (sparse: a hole reads as zeroes, as after
+     * {@code qemu-img create -f raw}). Fails with EEXIST rather than overwrite a file.
+     */
+    public static void create(Path path, long size) throws ErrnoException {
+        if (size < 0) {
+            throw new IllegalArgumentException("image size must not be negative: " + size);
+        }
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readWrite().withCreateNew())) {
+            fh.truncate(size);
+        }
+    }
+
+    public FileHandle file() {
+        return file;
+    }
+
+    public AioEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public String format() {
+        return "raw";
+    }
+
+    @Override
+    public String description() {
+        return file.path().toString();
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int requestAlignment() {
+        return file.alignment();
+    }
+
+    @Override
+    public void read(long offset, MemorySegment buffer, BlockCompletion completion) {
+        Slot s = acquire(completion);
+        s.req.prepareRead(file, offset, buffer);
+        engine.submit(s.req, s);
+    }
+
+    @Override
+    public void write(long offset, MemorySegment buffer, BlockCompletion completion) {
+        Slot s = acquire(completion);
+        s.req.prepareWrite(file, offset, buffer);
+        engine.submit(s.req, s);
+    }
+
+    @Override
+    public void flush(BlockCompletion completion) {
+        Slot s = acquire(completion);
+        s.req.prepareFlush(file, true);
+        engine.submit(s.req, s);
+    }
+
+    @Override
+    public void discard(long offset, long length, BlockCompletion completion) {
+        Slot s = acquire(completion);
+        s.req.prepareDiscard(file, offset, length);
+        engine.submit(s.req, s);
+    }
+
+    @Override
+    public void writeZeroes(long offset, long length, BlockCompletion completion) {
+        Slot s = acquire(completion);
+        s.req.prepareWriteZeroes(file, offset, length);
+        engine.submit(s.req, s);
+    }
+
+    /** Requests submitted and not yet completed. Loop only. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    private Slot acquire(BlockCompletion completion) {
+        Slot s = free.pollFirst();
+        if (s == null) {
+            s = new Slot(); // grows to the deepest queue seen, then reused
+        }
+        s.user = completion;
+        inFlight++;
+        return s;
+    }
+
+    /** Closes the file and frees the requests' native memory. Requests must have completed. */
+    @Override
+    public void close() {
+        if (inFlight > 0) {
+            throw new IllegalStateException(inFlight + " requests still in flight on " + description());
+        }
+        for (Slot s : free) {
+            s.req.close();
+        }
+        free.clear();
+        file.close();
+    }
+
+    @Override
+    public String toString() {
+        return "raw image " + description() + " (" + size + " bytes, " + engine.name() + ")";
+    }
+
+    /** A pooled request and the adapter that completes it: recycles itself, then tells the user. */
+    private final class Slot implements IntCompletion {
+        final AioRequest req = new AioRequest();
+        BlockCompletion user;
+
+        @Override
+        public void complete(int result) {
+            BlockCompletion u = user;
+            String detail = result < 0 ? req.errorDetail() : null;
+            user = null;
+            req.reset();
+            inFlight--;
+            free.addFirst(this);
+            u.complete(result, detail);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.aioemu.blockdev;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.aioemu.aio.AlignedBuffers;
+import org.aioemu.engine.AioContext;
+import org.aioemu.engine.Errno;
+import org.aioemu.engine.ErrnoException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlockBackendTest {
+    @TempDir
+    Path dir;
+
+    private AioContext ctx;
+    private Arena arena;
+
+    @BeforeEach
+    void start() {
+        ctx = AioContext.create();
+        arena = Arena.ofShared();
+    }
+
+    @AfterEach
+    void stop() {
+        ctx.close();
+        arena.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "sync"})
+    void writesReadBackAndFuturesCompleteOnTheLoop(String engine) throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Path image = dir.resolve("disk.raw");
+        try (BlockBackend disk = BlockBackend.create(ctx, image, 1 << 20, BlockBackendOptions.defaults().withEngine(engine))) {
+            assertEquals(1 << 20, disk.size());
+            assertEquals("raw", disk.format());
+            byte[] model = new byte[1 << 20];
+            List<CompletableFuture<Integer>> writes = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int len = 512 * (1 + rnd.nextInt(16));
+                long off = 512L * rnd.nextInt((model.length - len) / 512);
+                byte[] data = new byte[len];
+                rnd.nextBytes(data);
+                System.arraycopy(data, 0, model, (int) off, len);
+                MemorySegment buf = arena.allocate(len);
+                MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, len);
+                // Sequential on purpose: overlapping writes in flight together have no defined order.
+                writes.add(disk.write(off, buf));
+                assertEquals(len, ctx.await(writes.getLast()), "seed " + seed);
+            }
+            AtomicReference<Thread> completedOn = new AtomicReference<>();
+            MemorySegment all = arena.allocate(model.length);
+            CompletableFuture<Integer> read = disk.read(0, all);
+            read.whenComplete((v, t) -> completedOn.compareAndSet(null, Thread.currentThread()));
+            assertEquals(model.length, ctx.await(read));
+            assertArrayEquals(model, all.toArray(ValueLayout.JAVA_BYTE), "seed " + seed);
+            assertEquals(0, ctx.await(disk.flush()));
+            Thread t = completedOn.get();
+            assertTrue(t == ctx.loopThread() || t == Thread.currentThread(), "completed on " + t);
+        }
+        assertEquals(1 << 20, Files.size(image));
+    }
+
+    @Test
+    void discardAndWriteZeroesReadBackZeroes() throws Exception {
+        try (BlockBackend disk = BlockBackend.create(ctx, dir.resolve("z.raw"), 65536, BlockBackendOptions.defaults())) {
+            MemorySegment buf = arena.allocate(65536);
+            buf.fill((byte) 9);
+            ctx.await(disk.write(0, buf));
+            ctx.await(disk.discard(0, 4096));
+            ctx.await(disk.writeZeroes(61440, 4096));
+            MemorySegment back = arena.allocate(65536);
+            ctx.await(disk.read(0, back));
+            for (long i = 0; i < 65536; i++) {
+                int want = (i < 4096 || i >= 61440) ? 0 : 9;
+                assertEquals(want, back.get(ValueLayout.JAVA_BYTE, i), "byte " + i);
+            }
+        }
+    }
+
+    @Test
+    void badRequestsFailWithErrnoRangeAndImageInTheMessage() throws Exception {
+        Path image = dir.resolve("small.raw");
+        BlockBackend.create(ctx, image, 8192, BlockBackendOptions.defaults()).close();
+        try (BlockBackend disk = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(true))) {
+            MemorySegment buf = arena.allocate(4096);
+            BlockIOException range = failure(disk.read(6144, buf));
+            assertEquals(Errno.EINVAL, range.errno());
+            assertTrue(range.getMessage().contains("read of 4096 bytes at offset 6144 on " + image), range.getMessage());
+            assertTrue(range.getMessage().contains("EINVAL"), range.getMessage());
+            BlockIOException ro = failure(disk.write(0, buf));
+            assertEquals(Errno.EROFS, ro.errno());
+            assertTrue(ro.getMessage().contains("read-only"), ro.getMessage());
+        }
+        ErrnoException missing = assertThrows(ErrnoException.class,
+                () -> BlockBackend.open(ctx, dir.resolve("nope.raw"), BlockBackendOptions.defaults()));
+        assertEquals(Errno.ENOENT, missing.errno());
+        assertTrue(missing.getMessage().contains("nope.raw"), missing.getMessage());
+        assertFalse(Files.exists(dir.resolve("nope.raw")), "opening must not create the image");
+        ErrnoException exists = assertThrows(ErrnoException.class, () -> BlockBackend.create(ctx, image, 4096, BlockBackendOptions.defaults()));
+        assertEquals(Errno.EEXIST, exists.errno());
+        assertEquals(8192, Files.size(image), "create must not truncate an existing image");
+        assertThrows(IllegalArgumentException.class,
+                () -> BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withEngine("nonsense")));
+    }
+
+    @Test
+    void directIoRoundTripsAlignedDataAndRefusesMisalignedBuffers() throws Exception {
+        // O_DIRECT needs a real block filesystem: the module's target directory, not a tmpfs.
+        Path base = Files.createDirectories(Path.of("target", "odirect-backend"));
+        Path image = base.resolve("direct-" + System.nanoTime() + ".raw");
+        try (BlockBackend disk = BlockBackend.create(ctx, image, 1 << 20, BlockBackendOptions.defaults().withDirect(true))) {
+            assertTrue(disk.requestAlignment() >= 512);
+            MemorySegment buf = AlignedBuffers.allocate(arena, 8192);
+            for (long i = 0; i < 8192; i++) {
+                buf.set(ValueLayout.JAVA_BYTE, i, (byte) (i * 31));
+            }
+            assertEquals(8192, ctx.await(disk.write(4096, buf)));
+            MemorySegment back = AlignedBuffers.allocate(arena, 8192);
+            assertEquals(8192, ctx.await(disk.read(4096, back)));
+            assertEquals(-1, back.mismatch(buf));
+            MemorySegment misaligned = AlignedBuffers.allocate(arena, 8192 + 4096).asSlice(1, 4096);
+            BlockIOException e = failure(disk.read(4096, misaligned));
+            assertEquals(Errno.EINVAL, e.errno());
+            assertTrue(e.getMessage().contains("align"), e.getMessage());
+        } finally {
+            Files.deleteIfExists(image);
+        }
+    }
+
+    @Test
+    void closeWaitsForRequestsInFlight() throws Exception {
+        BlockBackend disk = BlockBackend.create(ctx, dir.resolve("c.raw"), 1 << 20, BlockBackendOptions.defaults());
+        List<CompletableFuture<Integer>> reads = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            reads.add(disk.read(i * 4096L, arena.allocate(4096)));
+        }
+        disk.close();
+        for (CompletableFuture<Integer> r : reads) {
+            assertTrue(r.isDone());
+            assertEquals(4096, r.join());
+        }
+        BlockIOException e = failure(disk.read(0, arena.allocate(4096)));
+        assertEquals(Errno.EBADF, e.errno());
+    }
+
+    private BlockIOException failure(CompletableFuture<Integer> f) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> ctx.await(f));
+        BlockIOException b = assertInstanceOf(BlockIOException.class, e.getCause());
+        assertSame(b, e.getCause());
+        return b;
+    }
+}
