@@ -1,5 +1,6 @@
 # Sourced by ./aioemu, ./build and bench/jmh: finds a JDK >= 25 and exports JAVA_HOME to it.
-# JAVA_HOME wins when it already points at one; otherwise the newest under /usr/lib/jvm is taken.
+# JAVA_HOME wins when it already points at one; otherwise the newest under /usr/lib/jvm (or
+# $AIOEMU_JVM_ROOT) is taken.
 # Prints what to install and exits when there is none.
 
 aioemu_java_major() {
@@ -16,7 +17,7 @@ aioemu_find_jdk() {
       return 0
     fi
   fi
-  for candidate in /usr/lib/jvm/*/; do
+  for candidate in "${AIOEMU_JVM_ROOT:-/usr/lib/jvm}"/*/; do
     candidate=${candidate%/}
     [ -x "$candidate/bin/javac" ] || continue
     major=$(aioemu_java_major "$candidate/bin/java")
@@ -26,7 +27,7 @@ aioemu_find_jdk() {
     fi
   done
   if [ -z "$best" ]; then
-    echo "aioemu: needs a JDK 25 or newer; none found in JAVA_HOME or under /usr/lib/jvm." >&2
+    echo "aioemu: needs a JDK 25 or newer; none found in JAVA_HOME or under ${AIOEMU_JVM_ROOT:-/usr/lib/jvm}." >&2
     echo "aioemu: install one (for example Temurin 25: temurin-25-jdk) and run again." >&2
     exit 1
   fi
