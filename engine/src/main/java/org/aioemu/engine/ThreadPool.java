@@ -157,7 +157,10 @@ public final class ThreadPool implements AutoCloseable {
             if (stopping) {
                 throw new RejectedExecutionException("thread pool " + name + " is closed; no new work is accepted");
             }
-            if (idleThreads == 0 && curThreads < maxThreads) {
+            // More work than the workers that will take it (idle ones, and ones owed or being born):
+            // owe one more. QEMU tests idle_threads == 0 instead, but an idle worker stays counted until
+            // it wakes, so a burst submitted faster than it wakes would all queue behind that one worker.
+            if (queued + 1 > idleThreads + pendingThreads + newThreads && curThreads < maxThreads) {
                 spawnThread();
             }
             req.prev = queueTail;

@@ -168,6 +168,15 @@ class ThreadPoolTest {
         ThreadPool pool = pool(0, 16, SHORT_IDLE);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger done = new AtomicInteger();
+        // Hold the loop so the whole backlog is recorded before the spawn bottom half can run.
+        CountDownLatch loopHeld = new CountDownLatch(1);
+        ctx.execute(() -> {
+            try {
+                loopHeld.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         Thread[] submitters = new Thread[4];
         for (int i = 0; i < submitters.length; i++) {
             submitters[i] = new Thread(() -> {
@@ -185,6 +194,9 @@ class ThreadPoolTest {
         for (Thread t : submitters) {
             t.join();
         }
+        assertTrue(creators.isEmpty(), "no worker exists before the loop runs: " + creators);
+        assertEquals(16, pool.stats().pendingThreads(), "the submits only recorded a backlog");
+        loopHeld.countDown();
         ctx.runUntil(() -> pool.stats().currentThreads() == 16 && pool.stats().pendingThreads() == 0);
         release.countDown();
         ctx.runUntil(() -> done.get() == 32);
@@ -193,8 +205,8 @@ class ThreadPoolTest {
             boolean loopOrWorker = creator == ctx.loopThread() || creator.getName().startsWith("test-worker-");
             assertTrue(loopOrWorker, "worker created by " + creator.getName());
         }
-        assertTrue(creators.stream().anyMatch(t -> t.getName().startsWith("test-worker-")),
-                "newborn workers create the next ones (seed 001)");
+        assertEquals(1, creators.stream().filter(t -> t == ctx.loopThread()).count(),
+                "the loop starts one worker and each newborn starts the next (seed 001): " + creators);
     }
 
     @Test
