@@ -1,0 +1,256 @@
+package org.aioemu.bench.job;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One fio job, resolved: every option the job language knows, typed, with fio's defaults. The parser
+ * ({@code [global]} merged under each job section, or {@code aioemu bench}'s command line) fills it;
+ * the workload runner and the report writers read it.
+ *
+ * <p>Per-direction values are arrays indexed by {@link #READ}, {@link #WRITE}, {@link #TRIM}, as fio
+ * takes {@code bs=4k,8k,16k} (read, write, trim; a missing one repeats the last given).
+ *
+ * <p>Threading: built on one thread, then only read; the runner treats it as immutable.
+ */
+public final class JobOptions {
+    public static final int READ = 0;
+    public static final int WRITE = 1;
+    public static final int TRIM = 2;
+
+    /** fio's rw= modes. */
+    public enum RwMode {
+        READ("read", false), WRITE("write", false), TRIM("trim", false),
+        RANDREAD("randread", true), RANDWRITE("randwrite", true), RANDTRIM("randtrim", true),
+        RW("rw", false), RANDRW("randrw", true), TRIMWRITE("trimwrite", false);
+
+        public final String fioName;
+        public final boolean random;
+
+        RwMode(String fioName, boolean random) {
+            this.fioName = fioName;
+            this.random = random;
+        }
+
+        public boolean reads() {
+            return this == READ || this == RANDREAD || this == RW || this == RANDRW;
+        }
+
+        public boolean writes() {
+            return this == WRITE || this == RANDWRITE || this == RW || this == RANDRW || this == TRIMWRITE;
+        }
+
+        public boolean trims() {
+            return this == TRIM || this == RANDTRIM || this == TRIMWRITE;
+        }
+    }
+
+    /** fio's random_distribution= kinds; the parameter (θ, h, σ) is in {@link #randomDistributionParam}. */
+    public enum Distribution { RANDOM, ZIPF, PARETO, NORMAL, GAUSS }
+
+    /** fio's verify= kinds that aioemu checks. */
+    public enum Verify { NONE, CRC32C, MD5, PATTERN }
+
+    /** One {@code bssplit} entry: a block size and its share in percent. */
+    public record BsSplit(int blockSize, int percent) {
+    }
+
+    // --- identity and where it came from ------------------------------------------------------
+    /** Section name ({@code [name]}) or {@code name=}. */
+    public String name;
+    /** {@code file:line} of the section header, or "command line". */
+    public String source = "command line";
+    /** Options as written (after [global] merge), name -> raw value, for fio's JSON "job options". */
+    public final Map<String, String> given = new LinkedHashMap<>();
+    /** Position among all jobs, 0-based (fio's job number). */
+    public int index;
+
+    // --- files ---------------------------------------------------------------------------------
+    /** {@code filename=}: one or more names separated by ':' ({@code \:} escapes), or null. */
+    public String filename;
+    public String directory;
+    /** Total bytes of I/O region per job ({@code size=}); 0 = unset (fio then uses the file's size). */
+    public long size;
+    /** {@code size=N%}: percent of the file's size; 0 = unset. */
+    public int sizePercent;
+    /** {@code filesize=} low and high (a range picks per file); 0 = unset. */
+    public long filesizeLow;
+    public long filesizeHigh;
+    public long offset;
+    /** {@code offset=N%}; 0 = unset. */
+    public int offsetPercent;
+    /** {@code io_size=} / {@code io_limit=}: bytes to transfer; 0 = {@code size}. */
+    public long ioSize;
+    public int nrfiles = 1;
+    public boolean createOnOpen;
+    /** {@code fallocate=}: none, native, posix, keep, truncate (fio's default posix). */
+    public String fallocate = "posix";
+    public boolean unlink;
+
+    // --- the workload ----------------------------------------------------------------------------
+    public RwMode rw = RwMode.READ;
+    /** The {@code :N} of {@code rw=randread:8}: issue N ops per new offset (random) / skip N bytes (sequential). */
+    public long rwSequencer;
+    public int rwmixread = 50;
+    public final int[] bs = {4096, 4096, 4096};
+    /** {@code bsrange=}: per direction [low, high]; when set (low != high) sizes vary. */
+    public final int[] bsrangeLow = {0, 0, 0};
+    public final int[] bsrangeHigh = {0, 0, 0};
+    /** {@code bssplit=}: per direction, null when unset. */
+    public final BsSplit[][] bssplit = new BsSplit[3][];
+    public boolean blocksizeUnaligned;
+    /** {@code ba=} / {@code blockalign=}: per direction; 0 = the minimum block size. */
+    public final int[] ba = {0, 0, 0};
+    public int iodepth = 1;
+    public int iodepthBatchSubmit = 1;
+    public int iodepthBatchCompleteMin = 1;
+    public int iodepthBatchCompleteMax;
+    public int numjobs = 1;
+    public boolean groupReporting;
+    /** 0 = no limit. */
+    public long runtimeNanos;
+    public boolean timeBased;
+    public long rampTimeNanos;
+    public long startdelayNanos;
+    public int loops = 1;
+    public boolean direct;
+    /** {@code sync=1}: O_SYNC-like durable writes (we open with O_DSYNC). */
+    public boolean sync;
+    /** Issue fsync after every N writes; 0 = never. */
+    public int fsync;
+    public int fdatasync;
+    public boolean endFsync;
+    public boolean fsyncOnClose;
+    public boolean norandommap;
+    public boolean randrepeat = true;
+    /** fio's default seed is 0x89; {@code randseed=} sets it. */
+    public long randseed = 0x89;
+    public boolean randseedGiven;
+    public Distribution randomDistribution = Distribution.RANDOM;
+    public double randomDistributionParam;
+    /** tausworthe (default), lfsr, tausworthe64. */
+    public String randomGenerator = "tausworthe";
+    /** Per direction, percent of random offsets in a random workload (100 = fully random). */
+    public final int[] percentageRandom = {100, 100, 100};
+    /** Bytes per second per direction; 0 = unlimited. */
+    public final long[] rate = {0, 0, 0};
+    public final long[] rateIops = {0, 0, 0};
+    public final long[] rateMin = {0, 0, 0};
+    public long thinktimeNanos;
+    public int thinktimeBlocks = 1;
+    public boolean stonewall;
+    public boolean newGroup;
+
+    // --- buffers and verification -------------------------------------------------------------------
+    public boolean zeroBuffers;
+    public boolean refillBuffers;
+    public boolean scrambleBuffers = true;
+    public int bufferCompressPercentage;
+    /** {@code buffer_pattern=} bytes, or null. */
+    public byte[] bufferPattern;
+    public Verify verify = Verify.NONE;
+    /** {@code verify_pattern=} bytes, or null. */
+    public byte[] verifyPattern;
+    public boolean verifyFatal;
+    public boolean doVerify = true;
+
+    // --- iologs and logs ------------------------------------------------------------------------------
+    public String readIolog;
+    public String writeIolog;
+    public boolean replayNoStall;
+    /** Log file prefixes, or null. */
+    public String writeBwLog;
+    public String writeLatLog;
+    public String writeIopsLog;
+    public long logAvgMsec;
+
+    // --- engine -----------------------------------------------------------------------------------------
+    /** fio's ioengine= as written (default psync). */
+    public String ioengine = "psync";
+    /** aioemu's engine it maps to: threads, io_uring, sync, or "null" for the null driver. */
+    public String aioEngine = "threads";
+    public String cpusAllowed;
+
+    /** A field-by-field copy (numjobs clones, [global] templates). */
+    public JobOptions copy() {
+        JobOptions c = new JobOptions();
+        c.name = name;
+        c.source = source;
+        c.given.putAll(given);
+        c.index = index;
+        c.filename = filename;
+        c.directory = directory;
+        c.size = size;
+        c.sizePercent = sizePercent;
+        c.filesizeLow = filesizeLow;
+        c.filesizeHigh = filesizeHigh;
+        c.offset = offset;
+        c.offsetPercent = offsetPercent;
+        c.ioSize = ioSize;
+        c.nrfiles = nrfiles;
+        c.createOnOpen = createOnOpen;
+        c.fallocate = fallocate;
+        c.unlink = unlink;
+        c.rw = rw;
+        c.rwSequencer = rwSequencer;
+        c.rwmixread = rwmixread;
+        System.arraycopy(bs, 0, c.bs, 0, 3);
+        System.arraycopy(bsrangeLow, 0, c.bsrangeLow, 0, 3);
+        System.arraycopy(bsrangeHigh, 0, c.bsrangeHigh, 0, 3);
+        System.arraycopy(bssplit, 0, c.bssplit, 0, 3);
+        c.blocksizeUnaligned = blocksizeUnaligned;
+        System.arraycopy(ba, 0, c.ba, 0, 3);
+        c.iodepth = iodepth;
+        c.iodepthBatchSubmit = iodepthBatchSubmit;
+        c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
+        c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;
+        c.numjobs = numjobs;
+        c.groupReporting = groupReporting;
+        c.runtimeNanos = runtimeNanos;
+        c.timeBased = timeBased;
+        c.rampTimeNanos = rampTimeNanos;
+        c.startdelayNanos = startdelayNanos;
+        c.loops = loops;
+        c.direct = direct;
+        c.sync = sync;
+        c.fsync = fsync;
+        c.fdatasync = fdatasync;
+        c.endFsync = endFsync;
+        c.fsyncOnClose = fsyncOnClose;
+        c.norandommap = norandommap;
+        c.randrepeat = randrepeat;
+        c.randseed = randseed;
+        c.randseedGiven = randseedGiven;
+        c.randomDistribution = randomDistribution;
+        c.randomDistributionParam = randomDistributionParam;
+        c.randomGenerator = randomGenerator;
+        System.arraycopy(percentageRandom, 0, c.percentageRandom, 0, 3);
+        System.arraycopy(rate, 0, c.rate, 0, 3);
+        System.arraycopy(rateIops, 0, c.rateIops, 0, 3);
+        System.arraycopy(rateMin, 0, c.rateMin, 0, 3);
+        c.thinktimeNanos = thinktimeNanos;
+        c.thinktimeBlocks = thinktimeBlocks;
+        c.stonewall = stonewall;
+        c.newGroup = newGroup;
+        c.zeroBuffers = zeroBuffers;
+        c.refillBuffers = refillBuffers;
+        c.scrambleBuffers = scrambleBuffers;
+        c.bufferCompressPercentage = bufferCompressPercentage;
+        c.bufferPattern = bufferPattern;
+        c.verify = verify;
+        c.verifyPattern = verifyPattern;
+        c.verifyFatal = verifyFatal;
+        c.doVerify = doVerify;
+        c.readIolog = readIolog;
+        c.writeIolog = writeIolog;
+        c.replayNoStall = replayNoStall;
+        c.writeBwLog = writeBwLog;
+        c.writeLatLog = writeLatLog;
+        c.writeIopsLog = writeIopsLog;
+        c.logAvgMsec = logAvgMsec;
+        c.ioengine = ioengine;
+        c.aioEngine = aioEngine;
+        c.cpusAllowed = cpusAllowed;
+        return c;
+    }
+}

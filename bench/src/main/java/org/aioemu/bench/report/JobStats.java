@@ -1,0 +1,142 @@
+package org.aioemu.bench.report;
+
+import org.HdrHistogram.Histogram;
+import org.aioemu.bench.job.JobOptions;
+
+/**
+ * What one job (or, with group reporting, one group) measured, in fio's terms: the model every output
+ * format (normal, json, json+, terse, HTML) is written from. The workload runner fills it on the loop
+ * thread while the job runs; writers read it after the job has ended.
+ */
+public final class JobStats {
+    /** Latencies up to an hour, 3 significant digits, in nanoseconds. */
+    static final long MAX_LATENCY_NANOS = 3_600_000_000_000L;
+
+    public final JobOptions options;
+    public final int groupId;
+    /** Jobs folded into this one (numjobs with group_reporting); 1 otherwise. */
+    public int jobs = 1;
+    /** 0 or the first errno (positive) that stopped the job, with its message. */
+    public int error;
+    public String errorMessage;
+    /** Wall-clock start, epoch milliseconds. */
+    public long startEpochMillis;
+    /** From the first submission after ramp time to the last completion. */
+    public long runtimeNanos;
+
+    public final Direction read = new Direction();
+    public final Direction write = new Direction();
+    public final Direction trim = new Direction();
+    /** fsync/fdatasync calls. */
+    public final Direction sync = new Direction();
+
+    /** CPU of the job's threads over its runtime, percent of one CPU. */
+    public double usrCpuPercent;
+    public double sysCpuPercent;
+    public long contextSwitches;
+    public long majorFaults;
+    public long minorFaults;
+
+    /**
+     * Queue depth seen at each submission, in fio's buckets 1, 2, 4, 8, 16, 32, >=64 (a depth falls in
+     * the largest bucket not above it). fio's "IO depths" line and iodepth_level come from these.
+     */
+    public final long[] depthLevels = new long[7];
+    /** Requests per submit call and per completion reap, fio's buckets 0, 4, 8, 16, 32, 64, >=64. */
+    public final long[] submitLevels = new long[7];
+    public final long[] completeLevels = new long[7];
+
+    public JobStats(JobOptions options, int groupId) {
+        this.options = options;
+        this.groupId = groupId;
+    }
+
+    /** Direction by JobOptions index (READ, WRITE, TRIM). */
+    public Direction direction(int ddir) {
+        return switch (ddir) {
+            case JobOptions.READ -> read;
+            case JobOptions.WRITE -> write;
+            case JobOptions.TRIM -> trim;
+            default -> throw new IllegalArgumentException("direction " + ddir);
+        };
+    }
+
+    /** Loop: counts one submission at {@code depth} requests in flight (after it was added). */
+    public void recordDepth(int depth) {
+        int bucket = depth >= 64 ? 6 : depth >= 32 ? 5 : depth >= 16 ? 4 : depth >= 8 ? 3 : depth >= 4 ? 2 : depth >= 2 ? 1 : 0;
+        depthLevels[bucket]++;
+    }
+
+    /** Adds another job's numbers into this one (group_reporting, the run-status lines). */
+    public void merge(JobStats other) {
+        jobs += other.jobs;
+        if (error == 0 && other.error != 0) {
+            error = other.error;
+            errorMessage = other.errorMessage;
+        }
+        runtimeNanos = Math.max(runtimeNanos, other.runtimeNanos);
+        read.merge(other.read);
+        write.merge(other.write);
+        trim.merge(other.trim);
+        sync.merge(other.sync);
+        usrCpuPercent += other.usrCpuPercent;
+        sysCpuPercent += other.sysCpuPercent;
+        contextSwitches += other.contextSwitches;
+        majorFaults += other.majorFaults;
+        minorFaults += other.minorFaults;
+        for (int i = 0; i < depthLevels.length; i++) {
+            depthLevels[i] += other.depthLevels[i];
+            submitLevels[i] += other.submitLevels[i];
+            completeLevels[i] += other.completeLevels[i];
+        }
+    }
+
+    /** One direction's counts, latencies and periodic samples. */
+    public static final class Direction {
+        public long ios;
+        public long bytes;
+        /** Transfers that moved fewer bytes than asked. */
+        public long shortIos;
+        public long droppedIos;
+        /** This direction's active time (fio's per-direction runtime). */
+        public long runtimeNanos;
+        /** Submission latency: the time to hand the request to the engine. */
+        public final Histogram slat = new Histogram(1, MAX_LATENCY_NANOS, 3);
+        /** Completion latency: from handing over to completion. */
+        public final Histogram clat = new Histogram(1, MAX_LATENCY_NANOS, 3);
+        /** Total latency: slat + clat. */
+        public final Histogram lat = new Histogram(1, MAX_LATENCY_NANOS, 3);
+        /** Bandwidth samples in KiB/s, one per averaging window. */
+        public final SampleStats bwKiB = new SampleStats();
+        public final SampleStats iops = new SampleStats();
+
+        /** Loop: one finished request of {@code bytes} with its latencies in ns (each at least 1). */
+        public void record(long bytesDone, long slatNanos, long clatNanos, boolean isShort) {
+            ios++;
+            bytes += bytesDone;
+            if (isShort) {
+                shortIos++;
+            }
+            slat.recordValue(clamp(slatNanos));
+            clat.recordValue(clamp(clatNanos));
+            lat.recordValue(clamp(slatNanos + clatNanos));
+        }
+
+        public void merge(Direction o) {
+            ios += o.ios;
+            bytes += o.bytes;
+            shortIos += o.shortIos;
+            droppedIos += o.droppedIos;
+            runtimeNanos = Math.max(runtimeNanos, o.runtimeNanos);
+            slat.add(o.slat);
+            clat.add(o.clat);
+            lat.add(o.lat);
+            bwKiB.merge(o.bwKiB);
+            iops.merge(o.iops);
+        }
+
+        private static long clamp(long nanos) {
+            return Math.max(1, Math.min(MAX_LATENCY_NANOS, nanos));
+        }
+    }
+}
