@@ -1,12 +1,12 @@
 package org.aioemu.bench.iolog;
 
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Writes a fio version 3 iolog laid out as fio 3.33 writes it (fio's {@code write_iolog}):
@@ -25,21 +25,30 @@ import java.nio.file.Path;
  * caller's time on the same clock: {@code System.nanoTime() - startNanos()}, or -1 for "now". fio writes
  * sync and datasync with the offset of the file's last I/O and length 0; the caller passes what it has.
  *
- * <p>Threading: confined to one owner thread (fio also writes one log per job from the job's thread). The
- * text goes through a buffer; write errors surface as {@link UncheckedIOException} at the call that
- * meets them, at the latest on {@link #close()}.
+ * <p>Threading: confined to one owner thread (fio also writes one log per job from the job's thread).
+ * Lines are buffered and formatted without garbage, so {@link #io} can sit on a completion path; write
+ * errors surface as {@link UncheckedIOException} at the call that meets them, at the latest on
+ * {@link #close()}.
  */
 public final class IologWriter implements Closeable {
-    private final BufferedWriter out;
+    private static final byte[][] WORDS = new byte[IologAction.values().length][];
+
+    static {
+        for (IologAction a : IologAction.values()) {
+            WORDS[a.ordinal()] = a.fioName().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private final LineOut out;
     private final long startNanos;
-    private final StringBuilder line = new StringBuilder(128);
+    /** File name -> its UTF-8, encoded once (a job has a handful of files and many I/Os). */
+    private final Map<String, byte[]> names = new HashMap<>();
 
     /** Creates (or truncates) {@code out} and writes the version 3 header. */
     public IologWriter(Path out) throws IOException {
-        this.out = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+        this.out = new LineOut(out);
         this.startNanos = System.nanoTime();
-        this.out.write(IologReader.V3_HEADER);
-        this.out.write('\n');
+        this.out.bytes(IologReader.V3_HEADER.getBytes(StandardCharsets.US_ASCII)).ch('\n');
     }
 
     /** The {@link System#nanoTime()} that timestamp 0 stands for. */
@@ -48,28 +57,28 @@ public final class IologWriter implements Closeable {
     }
 
     public void add(String file) {
-        fileAction(-1, file, IologAction.ADD);
+        add(-1, file);
     }
 
     public void open(String file) {
-        fileAction(-1, file, IologAction.OPEN);
+        open(-1, file);
     }
 
     public void close(String file) {
-        fileAction(-1, file, IologAction.CLOSE);
+        close(-1, file);
     }
 
     /** As {@link #add(String)} with an explicit time (nanoseconds since {@link #startNanos()}, -1 = now). */
     public void add(long timeNanos, String file) {
-        fileAction(timeNanos, file, IologAction.ADD);
+        start(timeNanos, file, IologAction.ADD).ch('\n');
     }
 
     public void open(long timeNanos, String file) {
-        fileAction(timeNanos, file, IologAction.OPEN);
+        start(timeNanos, file, IologAction.OPEN).ch('\n');
     }
 
     public void close(long timeNanos, String file) {
-        fileAction(timeNanos, file, IologAction.CLOSE);
+        start(timeNanos, file, IologAction.CLOSE).ch('\n');
     }
 
     /**
@@ -83,23 +92,22 @@ public final class IologWriter implements Closeable {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset or length: " + offset + ", " + length);
         }
-        start(timeNanos, file, action).append(' ').append(offset).append(' ').append(length);
-        emit();
+        start(timeNanos, file, action).ch(' ').num(offset).ch(' ').num(length).ch('\n');
     }
 
-    private void fileAction(long timeNanos, String file, IologAction action) {
-        start(timeNanos, file, action);
-        emit();
-    }
-
-    private StringBuilder start(long timeNanos, String file, IologAction action) {
-        if (!replayable(file)) {
-            // fio reads the name with a whitespace-delimited scanf: such a name could not be replayed.
-            throw new IllegalArgumentException("iolog file names cannot be empty or hold whitespace: '" + file + "'");
+    private LineOut start(long timeNanos, String file, IologAction action) {
+        byte[] name = names.get(file);
+        if (name == null) {
+            if (!replayable(file)) {
+                // fio reads names with a whitespace-delimited scanf: such a name could not be replayed.
+                throw new IllegalArgumentException("iolog file names cannot be empty or hold whitespace: '"
+                        + file + "'");
+            }
+            name = file.getBytes(StandardCharsets.UTF_8);
+            names.put(file, name);
         }
         long nanos = timeNanos >= 0 ? timeNanos : Math.max(0, System.nanoTime() - startNanos);
-        line.setLength(0);
-        return line.append(nanos / 1000).append(' ').append(file).append(' ').append(action.fioName());
+        return out.num(nanos / 1000).ch(' ').bytes(name).ch(' ').bytes(WORDS[action.ordinal()]);
     }
 
     private static boolean replayable(String file) {
@@ -112,15 +120,6 @@ public final class IologWriter implements Closeable {
             }
         }
         return true;
-    }
-
-    private void emit() {
-        line.append('\n');
-        try {
-            out.append(line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Pushes buffered lines to the file. */
