@@ -1,0 +1,133 @@
+package org.aioemu.bench.data;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import org.aioemu.bench.job.JobOptions;
+
+/**
+ * What a write job puts in its buffers, after fio's buffer options. The first that applies wins, as in
+ * fio:
+ * <ol>
+ * <li>{@code buffer_compress_percentage=N} (1..100): each 512-byte chunk (fio's default
+ * {@code buffer_compress_chunk}) is (100-N)% random bytes followed by N% fixed bytes, zeroes or the
+ * {@code buffer_pattern}; so about N% of the data compresses away. Like fio, N below 100 turns
+ * refilling on, so neighbouring blocks do not compress against each other.</li>
+ * <li>{@code buffer_pattern}: the pattern repeated from the start of the buffer.</li>
+ * <li>{@code zero_buffers}: zeroes.</li>
+ * <li>otherwise random bytes.</li>
+ * </ol>
+ *
+ * <p>Per write the runner calls {@link #refill}: with {@code refill_buffers} (or the compression
+ * above) that is a full new {@link #fill}; otherwise, for random content with {@code scramble_buffers}
+ * (fio's default), a cheap scramble that changes 8 bytes in every 512 so no two writes carry the same
+ * sector and naive dedupe cannot fold them (fio's reason for it); zero and pattern buffers are left as
+ * they are. Refill assumes the buffer still holds what the filler last put there: after a read into a
+ * buffer, {@link #fill} it again before writing from it.
+ *
+ * <p>Garbage-free: no allocation per call, so it can run per write on the submission path.
+ * Threading: confined to one thread (the random generator is state); give each submitter its own
+ * filler, seeded apart.
+ */
+public final class BufferFiller {
+    /** fio's default {@code buffer_compress_chunk}. */
+    static final int COMPRESS_CHUNK = 512;
+    private static final int SCRAMBLE_SECTOR = 512;
+
+    private enum Mode { COMPRESSIBLE, PATTERN, ZERO, RANDOM }
+
+    private final Mode mode;
+    private final int compressPercent;
+    /** The expanded buffer_pattern, or zeroes, for the fixed part of each compressible chunk. */
+    private final MemorySegment fixed;
+    private final boolean refill;
+    private final boolean scramble;
+    private final SplittableRandom random;
+
+    public BufferFiller(JobOptions opts, long seed) {
+        int pct = opts.bufferCompressPercentage;
+        if (pct < 0 || pct > 100) {
+            throw new IllegalArgumentException("buffer_compress_percentage must be 0..100: " + pct);
+        }
+        boolean hasPattern = opts.bufferPattern != null && opts.bufferPattern.length > 0;
+        if (pct > 0) {
+            mode = Mode.COMPRESSIBLE;
+        } else if (hasPattern) {
+            mode = Mode.PATTERN;
+        } else if (opts.zeroBuffers) {
+            mode = Mode.ZERO;
+        } else {
+            mode = Mode.RANDOM;
+        }
+        this.compressPercent = pct;
+        this.fixed = hasPattern ? Fill.expand(opts.bufferPattern) : Fill.ZEROES;
+        this.refill = opts.refillBuffers || (mode == Mode.COMPRESSIBLE && pct < 100);
+        this.scramble = opts.scrambleBuffers && mode == Mode.RANDOM && !refill;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** True when {@link #refill} writes all new content. */
+    public boolean refills() {
+        return refill && mode != Mode.ZERO && mode != Mode.PATTERN;
+    }
+
+    /** True when {@link #refill} scrambles a few bytes. */
+    public boolean scrambles() {
+        return scramble;
+    }
+
+    /** Fills {@code buf[0, length)} afresh. */
+    public void fill(MemorySegment buf, long length) {
+        check(buf, length);
+        switch (mode) {
+            case ZERO -> Fill.zero(buf, 0, length);
+            case PATTERN -> Fill.pattern(fixed, buf, 0, length);
+            case RANDOM -> random(buf, 0, length);
+            case COMPRESSIBLE -> compressible(buf, length);
+        }
+    }
+
+    /** Makes a buffer filled before ready for its next write: a new fill, a scramble, or nothing. */
+    public void refill(MemorySegment buf, long length) {
+        if (refills()) {
+            fill(buf, length);
+        } else if (scramble) {
+            check(buf, length);
+            scramble(buf, length);
+        }
+    }
+
+    private static void check(MemorySegment buf, long length) {
+        if (length < 0 || length > buf.byteSize()) {
+            throw new IndexOutOfBoundsException("length " + length + " outside a " + buf.byteSize() + "-byte buffer");
+        }
+    }
+
+    private void random(MemorySegment buf, long from, long to) {
+        long off = from;
+        for (; off + 8 <= to; off += 8) {
+            buf.set(Fill.LONG_LE, off, random.nextLong());
+        }
+        for (long r = random.nextLong(); off < to; off++, r >>>= 8) {
+            buf.set(ValueLayout.JAVA_BYTE, off, (byte) r);
+        }
+    }
+
+    private void compressible(MemorySegment buf, long length) {
+        for (long chunk = 0; chunk < length; chunk += COMPRESS_CHUNK) {
+            long end = Math.min(length, chunk + COMPRESS_CHUNK);
+            long randomEnd = chunk + (end - chunk) * (100 - compressPercent) / 100;
+            random(buf, chunk, randomEnd);
+            Fill.pattern(fixed, buf, randomEnd, end);
+        }
+    }
+
+    /** One random word per write, stamped (varied per sector) at a random 8-byte slot of every sector. */
+    private void scramble(MemorySegment buf, long length) {
+        long r = random.nextLong();
+        long slot = (r >>> 58) * 8; // 0..504: the same slot in every sector of this write
+        for (long sector = 0; sector + slot + 8 <= length; sector += SCRAMBLE_SECTOR) {
+            buf.set(Fill.LONG_LE, sector + slot, r ^ Fill.mix(sector));
+        }
+    }
+}
