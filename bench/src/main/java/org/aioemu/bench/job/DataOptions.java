@@ -1,0 +1,95 @@
+package org.aioemu.bench.job;
+
+import static org.aioemu.bench.job.OptionSpec.Kind.BOOL;
+import static org.aioemu.bench.job.OptionSpec.Kind.CHOICE;
+import static org.aioemu.bench.job.OptionSpec.Kind.INT;
+import static org.aioemu.bench.job.OptionSpec.Kind.OPTIONAL_STRING;
+import static org.aioemu.bench.job.OptionSpec.Kind.PATTERN;
+import static org.aioemu.bench.job.OptionSpec.Kind.STRING;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.aioemu.bench.job.JobOptions.Verify;
+
+/** Rows of the option table for durability, buffer contents, verification, iologs and result logs. */
+final class DataOptions {
+    private static final Map<String, Boolean> SYNC = new LinkedHashMap<>();
+    private static final Map<String, Verify> VERIFY = new LinkedHashMap<>();
+    /** fio's other verify= methods: it checks them, aioemu does not. */
+    private static final Set<String> FIO_VERIFY = Set.of("crc64", "crc32", "crc16", "crc7", "sha1", "sha256",
+            "sha512", "sha3-224", "sha3-256", "sha3-384", "sha3-512", "xxhash", "meta");
+
+    static {
+        SYNC.put("none", false);
+        SYNC.put("0", false);
+        SYNC.put("sync", true);
+        SYNC.put("1", true);
+        SYNC.put("dsync", true); // aioemu opens with O_DSYNC for both
+        VERIFY.put("crc32c", Verify.CRC32C);
+        VERIFY.put("crc32c-intel", Verify.CRC32C); // fio's name for the same checksum done in hardware
+        VERIFY.put("md5", Verify.MD5);
+        VERIFY.put("pattern", Verify.PATTERN);
+        VERIFY.put("0", Verify.NONE);
+        VERIFY.put("null", Verify.NONE); // fio's "pretend to verify"
+        VERIFY.put("none", Verify.NONE); // not fio's; taken because it reads as what it means
+    }
+
+    private DataOptions() {
+    }
+
+    static void register(OptionTable.Builder b) {
+        b.add("direct", BOOL, "O_DIRECT: bypass the page cache", (o, v, c) -> o.direct = c.bool(v));
+        b.add("buffered", BOOL, "The opposite of direct", (o, v, c) -> o.direct = !c.bool(v));
+        b.add("sync", CHOICE, "Synchronous writes: none/0, sync/1, dsync", (o, v, c) -> {
+            Boolean s = SYNC.get(v.trim());
+            o.sync = s != null ? s : c.bool(v); // also true/false..., as every aioemu boolean
+        });
+        b.add("fsync", INT, "fsync after every N writes (0: never)", (o, v, c) -> o.fsync = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("fdatasync", INT, "fdatasync after every N writes (0: never)",
+                (o, v, c) -> o.fdatasync = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("end_fsync", BOOL, "fsync when the write phase ends", (o, v, c) -> o.endFsync = c.bool(v));
+        b.add("fsync_on_close", BOOL, "fsync a file when closing it", (o, v, c) -> o.fsyncOnClose = c.bool(v));
+        b.add("zero_buffers", BOOL, "Write zeros", (o, v, c) -> o.zeroBuffers = c.bool(v));
+        b.add("refill_buffers", BOOL, "New buffer contents on every write", (o, v, c) -> o.refillBuffers = c.bool(v));
+        b.add("scramble_buffers", BOOL, "Slightly vary buffers to defeat dedupe", (o, v, c) -> o.scrambleBuffers = c.bool(v));
+        b.add("buffer_compress_percentage", INT, "How compressible written data is, in percent",
+                (o, v, c) -> o.bufferCompressPercentage = c.integer(v, 0, 100));
+        b.add("buffer_pattern", PATTERN, "Fill buffers with 0x hex, decimal or \"text\"",
+                (o, v, c) -> o.bufferPattern = FioPattern.parse(v));
+        b.add("verify", CHOICE, "Check written data: crc32c, md5, pattern; 0 or null for none", (o, v, c) -> {
+            if (FIO_VERIFY.contains(v.trim())) {
+                throw ValueException.unsupported("aioemu verifies with " + String.join(", ", VERIFY.keySet()));
+            }
+            o.verify = ApplyContext.choice(v, VERIFY);
+        });
+        b.add("verify_pattern", PATTERN, "Pattern written and checked with verify=pattern",
+                (o, v, c) -> o.verifyPattern = FioPattern.parse(v));
+        b.add("verify_fatal", BOOL, "Stop at the first verify failure", (o, v, c) -> o.verifyFatal = c.bool(v));
+        b.add("do_verify", BOOL, "Run the verify phase after writing", (o, v, c) -> o.doVerify = c.bool(v));
+        b.add("read_iolog", STRING, "Replay this I/O log", (o, v, c) -> o.readIolog = v.trim());
+        b.add("write_iolog", STRING, "Record the job's I/O into this log", (o, v, c) -> o.writeIolog = v.trim());
+        b.add("replay_no_stall", BOOL, "Replay an iolog as fast as possible", (o, v, c) -> o.replayNoStall = c.bool(v));
+        // Bare, a log option means fio's default prefix, the job name: finish() fills it in.
+        b.add("write_bw_log", OPTIONAL_STRING, "Log bandwidth to PREFIX_bw.N.log",
+                (o, v, c) -> o.writeBwLog = v == null ? "" : v.trim());
+        b.add("write_lat_log", OPTIONAL_STRING, "Log latencies to PREFIX_{lat,slat,clat}.N.log",
+                (o, v, c) -> o.writeLatLog = v == null ? "" : v.trim());
+        b.add("write_iops_log", OPTIONAL_STRING, "Log IOPS to PREFIX_iops.N.log",
+                (o, v, c) -> o.writeIopsLog = v == null ? "" : v.trim());
+        b.add("log_avg_msec", INT, "Average log entries over this many milliseconds",
+                (o, v, c) -> o.logAvgMsec = c.integer(v, 0, Integer.MAX_VALUE));
+    }
+
+    /**
+     * What is left once all options are in: a bare log option takes the job name as its prefix, as fio
+     * names the files after the job.
+     */
+    static void finish(JobOptions o) {
+        if (o.name != null) {
+            o.writeBwLog = "".equals(o.writeBwLog) ? o.name : o.writeBwLog;
+            o.writeLatLog = "".equals(o.writeLatLog) ? o.name : o.writeLatLog;
+            o.writeIopsLog = "".equals(o.writeIopsLog) ? o.name : o.writeIopsLog;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.aioemu.bench.job;
+
+import static org.aioemu.bench.job.OptionSpec.Kind.BOOL;
+import static org.aioemu.bench.job.OptionSpec.Kind.CHOICE;
+import static org.aioemu.bench.job.OptionSpec.Kind.INT;
+import static org.aioemu.bench.job.OptionSpec.Kind.RANGE;
+import static org.aioemu.bench.job.OptionSpec.Kind.SIZE;
+import static org.aioemu.bench.job.OptionSpec.Kind.SIZE_OR_PERCENT;
+import static org.aioemu.bench.job.OptionSpec.Kind.STRING;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Rows of the option table for the job's identity, its files, and the engine. */
+final class FileOptions {
+    /** fio engines aioemu runs, and the aioemu engine each becomes. */
+    static final Map<String, String> ENGINES = new LinkedHashMap<>();
+
+    static {
+        ENGINES.put("io_uring", "io_uring");
+        // The blocking engines all become the thread pool, which issues the same preadv/pwritev.
+        for (String e : new String[]{"libaio", "posixaio", "psync", "sync", "vsync", "pvsync", "pvsync2"}) {
+            ENGINES.put(e, "threads");
+        }
+        ENGINES.put("null", "null");
+    }
+
+    private static final Map<String, String> AIO = new LinkedHashMap<>();
+    private static final Map<String, Integer> KB_BASE = new LinkedHashMap<>();
+    private static final Map<String, String> FALLOCATE = new LinkedHashMap<>();
+
+    static {
+        for (String f : new String[]{"none", "native", "posix", "keep", "truncate"}) {
+            FALLOCATE.put(f, f);
+        }
+        FALLOCATE.put("0", "none"); // fio's old spellings
+        FALLOCATE.put("1", "posix");
+        for (String a : new String[]{"threads", "io_uring", "sync"}) {
+            AIO.put(a, a);
+        }
+        KB_BASE.put("1024", 1024);
+        KB_BASE.put("1000", 1000);
+    }
+
+    private FileOptions() {
+    }
+
+    static void register(OptionTable.Builder b) {
+        b.add("name", STRING, "Job name (the section name by default)", (o, v, c) -> o.name = v.trim());
+        b.add("description", STRING, "Text describing the job; not used", (o, v, c) -> {
+        });
+        b.add("filename", STRING, "File(s) to use, ':'-separated", (o, v, c) -> o.filename = v.trim());
+        b.add("directory", STRING, "Directory for the job's files", (o, v, c) -> o.directory = v.trim());
+        b.add("size", SIZE_OR_PERCENT, "Bytes of I/O region per job, or N% of the file", (o, v, c) -> {
+            int pct = FioNumbers.percentOrMinus1(v);
+            o.sizePercent = Math.max(pct, 0);
+            o.size = pct < 0 ? c.size(v) : 0;
+        });
+        b.add("filesize", RANGE, "Size of each file, or a low-high range", (o, v, c) -> {
+            long[] r = FioNumbers.range(v, true, 1, Long.MAX_VALUE, c.kbBase);
+            o.filesizeLow = r[0];
+            o.filesizeHigh = r[1];
+        });
+        b.add("offset|fileoffset", SIZE_OR_PERCENT, "Start of the I/O region, bytes or N%", (o, v, c) -> {
+            int pct = FioNumbers.percentOrMinus1(v);
+            o.offsetPercent = Math.max(pct, 0);
+            o.offset = pct < 0 ? c.size(v) : 0;
+        });
+        b.add("io_size|io_limit", SIZE, "Bytes to transfer (default: size)", (o, v, c) -> o.ioSize = c.size(v));
+        b.add("nrfiles|nr_files", INT, "Number of files per job", (o, v, c) -> o.nrfiles = c.integer(v, 1, Integer.MAX_VALUE));
+        b.add("create_on_open", BOOL, "Create files when first opened", (o, v, c) -> o.createOnOpen = c.bool(v));
+        b.add("fallocate", CHOICE, "Preallocation: none, native, posix, keep, truncate",
+                (o, v, c) -> o.fallocate = ApplyContext.choice(v, FALLOCATE));
+        b.add("unlink", BOOL, "Delete the files when the job ends", (o, v, c) -> o.unlink = c.bool(v));
+        b.add("kb_base", CHOICE, "1024 (default: 1k = 1024) or 1000 (1k = 1000) for the sizes that follow",
+                (o, v, c) -> c.kbBase = ApplyContext.choice(v, KB_BASE));
+        b.add("ioengine", CHOICE, "fio's engine: io_uring; libaio, posixaio, psync, sync, pvsync, pvsync2 (threads); null",
+                (o, v, c) -> {
+                    String engine = ENGINES.get(v.trim());
+                    if (engine == null) {
+                        throw ValueException.unsupported("its engines are " + String.join(", ", ENGINES.keySet()));
+                    }
+                    o.ioengine = v.trim();
+                    o.aioEngine = engine;
+                });
+        b.add("aio", CHOICE, "aioemu's own engine (not fio's): threads, io_uring, sync",
+                (o, v, c) -> o.aioEngine = ApplyContext.choice(v, AIO));
+        b.add("cpus_allowed", STRING, "CPUs the job may run on (accepted; aioemu does not pin)",
+                (o, v, c) -> o.cpusAllowed = v.trim());
+    }
+}

@@ -1,0 +1,37 @@
+package org.aioemu.bench.job;
+
+/**
+ * fio options that only tune fio itself (its threads vs processes, clocks, CPU and NUMA placement,
+ * statistics it computes, how it lays out or caches files) and do not change the I/O a job issues. A job
+ * file that has them runs unchanged, with a one-line notice for each.
+ */
+final class IgnoredOptions {
+    /** fio 3.33 job options. */
+    private static final String FIO = """
+            thread invalidate ioscheduler disable_lat disable_clat disable_slat disable_bw_measurement|disable_bw
+            clat_percentiles lat_percentiles slat_percentiles percentile_list significant_figures
+            gtod_reduce gtod_cpu clocksource unit_base exitall exit_what exitall_on_error
+            allow_file_create allow_mounted_write overwrite fadvise_hint serialize_overlap
+            log_offset per_job_logs log_unix_epoch log_max_value log_prio log_entries log_compression
+            log_compression_cpus log_store_compressed log_alternate_epoch log_alternate_epoch_clock_id
+            numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice prio prioclass iodepth_low
+            lockmem mem|iomem hugepage-size stats disk_util cgroup cgroup_nodelete cgroup_weight uid gid
+            create_serialize create_fsync lockfile unique_filename io_submit_mode block_error_percentiles
+            write_hint bwavgtime iopsavgtime
+            """;
+    /** Options of fio's io_uring, libaio and pvsync2 engines that tune how those engines submit. */
+    private static final String ENGINES = """
+            hipri hipri_percentage fixedbufs registerfiles sqthread_poll sqthread_poll_cpu nonvectored
+            uncached nowait force_async userspace_reap cmdprio_percentage
+            """;
+
+    private IgnoredOptions() {
+    }
+
+    static void register(OptionTable.Builder b) {
+        for (String names : (FIO + ENGINES).trim().split("\\s+")) {
+            b.add(names, OptionSpec.Kind.IGNORED, "Only tunes fio internals; ignored", (o, v, c) -> {
+            });
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package org.aioemu.bench.job;
+
+import static org.aioemu.bench.job.OptionSpec.Kind.BOOL;
+import static org.aioemu.bench.job.OptionSpec.Kind.CHOICE;
+import static org.aioemu.bench.job.OptionSpec.Kind.INT;
+import static org.aioemu.bench.job.OptionSpec.Kind.PER_DIRECTION;
+import static org.aioemu.bench.job.OptionSpec.Kind.TIME;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.aioemu.bench.job.JobOptions.RwMode;
+
+/** Rows of the option table for what I/O the job issues, how much, how fast and for how long. */
+final class WorkloadOptions {
+    private static final Map<String, RwMode> RW = new LinkedHashMap<>();
+
+    static {
+        for (RwMode m : RwMode.values()) {
+            RW.put(m.fioName, m);
+        }
+        RW.put("readwrite", RwMode.RW);
+    }
+
+    private static final Map<String, JobOptions.Distribution> DISTRIBUTIONS = new LinkedHashMap<>();
+
+    static {
+        DISTRIBUTIONS.put("random", JobOptions.Distribution.RANDOM);
+        DISTRIBUTIONS.put("zipf", JobOptions.Distribution.ZIPF);
+        DISTRIBUTIONS.put("pareto", JobOptions.Distribution.PARETO);
+        DISTRIBUTIONS.put("normal", JobOptions.Distribution.NORMAL);
+        DISTRIBUTIONS.put("gauss", JobOptions.Distribution.GAUSS);
+    }
+
+    private static final Map<String, String> GENERATORS = new LinkedHashMap<>();
+
+    static {
+        for (String g : new String[]{"tausworthe", "lfsr", "tausworthe64"}) {
+            GENERATORS.put(g, g);
+        }
+    }
+
+    private WorkloadOptions() {
+    }
+
+    static void register(OptionTable.Builder b) {
+        b.add("rw|readwrite", CHOICE, "read, write, trim, randread, randwrite, randtrim, rw, randrw, trimwrite; :N suffix",
+                WorkloadOptions::rw);
+        b.add("rwmixread", INT, "Percent of reads in rw/randrw (sets rwmixwrite to the rest)",
+                (o, v, c) -> o.rwmixread = c.integer(v, 0, 100));
+        b.add("rwmixwrite", INT, "Percent of writes in rw/randrw (sets rwmixread to the rest)",
+                (o, v, c) -> o.rwmixread = 100 - c.integer(v, 0, 100));
+        b.add("bs|blocksize", PER_DIRECTION, "Block size, per direction: read,write,trim",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> o.bs[d] = c.blockSize(p)));
+        b.add("bsrange|blocksize_range", PER_DIRECTION, "Block size range low-high, per direction",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> {
+                    long[] r = FioNumbers.range(p, false, 1, Integer.MAX_VALUE, c.kbBase);
+                    o.bsrangeLow[d] = (int) r[0];
+                    o.bsrangeHigh[d] = (int) r[1];
+                }));
+        b.add("bssplit", PER_DIRECTION, "Weighted block sizes bs/percent:bs/percent, per direction",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> o.bssplit[d] = BsSplitParser.parse(p, c.kbBase)));
+        b.add("bs_unaligned|blocksize_unaligned", BOOL, "Any size within bsrange, not multiples of the minimum",
+                (o, v, c) -> o.blocksizeUnaligned = c.bool(v));
+        b.add("ba|blockalign", PER_DIRECTION, "Alignment of random offsets, per direction",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> o.ba[d] = c.blockSize(p)));
+        b.add("iodepth", INT, "Requests kept in flight", (o, v, c) -> o.iodepth = c.integer(v, 1, Integer.MAX_VALUE));
+        b.add("iodepth_batch|iodepth_batch_submit", INT, "Requests submitted at once",
+                (o, v, c) -> o.iodepthBatchSubmit = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("iodepth_batch_complete_min|iodepth_batch_complete", INT, "Completions to wait for at least",
+                (o, v, c) -> o.iodepthBatchCompleteMin = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("iodepth_batch_complete_max", INT, "Completions to reap at most",
+                (o, v, c) -> o.iodepthBatchCompleteMax = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("numjobs", INT, "Clones of this job", (o, v, c) -> o.numjobs = c.integer(v, 1, Integer.MAX_VALUE));
+        b.add("group_reporting", BOOL, "Report the job's clones as one", (o, v, c) -> o.groupReporting = c.bool(v));
+        b.add("runtime|timeout", TIME, "Stop after this time (seconds unless a unit is given)",
+                (o, v, c) -> o.runtimeNanos = c.seconds(v));
+        b.add("time_based", BOOL, "Run for the whole runtime, looping over the region",
+                (o, v, c) -> o.timeBased = c.bool(v));
+        b.add("ramp_time", TIME, "Run this long before measuring", (o, v, c) -> o.rampTimeNanos = c.seconds(v));
+        b.add("startdelay", TIME, "Wait this long before starting", (o, v, c) -> {
+            if (v.trim().indexOf('-', 1) > 0 || v.indexOf(':') > 0) {
+                throw ValueException.unsupported("a random start delay from a range; give one time");
+            }
+            o.startdelayNanos = c.seconds(v);
+        });
+        b.add("loops", INT, "Repeat the job this many times", (o, v, c) -> o.loops = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("thinktime", TIME, "Pause between I/Os (microseconds unless a unit is given)",
+                (o, v, c) -> o.thinktimeNanos = FioNumbers.timeNanos(v, FioNumbers.MICROSECOND));
+        b.add("thinktime_blocks", INT, "I/Os issued between pauses",
+                (o, v, c) -> o.thinktimeBlocks = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("rate", PER_DIRECTION, "Bandwidth cap in bytes/s, per direction",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rate[d] = c.size(p)));
+        b.add("rate_iops", PER_DIRECTION, "IOPS cap, per direction",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rateIops[d] = c.longInteger(p, 0)));
+        b.add("rate_min|ratemin", PER_DIRECTION, "Minimum bandwidth in bytes/s, per direction",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rateMin[d] = c.size(p)));
+        b.add("stonewall|wait_for_previous", BOOL, "Wait for the jobs before to finish", (o, v, c) -> o.stonewall = c.bool(v));
+        b.add("new_group", BOOL, "Start a new reporting group", (o, v, c) -> o.newGroup = c.bool(v));
+        b.add("norandommap", BOOL, "Random offsets without covering every block", (o, v, c) -> o.norandommap = c.bool(v));
+        b.add("randrepeat|allrandrepeat", BOOL, "Same random sequence on every run", (o, v, c) -> o.randrepeat = c.bool(v));
+        b.add("randseed", INT, "Seed of the random generators", (o, v, c) -> {
+            o.randseed = c.longInteger(v, 0);
+            o.randseedGiven = true;
+        });
+        b.add("random_distribution", CHOICE, "random, zipf:theta, pareto:h, normal:sigma (gauss)",
+                WorkloadOptions::randomDistribution);
+        b.add("random_generator", CHOICE, "tausworthe, lfsr, tausworthe64",
+                (o, v, c) -> o.randomGenerator = ApplyContext.choice(v, GENERATORS));
+        b.add("percentage_random", PER_DIRECTION, "Percent of random offsets in a random workload, per direction",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> o.percentageRandom[d] = c.integer(p, 0, 100)));
+    }
+
+    /** {@code mode[:N]}: N I/Os per random offset, or bytes skipped after each sequential I/O. */
+    private static void rw(JobOptions o, String v, ApplyContext c) {
+        String t = v.trim();
+        int colon = t.indexOf(':');
+        String mode = colon < 0 ? t : t.substring(0, colon);
+        if (mode.equals("randtrimwrite")) {
+            throw ValueException.unsupported("its modes are " + String.join(", ", RW.keySet()));
+        }
+        o.rw = ApplyContext.choice(mode, RW);
+        String n = colon < 0 ? "" : t.substring(colon + 1).trim();
+        // fio takes "randread:" as no modifier; anything after the colon must be a number here.
+        o.rwSequencer = n.isEmpty() ? 0 : c.size(n);
+    }
+
+    /**
+     * {@code kind[:param]}. Parameter defaults and ranges are fio's: zipf theta 1.1 (not 1), pareto h 0.2
+     * (0 &lt; h &lt; 1), normal deviation 0 (0 &le; d &lt; 100). {@code gauss} is aioemu's name for fio's normal
+     * (fio 3.33 refuses it). fio's second parameter (the distribution's centre) and zoned distributions
+     * are refused as unsupported.
+     */
+    private static void randomDistribution(JobOptions o, String v, ApplyContext c) {
+        String[] parts = v.trim().split(":", -1);
+        if (parts[0].equals("zoned") || parts[0].equals("zoned_abs")) {
+            throw ValueException.unsupported("zoned distributions are fio's alone; random, zipf, pareto, normal work");
+        }
+        JobOptions.Distribution kind = ApplyContext.choice(parts[0], DISTRIBUTIONS);
+        if (parts.length > 2) {
+            throw ValueException.unsupported("the second parameter (the distribution's centre)");
+        }
+        double dflt = switch (kind) {
+            case ZIPF -> 1.1;
+            case PARETO -> 0.2;
+            default -> 0.0;
+        };
+        if (kind == JobOptions.Distribution.RANDOM && parts.length > 1) {
+            throw ValueException.expected("no parameter after random");
+        }
+        double p = parts.length > 1 ? FioNumbers.decimal(parts[1], "a number after the ':', such as zipf:1.2") : dflt;
+        switch (kind) {
+            case ZIPF -> check(p > 0 && p != 1.0, "a zipf theta above 0 other than 1, such as zipf:1.2");
+            case PARETO -> check(p > 0 && p < 1.0, "a pareto h between 0 and 1, such as pareto:0.9");
+            case NORMAL, GAUSS -> check(p >= 0 && p < 100.0, "a deviation from 0 to below 100, such as normal:5");
+            default -> {
+            }
+        }
+        o.randomDistribution = kind;
+        o.randomDistributionParam = p;
+    }
+
+    private static void check(boolean ok, String expected) {
+        if (!ok) {
+            throw ValueException.expected(expected);
+        }
+    }
+}
