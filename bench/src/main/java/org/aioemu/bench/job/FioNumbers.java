@@ -39,7 +39,7 @@ final class FioNumbers {
             }
         }
         int digits = 0;
-        while (digits < t.length() && Character.isDigit(t.charAt(digits))) {
+        while (digits < t.length() && isAsciiDigit(t.charAt(digits))) {
             digits++;
         }
         long multiplier = digits == 0 ? -1 : multiplier(t.substring(digits).toLowerCase(Locale.ROOT), kbBase);
@@ -141,7 +141,7 @@ final class FioNumbers {
     static long timeNanos(String text, long defaultUnit) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         int digits = 0;
-        while (digits < t.length() && Character.isDigit(t.charAt(digits))) {
+        while (digits < t.length() && isAsciiDigit(t.charAt(digits))) {
             digits++;
         }
         long unit = switch (t.substring(digits)) {
@@ -179,6 +179,11 @@ final class FioNumbers {
             case "0", "false", "no", "off" -> false;
             default -> throw ValueException.expected("0 or 1 (or true/false, yes/no, on/off)");
         };
+    }
+
+    /** 0-9 only: Character.isDigit would also take other scripts' digits, which fio does not. */
+    static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** A plain decimal fraction such as 1.2 or 0.25 (no NaN, no hex floats). */

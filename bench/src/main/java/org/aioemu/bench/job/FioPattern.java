@@ -49,7 +49,7 @@ final class FioPattern {
                 i = end + 1;
             } else if (t.startsWith("0x", i) || t.startsWith("0X", i)) {
                 int end = i + 2;
-                while (end < t.length() && Character.digit(t.charAt(end), 16) >= 0) {
+                while (end < t.length() && hexValue(t.charAt(end)) >= 0) {
                     end++;
                 }
                 if (end == i + 2) {
@@ -59,9 +59,9 @@ final class FioPattern {
                 i = end;
             } else if (c == '%' && t.startsWith("%o", i)) {
                 throw ValueException.unsupported("%o, the block offset in the pattern, is fio's alone");
-            } else if (c == '-' || Character.isDigit(c)) {
+            } else if (c == '-' || FioNumbers.isAsciiDigit(c)) {
                 int end = i + 1;
-                while (end < t.length() && Character.isDigit(t.charAt(end))) {
+                while (end < t.length() && FioNumbers.isAsciiDigit(t.charAt(end))) {
                     end++;
                 }
                 decimal(t.substring(i, end), out);
@@ -83,12 +83,17 @@ final class FioPattern {
         // An odd count means the first digit stands alone: 0x123 -> 01 23.
         int i = 0;
         if (digits.length() % 2 == 1) {
-            out.write(Character.digit(digits.charAt(0), 16));
+            out.write(hexValue(digits.charAt(0)));
             i = 1;
         }
         for (; i < digits.length(); i += 2) {
-            out.write(Character.digit(digits.charAt(i), 16) << 4 | Character.digit(digits.charAt(i + 1), 16));
+            out.write(hexValue(digits.charAt(i)) << 4 | hexValue(digits.charAt(i + 1)));
         }
+    }
+
+    /** 0-15 for an ASCII hex digit, else -1 (Character.digit would take other scripts' digits). */
+    private static int hexValue(char c) {
+        return c < 128 ? Character.digit(c, 16) : -1;
     }
 
     private static void decimal(String text, ByteArrayOutputStream out) {

@@ -19,7 +19,9 @@ import java.util.Map;
  * {@code name=value} or bare {@code name} per line, whitespace around '=' ignored; a ';' or '#' starts a
  * comment anywhere on a line (so neither can appear in a value, as in fio); {@code include FILE} pulls in
  * options from FILE, relative to the including file, which may not hold sections; {@code ${VAR}} in a
- * value is replaced from the environment given to the constructor. Each job's {@link JobOptions#given}
+ * value is replaced from the environment given to the constructor (and {@code $VAR} when VAR is set, see
+ * {@link EnvExpander}). fio's {@code $ncpus}-style keywords and {@code (arithmetic)} are not supported.
+ * Each job's {@link JobOptions#given}
  * records every option that applied to it, [global] ones first. {@code numjobs} is not expanded here.
  *
  * <p>Any mistake throws {@link JobFileException} naming file and line; nothing is half-parsed. Options
@@ -35,7 +37,7 @@ public final class JobFileParser {
     private final OptionTable table = OptionTable.standard();
     private final List<String> notices = new ArrayList<>();
 
-    /** {@code env} resolves {@code ${VAR}}; pass {@code System.getenv()} for the real environment. */
+    /** {@code env} resolves {@code ${VAR}} and {@code $VAR}; pass {@code System.getenv()} for the real one. */
     public JobFileParser(Map<String, String> env) {
         this(env, new JobOptions());
     }

@@ -136,9 +136,6 @@ final class WorkloadOptions {
             throw ValueException.unsupported("zoned distributions are fio's alone; random, zipf, pareto, normal work");
         }
         JobOptions.Distribution kind = ApplyContext.choice(parts[0], DISTRIBUTIONS);
-        if (parts.length > 2) {
-            throw ValueException.unsupported("the second parameter (the distribution's centre)");
-        }
         double dflt = switch (kind) {
             case ZIPF -> 1.1;
             case PARETO -> 0.2;
@@ -148,6 +145,9 @@ final class WorkloadOptions {
             throw ValueException.expected("no parameter after random");
         }
         double p = parts.length > 1 ? FioNumbers.decimal(parts[1], "a number after the ':', such as zipf:1.2") : dflt;
+        if (parts.length > 2) {
+            throw ValueException.unsupported("the second parameter (the distribution's centre)");
+        }
         switch (kind) {
             case ZIPF -> check(p > 0 && p != 1.0, "a zipf theta above 0 other than 1, such as zipf:1.2");
             case PARETO -> check(p > 0 && p < 1.0, "a pareto h between 0 and 1, such as pareto:0.9");
