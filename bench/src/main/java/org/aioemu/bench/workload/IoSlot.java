@@ -69,6 +69,16 @@ final class IoSlot implements BlockCompletion {
         return v;
     }
 
+    /** The op for messages: {@code "read of 4096 bytes at offset 8192 of /x/y"}, {@code "fsync of /x/y"}. */
+    String describe(String fileName) {
+        return switch (ddir) {
+            case 0 -> "read of " + length + " bytes at offset " + offset + " of " + fileName;
+            case 1 -> "write of " + length + " bytes at offset " + offset + " of " + fileName;
+            case 2 -> "trim of " + length + " bytes at offset " + offset + " of " + fileName;
+            default -> "fsync of " + fileName;
+        };
+    }
+
     @Override
     public void complete(int result, String errorDetail) {
         owner.completed(this, result, errorDetail);

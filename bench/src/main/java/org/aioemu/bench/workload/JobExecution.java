@@ -40,7 +40,7 @@ final class JobExecution {
     private final Runnable wakeTask = this::onWake;
     private final int depth;
     private final int refillThreshold;
-    private final int syncEvery;
+    private final Periodic periodic;
 
     // --- loop only ---
     private Phase phase = Phase.WAITING;
@@ -51,21 +51,13 @@ final class JobExecution {
     private IoSlot pending;
     private boolean stopping;
     private boolean sourceDone;
-    private boolean syncDue;
-    private boolean syncInFlight;
-    private int syncFile;
-    private int writesSinceSync;
-    private long thinkUntil;
-    private boolean thinking;
-    private int thinkCount;
+    private final Pacing pacing;
     private int reaped;
     private long startNanos;
     private ScheduledFuture<?> wakeTimer;
     private long wakeAt;
     private long scrambleCounter;
-    private long verifyErrors;
-    private String firstVerifyError;
-    private final long[] rateMinBytes = new long[3];
+    private final VerifyTally verify = new VerifyTally();
     private volatile boolean done;
 
     JobExecution(JobParts parts) {
@@ -78,9 +70,11 @@ final class JobExecution {
         int batch = Math.max(1, Math.min(o.iodepthBatchSubmit, depth));
         int reap = Math.max(1, Math.min(o.iodepthBatchCompleteMin, depth));
         this.refillThreshold = Math.max(batch, reap);
-        this.syncEvery = o.fsync > 0 ? o.fsync : o.fdatasync;
+        this.pacing = new Pacing(o);
         this.free = new IoSlot[depth];
         this.refill = ctx.newBottomHalf(this::onRefill);
+        this.periodic = new Periodic(ctx, o, rec, parts.progress, () -> phase == Phase.MAIN && !stopping,
+                () -> source.progress(), this::fail);
         rec.onLogFailure(msg -> fail(Errno.EIO, msg));
         parts.trace.onFailure(msg -> fail(Errno.EIO, msg));
     }
@@ -131,13 +125,7 @@ final class JobExecution {
 
     private void startMeasuring(long now) {
         rec.start(now);
-        scheduleTick(now + rec.windowNanos());
-        for (int d = 0; d < 3; d++) {
-            rateMinBytes[d] = stats.direction(d).bytes;
-        }
-        if (o.rateMin[0] > 0 || o.rateMin[1] > 0 || o.rateMin[2] > 0) {
-            ctx.schedule(this::checkRateMin, 1, TimeUnit.SECONDS);
-        }
+        periodic.start(now);
     }
 
     private void endRamp() {
@@ -145,37 +133,6 @@ final class JobExecution {
             source.restartBudget();
             startMeasuring(System.nanoTime());
         }
-    }
-
-    private void scheduleTick(long at) {
-        ctx.schedule(() -> onTick(at), Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void onTick(long at) {
-        if (phase != Phase.MAIN || stopping) {
-            return;
-        }
-        long now = System.nanoTime();
-        rec.tick(now);
-        p.progress.fraction(source.progress());
-        scheduleTick(at + rec.windowNanos());
-    }
-
-    /** rate_min, checked every second (fio's default ratecycle) of the main phase. */
-    private void checkRateMin() {
-        if (phase != Phase.MAIN || stopping) {
-            return;
-        }
-        for (int d = 0; d < 3; d++) {
-            long bytes = stats.direction(d).bytes;
-            long got = bytes - rateMinBytes[d];
-            rateMinBytes[d] = bytes;
-            if (o.rateMin[d] > 0 && got < o.rateMin[d]) {
-                fail(Errno.EIO, "min rate " + o.rateMin[d] + " not met, got " + got / 1024 + " KiB/sec");
-                return;
-            }
-        }
-        ctx.schedule(this::checkRateMin, 1, TimeUnit.SECONDS);
     }
 
     private void onDeadline() {
@@ -201,28 +158,23 @@ final class JobExecution {
     private void pump() {
         int issued = 0;
         while (!stopping && inFlight < depth) {
-            if (syncDue) {
-                if (inFlight > 0) {
-                    break;
+            if (pacing.syncDue()) {
+                if (inFlight == 0) {
+                    IoSlot s = free[--freeCount];
+                    s.set(IoSlot.SYNC, pacing.takeSync(), 0, 0);
+                    issue(s, System.nanoTime());
+                    issued++;
                 }
-                syncDue = false;
-                IoSlot s = free[--freeCount];
-                s.set(IoSlot.SYNC, syncFile, 0, 0);
-                syncInFlight = true;
-                issue(s, System.nanoTime());
-                issued++;
                 break;
             }
-            if (syncInFlight) {
+            if (pacing.syncInFlight()) {
                 break;
             }
             long now = System.nanoTime();
-            if (thinking) {
-                if (thinkUntil - now > 0) {
-                    armWake(thinkUntil);
-                    break;
-                }
-                thinking = false;
+            long thinkUntil = pacing.thinkingUntil(now);
+            if (thinkUntil != 0) {
+                armWake(thinkUntil);
+                break;
             }
             IoSlot s = pending;
             if (s == null) {
@@ -251,25 +203,12 @@ final class JobExecution {
             issue(s, now);
             issued++;
             if (phase == Phase.MAIN) {
-                afterIssue(s, now);
+                pacing.issued(s, now);
             }
         }
         rec.submitBatch(issued);
-        if (inFlight == 0 && pending == null && !syncDue && !syncInFlight && (sourceDone || stopping)) {
+        if (inFlight == 0 && pending == null && !pacing.syncDue() && !pacing.syncInFlight() && (sourceDone || stopping)) {
             phaseEnded();
-        }
-    }
-
-    private void afterIssue(IoSlot s, long now) {
-        if (o.thinktimeNanos > 0 && ++thinkCount >= Math.max(1, o.thinktimeBlocks)) {
-            thinkCount = 0;
-            thinking = true;
-            thinkUntil = now + o.thinktimeNanos;
-        }
-        if (syncEvery > 0 && s.ddir == JobOptions.WRITE && ++writesSinceSync >= syncEvery) {
-            writesSinceSync = 0;
-            syncDue = true;
-            syncFile = s.file;
         }
     }
 
@@ -330,11 +269,11 @@ final class JobExecution {
         inFlight--;
         reaped++;
         if (s.ddir == IoSlot.SYNC) {
-            syncInFlight = false;
+            pacing.syncDone();
         }
         if (result < 0) {
             if (s.accounted || stats.error == 0) {
-                fail(-result, describe(s) + " failed: " + Errno.name(result) + " (" + Errno.describe(result) + ")"
+                fail(-result, s.describe(p.files[s.file].name()) + " failed: " + Errno.name(result) + " (" + Errno.describe(result) + ")"
                         + (detail != null ? "; " + detail : ""));
             }
         } else {
@@ -355,7 +294,7 @@ final class JobExecution {
                 s.chainWrite = false;
                 issue(s, now);
                 if (phase == Phase.MAIN) {
-                    afterIssue(s, now);
+                    pacing.issued(s, now);
                 }
                 refill.schedule();
                 return;
@@ -377,19 +316,15 @@ final class JobExecution {
             }
             return;
         }
-        if (inFlight == 0 || depth - inFlight >= refillThreshold || syncDue) {
+        if (inFlight == 0 || depth - inFlight >= refillThreshold || pacing.syncDue()) {
             pump();
         }
     }
 
     private void verifyFailed(IoSlot s, String what) {
-        verifyErrors++;
-        if (firstVerifyError == null) {
-            firstVerifyError = "verify failed reading " + s.length + " bytes at offset " + s.offset + " of "
-                    + p.files[s.file].name() + ": " + what;
-        }
+        String msg = verify.bad(s, p.files[s.file].name(), what);
         if (o.verifyFatal) {
-            fail(EILSEQ, firstVerifyError);
+            fail(EILSEQ, msg);
         }
     }
 
@@ -402,16 +337,6 @@ final class JobExecution {
         if (!stopping && phase != Phase.DONE) {
             stop();
         }
-    }
-
-    private String describe(IoSlot s) {
-        String name = p.files[s.file].name();
-        return switch (s.ddir) {
-            case JobOptions.READ -> "read of " + s.length + " bytes at offset " + s.offset + " of " + name;
-            case JobOptions.WRITE -> "write of " + s.length + " bytes at offset " + s.offset + " of " + name;
-            case JobOptions.TRIM -> "trim of " + s.length + " bytes at offset " + s.offset + " of " + name;
-            default -> "fsync of " + name;
-        };
     }
 
     // --- phases ---------------------------------------------------------------------------------------
@@ -427,13 +352,7 @@ final class JobExecution {
                     close();
                 }
             }
-            case VERIFY -> {
-                if (verifyErrors > 0 && stats.error == 0) {
-                    stats.error = EILSEQ;
-                    stats.errorMessage = firstVerifyError + (verifyErrors > 1 ? " (and " + (verifyErrors - 1) + " more bad blocks)" : "");
-                }
-                close();
-            }
+            case VERIFY -> close();
             case CLOSING -> finish(now);
             default -> {
             }
@@ -441,9 +360,9 @@ final class JobExecution {
     }
 
     private void close() {
-        if (verifyErrors > 0 && stats.error == 0) {
+        if (verify.any() && stats.error == 0) {
             stats.error = EILSEQ;
-            stats.errorMessage = firstVerifyError + (verifyErrors > 1 ? " (and " + (verifyErrors - 1) + " more bad blocks)" : "");
+            stats.errorMessage = verify.message();
         }
         if (p.flushAtEnd && stats.error == 0) {
             enter(Phase.CLOSING, new FlushOps(p.targets.length), 'F');
@@ -457,8 +376,7 @@ final class JobExecution {
         source = ops;
         stopping = false;
         sourceDone = false;
-        thinking = false;
-        syncDue = false;
+        pacing.reset();
         p.progress.state(state);
         pump();
     }

@@ -23,7 +23,7 @@ final class Jobs {
         return WorkloadRunner.run(List.of(o), RunSettings.defaults()).getFirst();
     }
 
-    static List<JobStats> run(JobOptions... jobs) {
+    static List<JobStats> runAll(JobOptions... jobs) {
         return WorkloadRunner.run(List.of(jobs), RunSettings.defaults());
     }
 
