@@ -28,6 +28,8 @@ import org.aioemu.engine.Errno;
 final class JobExecution {
     /** Error number of a verify failure (EILSEQ, as fio reports it). */
     static final int EILSEQ = 84;
+    /** Longest stretch of refills inside the loop's bottom-half drain before yielding to its tasks and timers. */
+    private static final long YIELD_NANOS = 1_000_000L;
 
     private enum Phase { WAITING, MAIN, VERIFY, CLOSING, DONE }
 
@@ -38,6 +40,7 @@ final class JobExecution {
     private final StatsRecorder rec;
     private final BottomHalf refill;
     private final Runnable wakeTask = this::onWake;
+    private final Runnable resumeTask = this::resume;
     private final int depth;
     private final int refillThreshold;
     private final Periodic periodic;
@@ -54,6 +57,8 @@ final class JobExecution {
     private final Pacing pacing;
     private int reaped;
     private long startNanos;
+    private long sliceStart;
+    private boolean yieldPending;
     private ScheduledFuture<?> wakeTimer;
     private long wakeAt;
     private long scrambleCounter;
@@ -101,6 +106,7 @@ final class JobExecution {
     private void begin() {
         long now = System.nanoTime();
         startNanos = now;
+        sliceStart = now;
         stats.startEpochMillis = System.currentTimeMillis();
         long planned = 0;
         if (o.runtimeNanos > 0) {
@@ -130,6 +136,10 @@ final class JobExecution {
 
     private void endRamp() {
         if (phase == Phase.MAIN && !stopping) {
+            if (pending != null) { // picked against the ramp's budget: drop it, the measured part starts afresh
+                free[freeCount++] = pending;
+                pending = null;
+            }
             source.restartBudget();
             startMeasuring(System.nanoTime());
         }
@@ -278,7 +288,7 @@ final class JobExecution {
             }
         } else {
             if (s.accounted) {
-                rec.completed(s, result, now);
+                rec.completed(s, s.ddir == JobOptions.TRIM ? s.length : result, now); // a discard returns 0
             }
             if (s.ddir == JobOptions.READ && p.checkReads(s.verifying, phase == Phase.MAIN)) {
                 String bad = p.checkers[s.file].check(s.buffer, s.offset, Math.min(result, s.length));
@@ -307,9 +317,29 @@ final class JobExecution {
     private void onRefill() {
         rec.completeBatch(reaped);
         reaped = 0;
-        if (phase == Phase.DONE || phase == Phase.WAITING) {
+        if (phase == Phase.DONE || phase == Phase.WAITING || yieldPending) {
             return;
         }
+        if (System.nanoTime() - sliceStart > YIELD_NANOS) {
+            // The loop drains bottom halves as long as any is scheduled, and fast completions keep
+            // scheduling them; its task queue is likewise run until empty. Step out through a timer now
+            // and then (due timers are taken in together), so the deadline and the samplers get their turn.
+            yieldPending = true;
+            ctx.schedule(resumeTask, 0, TimeUnit.NANOSECONDS);
+            return;
+        }
+        refillNow();
+    }
+
+    private void resume() {
+        yieldPending = false;
+        sliceStart = System.nanoTime();
+        if (phase != Phase.DONE) {
+            refillNow();
+        }
+    }
+
+    private void refillNow() {
         if (stopping) {
             if (inFlight == 0) {
                 phaseEnded();

@@ -112,8 +112,8 @@ final class StatsRecorder {
         if (d <= JobOptions.TRIM) {
             progress.add(d, bytes);
         }
-        if (!enabled) {
-            return;
+        if (!enabled || s.issueNanos - measureStart < 0) {
+            return; // issued during ramp_time
         }
         long slat = s.submitNanos - s.issueNanos;
         long clat = now - s.submitNanos;
