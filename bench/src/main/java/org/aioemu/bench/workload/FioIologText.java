@@ -130,11 +130,7 @@ final class FioIologText {
         @Override
         public void io(long timeNanos, String file, TraceAction action, long offset, long length) {
             lastMicros = Math.max(lastMicros, timeNanos / 1000);
-            if (action == TraceAction.SYNC || action == TraceAction.DATASYNC) {
-                line(lastMicros + " " + file + " " + action.fioName());
-            } else {
-                line(lastMicros + " " + file + " " + action.fioName() + " " + offset + " " + length);
-            }
+            line(lastMicros + " " + file + " " + action.fioName() + " " + offset + " " + length);
         }
 
         @Override

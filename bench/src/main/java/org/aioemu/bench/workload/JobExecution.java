@@ -55,6 +55,8 @@ final class JobExecution {
     private boolean stopping;
     private boolean sourceDone;
     private final Pacing pacing;
+    /** The flush of the fsync barrier: outside the iodepth slots, so a pending request can wait beside it. */
+    private IoSlot syncSlot;
     private int reaped;
     private long startNanos;
     private long sliceStart;
@@ -84,9 +86,16 @@ final class JobExecution {
         parts.trace.onFailure(msg -> fail(Errno.EIO, msg));
     }
 
-    /** Adds the job's slots (made by the setup, which needs this instance as their completion owner). */
+    /**
+     * Adds the job's slots (made by the setup, which needs this instance as their completion owner): iodepth
+     * for requests, then one more for the fsync barrier's flushes.
+     */
     void addSlot(IoSlot s) {
-        free[freeCount++] = s;
+        if (freeCount < depth) {
+            free[freeCount++] = s;
+        } else {
+            syncSlot = s;
+        }
     }
 
     /** Any thread: starts the job on its loop after startdelay. */
@@ -168,15 +177,6 @@ final class JobExecution {
     private void pump() {
         int issued = 0;
         while (!stopping && inFlight < depth) {
-            if (pacing.syncDue()) {
-                if (inFlight == 0) {
-                    IoSlot s = free[--freeCount];
-                    s.set(IoSlot.SYNC, pacing.takeSync(), 0, 0);
-                    issue(s, System.nanoTime());
-                    issued++;
-                }
-                break;
-            }
             if (pacing.syncInFlight()) {
                 break;
             }
@@ -195,8 +195,17 @@ final class JobExecution {
                 if (!source.next(s)) {
                     free[freeCount++] = s;
                     sourceDone = true;
-                    break;
+                    break; // a sync still owed after the last write is dropped, as fio does
                 }
+            }
+            if (pacing.syncDue()) {
+                pending = s; // goes after the sync, which waits for the queue to drain
+                if (inFlight == 0) {
+                    syncSlot.set(IoSlot.SYNC, pacing.takeSync(), 0, 0);
+                    issue(syncSlot, now);
+                    issued++;
+                }
+                break;
             }
             if (s.notBefore != 0 && s.notBefore - now > 0) {
                 pending = s;
@@ -217,7 +226,7 @@ final class JobExecution {
             }
         }
         rec.submitBatch(issued);
-        if (inFlight == 0 && pending == null && !pacing.syncDue() && !pacing.syncInFlight() && (sourceDone || stopping)) {
+        if (inFlight == 0 && pending == null && !pacing.syncInFlight() && (sourceDone || stopping)) {
             phaseEnded();
         }
     }
@@ -310,7 +319,9 @@ final class JobExecution {
                 return;
             }
         }
-        free[freeCount++] = s;
+        if (s != syncSlot) {
+            free[freeCount++] = s;
+        }
         refill.schedule();
     }
 

@@ -145,6 +145,7 @@ final class JobSetup {
             }
             exec.addSlot(new IoSlot(i, buf, exec));
         }
+        exec.addSlot(new IoSlot(Math.max(1, o.iodepth), MemorySegment.NULL, exec));
         return exec;
     }
 
