@@ -18,7 +18,7 @@ final class IoSlot implements BlockCompletion {
     private final MemorySegment[] views = new MemorySegment[8];
     private final int[] viewLengths = new int[8];
     private int nextView;
-    private final JobExecution owner;
+    private final IssueLoop owner;
 
     int ddir;
     int file;
@@ -35,7 +35,7 @@ final class IoSlot implements BlockCompletion {
     long issueNanos;
     long submitNanos;
 
-    IoSlot(int index, MemorySegment buffer, JobExecution owner) {
+    IoSlot(int index, MemorySegment buffer, IssueLoop owner) {
         this.index = index;
         this.buffer = buffer;
         this.owner = owner;

@@ -143,9 +143,9 @@ final class JobSetup {
             if (!p.fillEveryWrite && writes) {
                 p.writers[0].fill(buf, i * bufSize, (int) bufSize);
             }
-            exec.addSlot(new IoSlot(i, buf, exec));
+            exec.issueLoop().addSlot(new IoSlot(i, buf, exec.issueLoop()));
         }
-        exec.addSlot(new IoSlot(Math.max(1, o.iodepth), MemorySegment.NULL, exec));
+        exec.issueLoop().addSlot(new IoSlot(Math.max(1, o.iodepth), MemorySegment.NULL, exec.issueLoop()));
         return exec;
     }
 

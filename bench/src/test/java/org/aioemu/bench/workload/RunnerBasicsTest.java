@@ -254,4 +254,46 @@ class RunnerBasicsTest {
         assertTrue(s.contextSwitches >= 0);
         assertTrue(s.read.runtimeNanos > 0 && s.write.runtimeNanos > 0);
     }
+
+    @Test
+    void aFailingPluginEndsItsJobWithAnErrorInsteadOfHangingIt() {
+        DataFactory throwing = new DataFactory() {
+            @Override
+            public WriteDataSource writer(JobOptions job, int fileIndex, long seed) {
+                return (buf, offset, length) -> {
+                    if (offset >= 8192) {
+                        throw new IllegalStateException("boom at " + offset);
+                    }
+                };
+            }
+
+            @Override
+            public ReadChecker checker(JobOptions job, int fileIndex, long seed) {
+                return null;
+            }
+        };
+        JobOptions o = job("x", RwMode.WRITE, 1 << 20);
+        o.refillBuffers = true;
+        o.iodepth = 4;
+        JobStats s = WorkloadRunner.run(List.of(o), RunSettings.defaults().withData(throwing)).getFirst();
+        assertEquals(5, s.error);
+        assertTrue(s.errorMessage.contains("internal error") && s.errorMessage.contains("boom at 8192"), s.errorMessage);
+        assertEquals(2, s.write.ios);
+
+        LogSinkFactory broken = (file, kind) -> new LogSink() {
+            @Override
+            public void entry(long timeMillis, long value, int ddir, long blockSize, long offset) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("disk full"));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        JobOptions l = job("l", RwMode.READ, 1 << 20);
+        l.writeLatLog = dir.resolve("lat").toString();
+        JobStats ls = WorkloadRunner.run(List.of(l), RunSettings.defaults().withLogSinks(broken)).getFirst();
+        assertEquals(5, ls.error);
+        assertTrue(ls.errorMessage.contains("disk full"), ls.errorMessage);
+    }
 }
