@@ -143,7 +143,7 @@ final class BuiltInData implements DataFactory {
         @Override
         public String check(MemorySegment buf, long offset, int length) {
             for (int i = 0; i < length; i++) {
-                byte want = pattern[(int) Math.floorMod(offset + i, pattern.length)];
+                byte want = pattern[Math.floorMod(offset + i, pattern.length)];
                 byte got = buf.get(ValueLayout.JAVA_BYTE, i);
                 if (want != got) {
                     return describe(offset + i, want, got);

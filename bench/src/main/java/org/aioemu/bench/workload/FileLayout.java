@@ -111,20 +111,19 @@ final class FileLayout {
     private static void fill(FileSpec f, AioContext ctx, WriteDataSource data) throws ErrnoException {
         try (Arena arena = Arena.ofShared(); BlockBackend b = BlockBackend.open(ctx, f.path(), BlockBackendOptions.defaults())) {
             MemorySegment[] bufs = new MemorySegment[FILL_DEPTH];
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Integer>[] inFlight = new CompletableFuture[FILL_DEPTH];
+            List<CompletableFuture<Integer>> inFlight = new ArrayList<>(java.util.Collections.nCopies(FILL_DEPTH, null));
             for (int i = 0; i < FILL_DEPTH; i++) {
                 bufs[i] = AlignedBuffers.allocate(arena, FILL_CHUNK);
             }
             long size = f.createSize();
             int k = 0;
             for (long off = 0; off < size; off += FILL_CHUNK, k = (k + 1) % FILL_DEPTH) {
-                if (inFlight[k] != null) {
-                    await(inFlight[k]);
+                if (inFlight.get(k) != null) {
+                    await(inFlight.get(k));
                 }
                 int len = (int) Math.min(FILL_CHUNK, size - off);
                 data.fill(bufs[k], off, len);
-                inFlight[k] = b.write(off, bufs[k].asSlice(0, len));
+                inFlight.set(k, b.write(off, bufs[k].asSlice(0, len)));
             }
             for (CompletableFuture<Integer> fut : inFlight) {
                 if (fut != null) {

@@ -206,7 +206,7 @@ final class IssueLoop {
                 pacing.issued(s, now);
             }
         }
-        rec.submitBatch(issued);
+        rec.submitBatch(issued, inFlight);
         if (inFlight == 0 && pending == null && !pacing.syncInFlight() && (sourceDone || stopping)) {
             active = false;
             owner.drained();
@@ -223,7 +223,6 @@ final class IssueLoop {
         inFlight++;
         s.issueNanos = System.nanoTime();
         rec.issued(s);
-        rec.depth(inFlight);
         try {
             switch (s.ddir) {
                 case JobOptions.READ -> t.read(s.offset, s.view(), s);
@@ -309,6 +308,7 @@ final class IssueLoop {
                 s.ddir = JobOptions.WRITE;
                 s.chainWrite = false;
                 issue(s, now);
+                rec.submitBatch(1, inFlight);
                 if (mainPhase) {
                     pacing.issued(s, now);
                 }

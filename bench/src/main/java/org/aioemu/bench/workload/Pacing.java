@@ -5,8 +5,9 @@ import org.aioemu.bench.job.JobOptions;
 /**
  * The pauses a job's workload makes on its own: thinktime (after every thinktime_blocks requests issued,
  * issue nothing for thinktime; requests in flight carry on) and the fsync barrier (after every fsync=N or
- * fdatasync=N writes, let the queue drain, send one flush of the file last written, and wait for it before
- * issuing again). Loop only.
+ * fdatasync=N writes, the next request waits: the queue drains, one flush of the file last written goes out
+ * and completes, then issuing resumes; with no next request no flush is sent, as in fio). aioemu's flush is
+ * always fdatasync, so fsync= and fdatasync= differ only in name. Loop only.
  */
 final class Pacing {
     private final long thinkNanos;

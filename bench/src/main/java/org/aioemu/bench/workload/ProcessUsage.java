@@ -22,6 +22,7 @@ record ProcessUsage(long userNanos, long systemNanos, long contextSwitches, long
     private static final int RUSAGE_SELF = 0;
     private static final long SIZE = 144;
 
+    @SuppressWarnings("restricted") // native access is enabled for the whole application (see the parent pom)
     private static MethodHandle lookup() {
         try {
             Linker linker = Linker.nativeLinker();

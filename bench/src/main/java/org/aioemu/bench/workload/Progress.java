@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class Progress {
     private static final int BYTES = 0;   // 3 slots: read, write, trim bytes done
     private static final int IOS = 3;     // 3 slots: read, write, trim requests done
-    private static final int STATE = 6;   // a state character (see JobExecution)
+    private static final int STATE = 6;   // a state character (see StatusLine)
     private static final int START = 7;   // System.nanoTime at start, 0 before
     private static final int END = 8;     // planned end (time-based or runtime), 0 unknown
     private static final int PPM = 9;     // fraction of the work done, parts per million; -1 unknown

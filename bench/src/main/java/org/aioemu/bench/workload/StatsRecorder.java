@@ -75,15 +75,16 @@ final class StatsRecorder {
         return measureStart;
     }
 
-    void depth(int inFlight) {
-        if (enabled) {
-            stats.recordDepth(inFlight);
-        }
-    }
-
-    void submitBatch(int n) {
+    /**
+     * {@code n} requests went out together, leaving {@code inFlight} in flight: one submission of n, and n
+     * requests at that depth (as fio counts depths per submitted batch, so a full refill of 16 counts at 16).
+     */
+    void submitBatch(int n, int inFlight) {
         if (enabled && n > 0) {
             stats.submitLevels[batchBucket(n)]++;
+            for (int i = 0; i < n; i++) {
+                stats.recordDepth(inFlight);
+            }
         }
     }
 

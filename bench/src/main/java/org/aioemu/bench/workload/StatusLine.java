@@ -32,6 +32,7 @@ final class StatusLine {
         this.used = used;
         this.batch = batch;
         this.plannedNanos = plannedNanos;
+        this.lastNanos = System.nanoTime(); // the first line's rates are since the start
     }
 
     String next(long now) {
@@ -76,7 +77,7 @@ final class StatusLine {
         }
         appendRun(states, runChar, runLen);
         long eta = etaRunning + laterBatches(currentBatch);
-        double dt = lastNanos == 0 ? 0 : (now - lastNanos) / 1e9;
+        double dt = (now - lastNanos) / 1e9;
         StringBuilder rates = new StringBuilder();
         StringBuilder iops = new StringBuilder();
         for (int d = 0; d < 3; d++) {
@@ -156,7 +157,7 @@ final class StatusLine {
     }
 
     static String eta(long nanos) {
-        long s = (nanos + 999_999_999L) / 1_000_000_000L;
+        long s = (nanos + 500_000_000L) / 1_000_000_000L;
         long h = s / 3600;
         long m = (s % 3600) / 60;
         long sec = s % 60;
