@@ -127,13 +127,6 @@ final class GeneratedOps implements OpSource {
     }
 
     @Override
-    public void restartBudget() {
-        doneBytesBefore = 0;
-        issuedInPass = 0;
-        loopsLeft = Math.max(1, o.loops);
-    }
-
-    @Override
     public double progress() {
         if (infinite) {
             return -1;

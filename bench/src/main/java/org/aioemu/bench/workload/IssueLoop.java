@@ -130,17 +130,12 @@ final class IssueLoop {
     /** Stops issuing in this phase; the owner hears {@link Owner#drained} once the queue is empty. */
     void stop() {
         stopping = true;
-        dropPending();
-        if (inFlight == 0) {
-            refill.schedule(); // drained, told from the loop's top level rather than from inside a completion
-        }
-    }
-
-    /** Forgets the op picked but not yet issued (it was counted against a budget that no longer holds). */
-    void dropPending() {
-        if (pending != null) {
+        if (pending != null) { // picked but never issued
             free[freeCount++] = pending;
             pending = null;
+        }
+        if (inFlight == 0) {
+            refill.schedule(); // drained, told from the loop's top level rather than from inside a completion
         }
     }
 

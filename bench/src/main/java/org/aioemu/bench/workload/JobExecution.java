@@ -103,9 +103,7 @@ final class JobExecution implements IssueLoop.Owner {
 
     private void endRamp() {
         if (phase == Phase.MAIN && !loop.stopping()) {
-            loop.dropPending(); // picked against the ramp's budget: the measured part starts afresh
-            loop.source().restartBudget();
-            startMeasuring(System.nanoTime());
+            startMeasuring(System.nanoTime()); // the ramp's requests still count against size, as in fio
         }
     }
 

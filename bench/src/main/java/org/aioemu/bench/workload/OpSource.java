@@ -8,10 +8,6 @@ interface OpSource {
     /** Fills {@code s} with the next operation ({@link IoSlot#set} and maybe notBefore); false when none is left. */
     boolean next(IoSlot s);
 
-    /** Ramp time is over: size-based work starts counting from here. */
-    default void restartBudget() {
-    }
-
     /** Share of the work done, 0..1, or -1 when it is not known from bytes (time-based). */
     double progress();
 }

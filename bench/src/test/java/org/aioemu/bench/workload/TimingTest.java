@@ -140,8 +140,11 @@ class TimingTest {
         sized.size = 1 << 20;
         sized.rateIops[0] = 1000;
         sized.rampTimeNanos = 100 * MS;
-        JobStats z = Jobs.run(sized);
-        assertEquals(256, z.read.ios, "size counts from the end of the ramp");
+        Jobs.Recorded z = Jobs.record(sized);
+        assertEquals(256, z.ops().size(), "the ramp's requests count against size, as in fio");
+        assertTrue(z.stats().read.ios >= 130 && z.stats().read.ios <= 175, "only those after the ramp are recorded: "
+                + z.stats().read.ios);
+        assertEquals(z.stats().read.ios * 4096, z.stats().read.bytes);
     }
 
     @Test
