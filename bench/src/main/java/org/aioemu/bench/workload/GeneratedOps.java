@@ -18,7 +18,8 @@ final class GeneratedOps implements OpSource {
     private final JobOptions o;
     private final BlockSizes sizes;
     private final FileCursor[] cursors;
-    private final Distributions[] dists = new Distributions[3];
+    /** Per file, per direction: the offset distribution over that file's aligned start positions. */
+    private final Distributions[][] dists;
     private final long seed;
     private final boolean infinite;
     private final long passBytes;
@@ -60,14 +61,14 @@ final class GeneratedOps implements OpSource {
             total += f.region();
         }
         this.passBytes = o.ioSize > 0 ? o.ioSize : total;
-        long smallestRegion = Long.MAX_VALUE;
-        for (FileCursor c : cursors) {
-            smallestRegion = Math.min(smallestRegion, c.region());
-        }
-        for (int d = 0; d < 3; d++) {
-            int align = Math.max(1, sizes.align(d));
-            long slots = FileCursor.slots(smallestRegion, Math.min(sizes.min(), (int) Math.min(Integer.MAX_VALUE, smallestRegion)), align);
-            dists[d] = Distributions.of(o.randomDistribution, o.randomDistributionParam, slots);
+        this.dists = new Distributions[cursors.length][3];
+        for (int i = 0; i < cursors.length; i++) {
+            long region = cursors[i].region();
+            for (int d = 0; d < 3; d++) {
+                int align = Math.max(1, sizes.align(d));
+                long slots = FileCursor.slots(region, (int) Math.min(sizes.min(), region), align);
+                dists[i][d] = Distributions.of(o.randomDistribution, o.randomDistributionParam, slots);
+            }
         }
         this.loopsLeft = Math.max(1, o.loops);
         startLoop();
@@ -110,7 +111,7 @@ final class GeneratedOps implements OpSource {
         nextFile = nextFile + 1 == cursors.length ? 0 : nextFile + 1;
         FileCursor c = cursors[f];
         long off = random
-                ? c.random(d, len, Math.max(1, sizes.align(d)), dists[d], offsets, sequencing, o.rwSequencer, o.percentageRandom[d])
+                ? c.random(d, len, Math.max(1, sizes.align(d)), dists[f][d], offsets, sequencing, o.rwSequencer, o.percentageRandom[d])
                 : c.sequential(d, len);
         len = c.length();
         issuedInPass += len;
