@@ -27,10 +27,11 @@ final class Jobs {
         return WorkloadRunner.run(List.of(jobs), RunSettings.defaults());
     }
 
-    /** Runs {@code o} with write_iolog into a {@link Recording}, which is returned with the stats. */
-    static Recorded record(JobOptions o) {
+    /** Runs a copy of {@code o} with write_iolog into a {@link Recording}, which is returned with the stats. */
+    static Recorded record(JobOptions job) {
         Recording rec = new Recording();
-        o.writeIolog = "recorded.iolog";
+        JobOptions o = job.copy();
+        o.writeIolog = "recorded.iolog"; // never opened: the sink factory below hands out the recording
         RunSettings s = RunSettings.defaults().withTraceSinks(path -> rec);
         JobStats st = WorkloadRunner.run(List.of(o), s).getFirst();
         return new Recorded(st, rec.ops);
