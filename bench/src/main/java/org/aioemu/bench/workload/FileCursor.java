@@ -1,0 +1,137 @@
+package org.aioemu.bench.workload;
+
+import java.util.SplittableRandom;
+
+/**
+ * Where the next request in one file's region goes. Sequential offsets advance per direction, with the
+ * {@code rw=...:N} hole of N bytes after each request, and wrap to the region's start when a request no
+ * longer fits. Random offsets are aligned to the direction's alignment and drawn from the job's
+ * distribution, through the random map when there is one (each block once per pass, a request trimmed to
+ * the free blocks in a row, the map cleared when full). In random modes, {@code :N} keeps N−1 requests
+ * sequential after each random one, and percentage_random makes the given share random, the rest
+ * sequential. Loop only.
+ */
+final class FileCursor {
+    private final long start;
+    private final long region;
+    private final long skip;
+    private final RandomMap map;
+    private final int mapUnit;
+    /** Next sequential position per direction, relative to the region. */
+    private final long[] seqPos = new long[3];
+    /** End of the last request per direction, relative to the region (sequential continuation). */
+    private final long[] lastEnd = new long[3];
+    /** Requests left to keep sequential after a random one (rw=randread:N). */
+    private final int[] seqLeft = new int[3];
+    /** The length the last pick ended with (the map may shorten a request). */
+    private int length;
+
+    FileCursor(long start, long region, long skip, boolean useMap, int mapUnit) {
+        this.start = start;
+        this.region = region;
+        this.skip = skip;
+        this.mapUnit = mapUnit;
+        this.map = useMap ? new RandomMap(region / mapUnit) : null;
+    }
+
+    void reset() {
+        java.util.Arrays.fill(seqPos, 0);
+        java.util.Arrays.fill(lastEnd, 0);
+        java.util.Arrays.fill(seqLeft, 0);
+        if (map != null) {
+            map.reset();
+        }
+    }
+
+    long region() {
+        return region;
+    }
+
+    /** Length of the request the last pick produced. */
+    int length() {
+        return length;
+    }
+
+    /** A sequential request of {@code len} in direction {@code d}: its absolute offset. */
+    long sequential(int d, int len) {
+        len = fit(len);
+        long off = seqPos[d];
+        if (off + len > region) {
+            off = 0;
+        }
+        seqPos[d] = off + len + skip;
+        lastEnd[d] = off + len;
+        length = len;
+        return start + off;
+    }
+
+    /**
+     * A request of {@code len} in a random mode.
+     *
+     * @param sequencer rw=rand...:N (0 or 1: every request random)
+     * @param percentRandom percentage_random of this direction
+     */
+    long random(int d, int len, int align, Distributions dist, SplittableRandom offsets, SplittableRandom seq,
+                long sequencer, int percentRandom) {
+        len = fit(len);
+        boolean sequentialNow = false;
+        if (sequencer > 1 && seqLeft[d] > 0) {
+            seqLeft[d]--;
+            sequentialNow = true;
+        } else if (percentRandom < 100 && seq.nextInt(100) >= percentRandom) {
+            sequentialNow = true;
+        }
+        if (sequentialNow) {
+            long off = lastEnd[d];
+            if (off + len <= region && (map == null || takeFromMap(off, len))) {
+                lastEnd[d] = off + len;
+                length = len;
+                return start + off;
+            }
+        }
+        if (sequencer > 1 && !sequentialNow) {
+            seqLeft[d] = (int) Math.min(Integer.MAX_VALUE, sequencer - 1);
+        }
+        long off;
+        if (map != null) {
+            if (map.full()) {
+                map.reset();
+            }
+            long u = map.nextFree(offsets.nextLong(map.units()));
+            int run = map.freeRun(u, Math.max(1, len / mapUnit));
+            map.mark(u, run);
+            off = u * mapUnit;
+            len = run * mapUnit;
+        } else {
+            off = dist.next(offsets) * align;
+            if (off + len > region) {
+                off = Math.max(0, (region - len) / align * align);
+            }
+        }
+        lastEnd[d] = off + len;
+        length = len;
+        return start + off;
+    }
+
+    /** Number of aligned start positions where a request of the smallest size fits. */
+    static long slots(long region, int minLen, int align) {
+        return Math.max(1, (region - minLen) / align + 1);
+    }
+
+    private boolean takeFromMap(long off, int len) {
+        if (off % mapUnit != 0) {
+            return false;
+        }
+        long u = off / mapUnit;
+        int n = len / mapUnit;
+        if (map.freeRun(u, n) < n) {
+            return false;
+        }
+        map.mark(u, n);
+        return true;
+    }
+
+    private int fit(int len) {
+        return (int) Math.min(len, region);
+    }
+}

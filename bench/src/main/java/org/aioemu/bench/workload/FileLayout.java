@@ -1,0 +1,160 @@
+package org.aioemu.bench.workload;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.aioemu.aio.AlignedBuffers;
+import org.aioemu.aio.FileHandle;
+import org.aioemu.aio.OpenOptions;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.blockdev.BlockBackend;
+import org.aioemu.blockdev.BlockBackendOptions;
+import org.aioemu.blockdev.RawImage;
+import org.aioemu.engine.AioContext;
+import org.aioemu.engine.Errno;
+import org.aioemu.engine.ErrnoException;
+
+/**
+ * Gets a job's files ready before it starts, touching only what the job asks for:
+ * <ul>
+ *   <li>an existing file large enough is used as it is — never truncated or rewritten;
+ *   <li>a job that writes extends a smaller file (never shrinks one) and creates a missing one: sparse
+ *       for {@code fallocate=none|truncate}, else with its blocks allocated (write-zeroes, fallocate);
+ *   <li>a job that only reads (or trims) a missing file creates it and fills it with the job's write data
+ *       in 1 MiB requests, as fio lays files out for reads; an existing file too small for it is an error
+ *       (fio would rewrite it: aioemu refuses to touch a file a read job was pointed at).
+ * </ul>
+ * Runner thread; the I/O goes through a buffered {@link BlockBackend} on the job's context.
+ */
+final class FileLayout {
+    private static final int FILL_CHUNK = 1 << 20;
+    private static final int FILL_DEPTH = 4;
+
+    private FileLayout() {
+    }
+
+    static void prepare(JobOptions o, List<FileSpec> files, boolean writes, AioContext ctx, WriteDataSource[] data,
+                        PrintStream notices) throws JobSetupException {
+        List<Integer> toLayOut = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < files.size(); i++) {
+            FileSpec f = files.get(i);
+            if (f.exists() && f.existingSize() >= f.end()) {
+                continue;
+            }
+            if (f.exists() && !writes) {
+                throw new JobSetupException(o, Errno.EINVAL, "file " + f.path() + " is " + f.existingSize()
+                        + " bytes, smaller than the " + f.end() + " bytes the job reads (offset " + f.offset() + " + size "
+                        + f.region() + "); aioemu does not extend or rewrite a file for a job that does not write");
+            }
+            toLayOut.add(i);
+            bytes += f.createSize() - Math.max(0, f.existingSize());
+        }
+        if (toLayOut.isEmpty()) {
+            return;
+        }
+        notices.printf(Locale.ROOT, "%s: Laying out IO file%s (%d file%s / %s)%n", o.name, toLayOut.size() > 1 ? "s" : "",
+                toLayOut.size(), toLayOut.size() > 1 ? "s" : "", Units.bytes(bytes));
+        for (int i : toLayOut) {
+            FileSpec f = files.get(i);
+            try {
+                if (f.exists()) {
+                    extend(o, f, ctx);
+                } else {
+                    RawImage.create(f.path(), f.createSize());
+                    if (!writes) {
+                        fill(f, ctx, data[i]);
+                    } else if (allocates(o)) {
+                        zeroes(f.path(), 0, f.createSize(), ctx);
+                    }
+                }
+            } catch (ErrnoException e) {
+                throw new JobSetupException(o, e.errno(), "cannot lay out " + f.path() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** fallocate= kinds that allocate blocks (fio's posix default, native, keep). */
+    private static boolean allocates(JobOptions o) {
+        String mode = o.fallocate == null ? "posix" : o.fallocate.toLowerCase(Locale.ROOT);
+        return !(mode.equals("none") || mode.equals("0") || mode.equals("truncate"));
+    }
+
+    private static void extend(JobOptions o, FileSpec f, AioContext ctx) throws ErrnoException {
+        try (FileHandle fh = FileHandle.open(f.path(), OpenOptions.readWrite())) {
+            long now = fh.size();
+            if (now >= f.createSize()) {
+                return; // grew meanwhile (another clone): never shrink
+            }
+            fh.truncate(f.createSize());
+            if (allocates(o)) {
+                zeroes(f.path(), now, f.createSize() - now, ctx);
+            }
+        }
+    }
+
+    private static void zeroes(Path path, long offset, long length, AioContext ctx) throws ErrnoException {
+        try (BlockBackend b = BlockBackend.open(ctx, path, BlockBackendOptions.defaults())) {
+            await(b.writeZeroes(offset, length));
+        }
+    }
+
+    /** Writes the whole file with the job's data, FILL_DEPTH requests of 1 MiB in flight. */
+    private static void fill(FileSpec f, AioContext ctx, WriteDataSource data) throws ErrnoException {
+        try (Arena arena = Arena.ofShared(); BlockBackend b = BlockBackend.open(ctx, f.path(), BlockBackendOptions.defaults())) {
+            MemorySegment[] bufs = new MemorySegment[FILL_DEPTH];
+            List<CompletableFuture<Integer>> inFlight = new ArrayList<>(java.util.Collections.nCopies(FILL_DEPTH, null));
+            for (int i = 0; i < FILL_DEPTH; i++) {
+                bufs[i] = AlignedBuffers.allocate(arena, FILL_CHUNK);
+            }
+            long size = f.createSize();
+            int k = 0;
+            for (long off = 0; off < size; off += FILL_CHUNK, k = (k + 1) % FILL_DEPTH) {
+                if (inFlight.get(k) != null) {
+                    await(inFlight.get(k));
+                }
+                int len = (int) Math.min(FILL_CHUNK, size - off);
+                data.fill(bufs[k], off, len);
+                inFlight.set(k, b.write(off, bufs[k].asSlice(0, len)));
+            }
+            for (CompletableFuture<Integer> fut : inFlight) {
+                if (fut != null) {
+                    await(fut);
+                }
+            }
+        }
+    }
+
+    private static void await(CompletableFuture<Integer> f) throws ErrnoException {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ErrnoException ee) {
+                throw ee;
+            }
+            throw new ErrnoException(Errno.EIO, String.valueOf(e.getCause()));
+        }
+    }
+
+    /** unlink=1: removes the job's files after it ran. Errors are reported as a notice. */
+    static void unlink(List<FileSpec> files, PrintStream notices) {
+        for (FileSpec f : files) {
+            if (f.path() == null) {
+                continue;
+            }
+            try {
+                Files.deleteIfExists(f.path());
+            } catch (IOException e) {
+                notices.println("fio: unlink of " + f.path() + " failed: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.aioemu.bench.workload;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.aioemu.bench.job.JobOptions;
+
+/**
+ * The operations of an ordinary job, generated from its options: the direction (rw=, rwmixread, trimwrite:
+ * a trim whose slot then writes the same block), the size ({@link BlockSizes}), the file (round robin, one
+ * request each, fio's default file_service_type) and the offset ({@link FileCursor}).
+ *
+ * <p>A size-based job issues {@code io_size} bytes (else the regions' total) per loop, {@code loops} times;
+ * each loop starts the offsets and the random map afresh and, with randrepeat, replays the same random
+ * sequence. A time-based job never runs out. Offsets, directions and sizes each have their own stream,
+ * seeded from the job seed. Loop only.
+ */
+final class GeneratedOps implements OpSource {
+    private final JobOptions o;
+    private final BlockSizes sizes;
+    private final FileCursor[] cursors;
+    /** Per file, per direction: the offset distribution over that file's aligned start positions. */
+    private final Distributions[][] dists;
+    private final long seed;
+    private final boolean infinite;
+    private final long passBytes;
+    private final boolean random;
+    private final boolean mixed;
+    private final int fixedDir;
+
+    private SplittableRandom offsets;
+    private SplittableRandom directions;
+    private SplittableRandom blockSizes;
+    private SplittableRandom sequencing;
+    private long issuedInPass;
+    private long doneBytesBefore;
+    private int loopsLeft;
+    private int nextFile;
+
+    GeneratedOps(JobOptions o, List<FileSpec> files, BlockSizes sizes, long seed, boolean[] used) {
+        this.o = o;
+        this.sizes = sizes;
+        this.seed = seed;
+        this.infinite = o.timeBased;
+        this.random = o.rw.random;
+        this.mixed = o.rw.reads() && o.rw.writes();
+        this.fixedDir = o.rw.trims() ? JobOptions.TRIM : o.rw.writes() ? JobOptions.WRITE : JobOptions.READ;
+        int unit = Integer.MAX_VALUE;
+        for (int d = 0; d < 3; d++) {
+            if (used[d]) {
+                unit = Math.min(unit, sizes.align(d));
+            }
+        }
+        boolean useMap = random && !o.norandommap && o.randomDistribution == JobOptions.Distribution.RANDOM
+                && unit > 0 && sizes.allMultiplesOf(unit, used);
+        long total = 0;
+        cursors = new FileCursor[files.size()];
+        for (int i = 0; i < cursors.length; i++) {
+            FileSpec f = files.get(i);
+            long skip = random ? 0 : o.rwSequencer;
+            cursors[i] = new FileCursor(f.offset(), f.region(), skip, useMap && f.region() / unit > 0, unit);
+            total += f.region();
+        }
+        this.passBytes = o.ioSize > 0 ? o.ioSize : total;
+        this.dists = new Distributions[cursors.length][3];
+        for (int i = 0; i < cursors.length; i++) {
+            long region = cursors[i].region();
+            for (int d = 0; d < 3; d++) {
+                int align = Math.max(1, sizes.align(d));
+                long slots = FileCursor.slots(region, (int) Math.min(sizes.min(), region), align);
+                dists[i][d] = Distributions.of(o.randomDistribution, o.randomDistributionParam, slots);
+            }
+        }
+        this.loopsLeft = Math.max(1, o.loops);
+        startLoop();
+    }
+
+    private void startLoop() {
+        offsets = new SplittableRandom(Seeds.mix(seed, Seeds.OFFSETS));
+        directions = new SplittableRandom(Seeds.mix(seed, Seeds.DIRECTIONS));
+        blockSizes = new SplittableRandom(Seeds.mix(seed, Seeds.BLOCK_SIZES));
+        sequencing = new SplittableRandom(Seeds.mix(seed, Seeds.SEQUENCING));
+        for (FileCursor c : cursors) {
+            c.reset();
+        }
+        issuedInPass = 0;
+        nextFile = 0;
+    }
+
+    @Override
+    public boolean next(IoSlot s) {
+        int d = direction();
+        int len = sizes.pick(d, blockSizes);
+        if (!infinite) {
+            long left = passBytes - issuedInPass;
+            if (left < sizes.min()) {
+                if (--loopsLeft <= 0) {
+                    return false;
+                }
+                doneBytesBefore += issuedInPass;
+                startLoop();
+                left = passBytes;
+            }
+            if (len > left) {
+                len = (int) (left - left % Math.max(1, sizes.align(d)));
+                if (len <= 0) {
+                    len = (int) left;
+                }
+            }
+        }
+        int f = nextFile;
+        nextFile = nextFile + 1 == cursors.length ? 0 : nextFile + 1;
+        FileCursor c = cursors[f];
+        long off = random
+                ? c.random(d, len, Math.max(1, sizes.align(d)), dists[f][d], offsets, sequencing, o.rwSequencer, o.percentageRandom[d])
+                : c.sequential(d, len);
+        len = c.length();
+        issuedInPass += len;
+        s.set(d, f, off, len);
+        s.chainWrite = o.rw == JobOptions.RwMode.TRIMWRITE;
+        return true;
+    }
+
+    private int direction() {
+        if (!mixed) {
+            return fixedDir;
+        }
+        return directions.nextInt(100) < o.rwmixread ? JobOptions.READ : JobOptions.WRITE;
+    }
+
+    @Override
+    public double progress() {
+        if (infinite) {
+            return -1;
+        }
+        double total = (double) passBytes * Math.max(1, o.loops);
+        return Math.min(1.0, (doneBytesBefore + issuedInPass) / total);
+    }
+}

@@ -1,0 +1,359 @@
+package org.aioemu.bench.workload;
+
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.engine.AioContext;
+import org.aioemu.engine.BottomHalf;
+import org.aioemu.engine.Errno;
+
+/**
+ * Keeps a job's queue full: takes operations from the phase's {@link OpSource} into iodepth slots, issues
+ * them to the files' targets and takes their completions, until the source runs dry or the phase is stopped,
+ * then tells its owner the queue has drained.
+ *
+ * <p>Issuing honours, in this order: the fsync barrier (after every fsync=/fdatasync= N writes the next
+ * request waits until the queue has drained and one flush, from a slot of its own, has completed — none is
+ * sent after the last write, as in fio), the thinktime pause, a trace op's timestamp, and the rate limiter;
+ * each wait is a loop timer. Completions refill the queue from one bottom half, so a batch of completions
+ * gives one refill, which waits until iodepth_batch_submit slots (or iodepth_batch_complete_min reaped
+ * requests) are free. trimwrite: a trim's slot writes the same block as soon as the trim completes.
+ *
+ * <p>Threading: loop only; it owns the slots, the queue state and, through the recorder, the statistics.
+ * The hot path (refill, pick, issue, complete, record) allocates nothing with fixed or split block sizes. An
+ * exception escaping a callback is handed to the owner rather than lost in the loop.
+ */
+final class IssueLoop {
+    /** Longest stretch of refills inside the loop's bottom-half drain before yielding to its tasks and timers. */
+    private static final long YIELD_NANOS = 1_000_000L;
+
+    /** The job around the loop. */
+    interface Owner {
+        /** The phase's source is exhausted or the phase was stopped, and nothing is in flight. */
+        void drained();
+
+        void fail(int errno, String message);
+
+        /** A checked read came back wrong. */
+        void badRead(IoSlot s, String what);
+
+        /** A bug: something threw on the loop. */
+        void crashed(RuntimeException e);
+    }
+
+    private final JobParts p;
+    private final AioContext ctx;
+    private final StatsRecorder rec;
+    private final Owner owner;
+    private final BottomHalf refill;
+    private final Runnable wakeTask = this::onWake;
+    private final Runnable resumeTask = this::resume;
+    private final int depth;
+    private final int refillThreshold;
+    private final Pacing pacing;
+    private final IoSlot[] free;
+    /** The fsync barrier's flush: outside the iodepth slots, so a pending request can wait beside it. */
+    private IoSlot syncSlot;
+
+    // --- loop only ---
+    private OpSource source;
+    private boolean mainPhase;
+    private boolean active;
+    private int freeCount;
+    private int inFlight;
+    private IoSlot pending;
+    private boolean stopping;
+    private boolean sourceDone;
+    private int reaped;
+    private long startNanos;
+    private long sliceStart;
+    private boolean yieldPending;
+    private ScheduledFuture<?> wakeTimer;
+    private long wakeAt;
+    private long scrambleCounter;
+
+    IssueLoop(JobParts parts, Owner owner) {
+        this.p = parts;
+        this.ctx = parts.ctx;
+        this.rec = parts.recorder;
+        this.owner = owner;
+        JobOptions o = parts.options;
+        this.depth = Math.max(1, o.iodepth);
+        int batch = Math.max(1, Math.min(o.iodepthBatchSubmit, depth));
+        int reap = Math.max(1, Math.min(o.iodepthBatchCompleteMin, depth));
+        this.refillThreshold = Math.max(batch, reap);
+        this.pacing = new Pacing(o);
+        this.free = new IoSlot[depth];
+        this.refill = ctx.newBottomHalf(this::onRefill);
+    }
+
+    /** Setup: iodepth request slots, then one for the barrier's flushes. */
+    void addSlot(IoSlot s) {
+        if (freeCount < depth) {
+            free[freeCount++] = s;
+        } else {
+            syncSlot = s;
+        }
+    }
+
+    /** The job started at {@code now}: trace times count from here. */
+    void started(long now) {
+        startNanos = now;
+        sliceStart = now;
+    }
+
+    /** Starts a phase: issues from {@code ops} until it runs dry or {@link #stop} is called. */
+    void startPhase(OpSource ops, boolean main) {
+        source = ops;
+        mainPhase = main;
+        active = true;
+        stopping = false;
+        sourceDone = false;
+        pacing.reset();
+        pump();
+    }
+
+    OpSource source() {
+        return source;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Nothing in flight: no completion is still to come. */
+    boolean idle() {
+        return inFlight == 0;
+    }
+
+    /** Stops issuing in this phase; the owner hears {@link Owner#drained} once the queue is empty. */
+    void stop() {
+        stopping = true;
+        if (pending != null) { // picked but never issued
+            free[freeCount++] = pending;
+            pending = null;
+        }
+        if (inFlight == 0) {
+            refill.schedule(); // drained, told from the loop's top level rather than from inside a completion
+        }
+    }
+
+    /** The job is over: no more issuing or waking. */
+    void finish() {
+        active = false;
+        if (wakeTimer != null) {
+            wakeTimer.cancel(false);
+            wakeTimer = null;
+        }
+    }
+
+    // --- issuing ------------------------------------------------------------------------------------
+
+    private void pump() {
+        int issued = 0;
+        while (!stopping && inFlight < depth) {
+            if (pacing.syncInFlight()) {
+                break;
+            }
+            long now = System.nanoTime();
+            long thinkUntil = pacing.thinkingUntil(now);
+            if (thinkUntil != 0) {
+                armWake(thinkUntil);
+                break;
+            }
+            IoSlot s = pending;
+            if (s == null) {
+                if (sourceDone) {
+                    break;
+                }
+                s = free[--freeCount];
+                if (!source.next(s)) {
+                    free[freeCount++] = s;
+                    sourceDone = true;
+                    break; // a sync still owed after the last write is dropped, as fio does
+                }
+            }
+            if (pacing.syncDue()) {
+                pending = s; // goes after the sync, which waits for the queue to drain
+                if (inFlight == 0) {
+                    syncSlot.set(IoSlot.SYNC, pacing.takeSync(), 0, 0);
+                    issue(syncSlot, now);
+                    issued++;
+                }
+                break;
+            }
+            if (s.notBefore != 0 && s.notBefore - now > 0) {
+                pending = s;
+                armWake(s.notBefore);
+                break;
+            }
+            long wait = p.rate.delay(s.ddir, now);
+            if (wait > 0) {
+                pending = s;
+                armWake(now + wait);
+                break;
+            }
+            pending = null;
+            issue(s, now);
+            issued++;
+            if (mainPhase) {
+                pacing.issued(s, now);
+            }
+        }
+        rec.submitBatch(issued, inFlight);
+        if (inFlight == 0 && pending == null && !pacing.syncInFlight() && (sourceDone || stopping)) {
+            active = false;
+            owner.drained();
+        }
+    }
+
+    private void issue(IoSlot s, long now) {
+        p.rate.charge(s.ddir, s.length, now);
+        if (s.ddir == JobOptions.WRITE) {
+            prepareWrite(s);
+        }
+        p.trace.io(s, now - startNanos);
+        IoTarget t = p.targets[s.file];
+        inFlight++;
+        s.issueNanos = System.nanoTime();
+        rec.issued(s);
+        try {
+            switch (s.ddir) {
+                case JobOptions.READ -> t.read(s.offset, s.view(), s);
+                case JobOptions.WRITE -> t.write(s.offset, s.view(), s);
+                case JobOptions.TRIM -> t.discard(s.offset, s.length, s);
+                default -> t.flush(s);
+            }
+        } catch (RuntimeException e) {
+            inFlight--; // never handed over: no completion will come
+            throw e;
+        }
+        s.submitNanos = System.nanoTime();
+    }
+
+    private void prepareWrite(IoSlot s) {
+        if (p.fillEveryWrite) {
+            p.writers[s.file].fill(s.buffer, s.offset, s.length);
+        } else if (p.scramble && s.length >= 16) {
+            long stamp = s.offset ^ (++scrambleCounter * 0x9E3779B97F4A7C15L);
+            s.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, stamp);
+            s.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED, (s.length / 2) & ~7, ~stamp);
+        }
+    }
+
+    /** Wakes the pump at {@code at} (System.nanoTime), keeping the earliest of pending wake-ups. */
+    private void armWake(long at) {
+        if (wakeTimer != null) {
+            if (wakeAt - at <= 0) {
+                return;
+            }
+            wakeTimer.cancel(false);
+        }
+        wakeAt = at;
+        wakeTimer = ctx.schedule(wakeTask, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void onWake() {
+        wakeTimer = null;
+        try {
+            if (active) {
+                pump();
+            }
+        } catch (RuntimeException e) {
+            owner.crashed(e);
+        }
+    }
+
+    // --- completing -----------------------------------------------------------------------------------
+
+    /** One request finished (called by its slot). */
+    void completed(IoSlot s, int result, String detail) {
+        try {
+            complete(s, result, detail);
+        } catch (RuntimeException e) {
+            owner.crashed(e);
+        }
+    }
+
+    private void complete(IoSlot s, int result, String detail) {
+        long now = System.nanoTime();
+        inFlight--;
+        reaped++;
+        if (s.ddir == IoSlot.SYNC) {
+            pacing.syncDone();
+        }
+        if (result < 0) {
+            owner.fail(-result, s.describe(p.files[s.file].name()) + " failed: " + Errno.name(result) + " ("
+                    + Errno.describe(result) + ")" + (detail != null ? "; " + detail : ""));
+        } else {
+            if (s.accounted) {
+                rec.completed(s, s.ddir == JobOptions.TRIM ? s.length : result, now); // a discard returns 0
+            }
+            if (s.ddir == JobOptions.READ && p.checkReads(s.verifying, mainPhase)) {
+                String bad = p.checkers[s.file].check(s.buffer, s.offset, Math.min(result, s.length));
+                if (bad != null) {
+                    owner.badRead(s, bad);
+                }
+            }
+            if (s.ddir == JobOptions.WRITE && p.written != null) {
+                p.written.add(s.file, s.offset, s.length);
+            }
+            if (s.chainWrite && s.ddir == JobOptions.TRIM && !stopping) {
+                s.ddir = JobOptions.WRITE;
+                s.chainWrite = false;
+                issue(s, now);
+                rec.submitBatch(1, inFlight);
+                if (mainPhase) {
+                    pacing.issued(s, now);
+                }
+                refill.schedule();
+                return;
+            }
+        }
+        if (s != syncSlot) {
+            free[freeCount++] = s;
+        }
+        refill.schedule();
+    }
+
+    private void onRefill() {
+        rec.completeBatch(reaped);
+        reaped = 0;
+        if (!active || yieldPending) {
+            return;
+        }
+        if (System.nanoTime() - sliceStart > YIELD_NANOS) {
+            // The loop drains bottom halves as long as any is scheduled, and fast completions keep
+            // scheduling them; its task queue is likewise run until empty. Step out through a timer now
+            // and then (due timers are taken in together), so the deadline and the samplers get their turn.
+            yieldPending = true;
+            ctx.schedule(resumeTask, 0, TimeUnit.NANOSECONDS);
+            return;
+        }
+        refillNow();
+    }
+
+    private void resume() {
+        yieldPending = false;
+        sliceStart = System.nanoTime();
+        if (active) {
+            refillNow();
+        }
+    }
+
+    private void refillNow() {
+        try {
+            if (stopping) {
+                if (inFlight == 0) {
+                    active = false;
+                    owner.drained();
+                }
+            } else if (inFlight == 0 || depth - inFlight >= refillThreshold || pacing.syncDue()) {
+                pump();
+            }
+        } catch (RuntimeException e) {
+            owner.crashed(e);
+        }
+    }
+}

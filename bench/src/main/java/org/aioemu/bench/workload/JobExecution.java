@@ -1,0 +1,193 @@
+package org.aioemu.bench.workload;
+
+import java.util.concurrent.TimeUnit;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.report.JobStats;
+import org.aioemu.engine.AioContext;
+import org.aioemu.engine.Errno;
+
+/**
+ * One job's life on its own loop: after startdelay, the workload (ramp_time first, run but not recorded;
+ * until the source runs dry, the runtime ends or an error), then the verify read-back of what it wrote, then
+ * the closing flushes (end_fsync, fsync_on_close); each phase is run by the {@link IssueLoop}. The first
+ * error stops the job (fio's default without continue_on_error) and is kept in its {@link JobStats} with a
+ * message naming the operation, offset, file and errno.
+ *
+ * <p>Threading: {@link #start} and {@link #isDone} may be called from any thread; everything else runs on the
+ * loop, which owns the job's state and its JobStats until {@link #isDone} is seen true (a volatile write and
+ * read order them).
+ */
+final class JobExecution implements IssueLoop.Owner {
+    /** Error number of a verify failure (EILSEQ, as fio reports it). */
+    static final int EILSEQ = 84;
+
+    private enum Phase { WAITING, MAIN, VERIFY, CLOSING, DONE }
+
+    private final JobParts p;
+    private final JobOptions o;
+    private final AioContext ctx;
+    private final JobStats stats;
+    private final StatsRecorder rec;
+    private final IssueLoop loop;
+    private final Periodic periodic;
+    private final VerifyTally verify = new VerifyTally();
+
+    // --- loop only ---
+    private Phase phase = Phase.WAITING;
+    private volatile boolean done;
+
+    JobExecution(JobParts parts) {
+        this.p = parts;
+        this.o = parts.options;
+        this.ctx = parts.ctx;
+        this.stats = parts.stats;
+        this.rec = parts.recorder;
+        this.loop = new IssueLoop(parts, this);
+        this.periodic = new Periodic(ctx, o, rec, parts.progress, () -> phase == Phase.MAIN && !loop.stopping(),
+                () -> loop.source().progress(), this::fail);
+        rec.onLogFailure(msg -> fail(Errno.EIO, msg));
+        parts.trace.onFailure(msg -> fail(Errno.EIO, msg));
+    }
+
+    /** Setup: the slots' completions come to the issue loop. */
+    IssueLoop issueLoop() {
+        return loop;
+    }
+
+    /** Any thread: starts the job on its loop after startdelay. */
+    void start() {
+        if (o.startdelayNanos > 0) {
+            ctx.schedule(this::begin, o.startdelayNanos, TimeUnit.NANOSECONDS);
+        } else {
+            ctx.execute(this::begin);
+        }
+    }
+
+    /** Any thread: whether the job has ended (its stats are then final). */
+    boolean isDone() {
+        return done;
+    }
+
+    private void begin() {
+        try {
+            long now = System.nanoTime();
+            stats.startEpochMillis = System.currentTimeMillis();
+            loop.started(now);
+            long planned = 0;
+            if (o.runtimeNanos > 0) {
+                planned = now + o.rampTimeNanos + o.runtimeNanos;
+                ctx.schedule(this::onDeadline, planned - now, TimeUnit.NANOSECONDS);
+            }
+            p.progress.started(now, planned);
+            p.progress.state(p.runState);
+            p.trace.filesOpened();
+            if (p.replay != null) {
+                p.replay.start(now);
+            }
+            if (o.rampTimeNanos > 0) {
+                ctx.schedule(this::endRamp, o.rampTimeNanos, TimeUnit.NANOSECONDS);
+            } else {
+                startMeasuring(now);
+            }
+            phase = Phase.MAIN;
+            loop.startPhase(p.mainOps, true);
+        } catch (RuntimeException e) {
+            crashed(e);
+        }
+    }
+
+    private void startMeasuring(long now) {
+        rec.start(now);
+        periodic.start(now);
+    }
+
+    private void endRamp() {
+        if (phase == Phase.MAIN && !loop.stopping()) {
+            startMeasuring(System.nanoTime()); // the ramp's requests still count against size, as in fio
+        }
+    }
+
+    private void onDeadline() {
+        if (phase == Phase.MAIN) {
+            loop.stop();
+        }
+    }
+
+    /** Records the job's first error and stops it. */
+    @Override
+    public void fail(int errno, String message) {
+        if (stats.error == 0) {
+            stats.error = Math.abs(errno);
+            stats.errorMessage = message;
+        }
+        if (phase != Phase.DONE && phase != Phase.WAITING && !loop.stopping()) {
+            loop.stop();
+        }
+    }
+
+    @Override
+    public void badRead(IoSlot s, String what) {
+        String msg = verify.bad(s, p.files[s.file].name(), what);
+        if (o.verifyFatal) {
+            fail(EILSEQ, msg);
+        }
+    }
+
+    @Override
+    public void crashed(RuntimeException e) {
+        fail(Errno.EIO, o.name + ": internal error: " + e);
+        if (phase == Phase.WAITING || loop.idle()) {
+            finish(System.nanoTime()); // no completion will come to end it
+        }
+    }
+
+    @Override
+    public void drained() {
+        long now = System.nanoTime();
+        switch (phase) {
+            case MAIN -> {
+                rec.endSampling(now);
+                if (stats.error == 0 && p.written != null) {
+                    enter(Phase.VERIFY, new VerifyOps(p.written), 'V');
+                } else {
+                    close();
+                }
+            }
+            case VERIFY -> close();
+            case CLOSING -> finish(now);
+            default -> {
+            }
+        }
+    }
+
+    private void close() {
+        if (verify.any() && stats.error == 0) {
+            stats.error = EILSEQ;
+            stats.errorMessage = verify.message();
+        }
+        if (p.flushAtEnd && stats.error == 0) {
+            enter(Phase.CLOSING, new FlushOps(p.targets.length), 'F');
+        } else {
+            finish(System.nanoTime());
+        }
+    }
+
+    private void enter(Phase next, OpSource ops, char state) {
+        phase = next;
+        p.progress.state(state);
+        loop.startPhase(ops, false);
+    }
+
+    private void finish(long now) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        phase = Phase.DONE;
+        loop.finish();
+        rec.finish(now);
+        p.progress.fraction(1);
+        p.progress.state('_');
+        p.trace.filesClosed();
+        done = true;
+    }
+}

@@ -1,0 +1,150 @@
+package org.aioemu.bench.workload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.aioemu.bench.job.JobOptions;
+
+/**
+ * Resolves a job's files as fio names and sizes them: {@code filename=} (several names split at ':',
+ * {@code \:} escaping a colon), else {@code nrfiles} generated names {@code jobname.clone.file} in
+ * {@code directory}; the region of each from size= (split evenly between the files), size=N%, filesize=
+ * or the existing file's size, after offset= / offset=N%. Touches nothing: only looks at the files.
+ * Runner thread.
+ */
+final class JobFiles {
+    private JobFiles() {
+    }
+
+    /** Splits fio's filename list at unescaped ':'; {@code \:} is a literal colon. */
+    static List<String> splitNames(String list) {
+        List<String> names = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < list.length(); i++) {
+            char c = list.charAt(i);
+            if (c == '\\' && i + 1 < list.length() && list.charAt(i + 1) == ':') {
+                cur.append(':');
+                i++;
+            } else if (c == ':') {
+                if (!cur.isEmpty()) {
+                    names.add(cur.toString());
+                }
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (!cur.isEmpty()) {
+            names.add(cur.toString());
+        }
+        return names;
+    }
+
+    /** The names the job's files have, before any directory is applied. */
+    static List<String> names(JobOptions o, int cloneIndex) {
+        if (o.filename != null && !o.filename.isBlank()) {
+            return splitNames(o.filename);
+        }
+        List<String> names = new ArrayList<>();
+        int n = Math.max(1, o.nrfiles);
+        for (int i = 0; i < n; i++) {
+            names.add(o.name + "." + cloneIndex + "." + i);
+        }
+        return names;
+    }
+
+    /** {@code name} under {@code directory} unless absolute or no directory is set. */
+    static Path place(JobOptions o, String name) {
+        Path p = Path.of(name);
+        if (o.directory != null && !o.directory.isBlank() && !p.isAbsolute()) {
+            return Path.of(o.directory).resolve(p);
+        }
+        return p;
+    }
+
+    /**
+     * Resolves every file of the job.
+     *
+     * @param minBlock the smallest request the job makes (a region must hold one)
+     * @param align    the alignment of generated offsets (offset=N% is rounded down to it)
+     * @throws JobSetupException naming the job and file when the size cannot be known or is too small
+     */
+    static List<FileSpec> resolve(JobOptions o, int cloneIndex, long seed, int minBlock, int align) throws JobSetupException {
+        List<String> names = names(o, cloneIndex);
+        int n = names.size();
+        SplittableRandom sizes = new SplittableRandom(Seeds.mix(seed, Seeds.FILE_SIZES));
+        List<FileSpec> specs = new ArrayList<>(n);
+        for (String name : names) {
+            Path path = place(o, name);
+            long existing = existingSize(path);
+            long fileSize = 0;
+            if (o.filesizeLow > 0) {
+                long hi = Math.max(o.filesizeLow, o.filesizeHigh);
+                fileSize = hi == o.filesizeLow ? hi : o.filesizeLow + sizes.nextLong(hi - o.filesizeLow + 1);
+                fileSize -= fileSize % Math.max(1, minBlock);
+            }
+            long base = existing >= 0 ? existing : fileSize;
+            long offset = o.offset;
+            if (o.offsetPercent > 0) {
+                if (base <= 0 && o.size > 0) {
+                    base = o.size / n;
+                }
+                offset = base * o.offsetPercent / 100;
+                offset -= offset % Math.max(1, align);
+            }
+            long region;
+            if (o.size > 0) {
+                region = o.size / n;
+            } else if (o.sizePercent > 0) {
+                if (existing < 0 && fileSize == 0) {
+                    throw new JobSetupException(o, "size=" + o.sizePercent + "% needs an existing file, and " + path + " does not exist");
+                }
+                region = Math.min((existing >= 0 ? existing : fileSize) * o.sizePercent / 100,
+                        (existing >= 0 ? existing : fileSize) - offset);
+            } else if (fileSize > 0) {
+                region = fileSize - offset;
+            } else if (existing >= 0) {
+                region = existing - offset;
+            } else {
+                throw new JobSetupException(o, "you need to specify size= (" + path + " does not exist)");
+            }
+            if (region < minBlock || region <= 0) {
+                throw new JobSetupException(o, "the region of " + path + " (" + Math.max(0, region) + " bytes from offset " + offset
+                        + ") is smaller than one block of " + minBlock + " bytes");
+            }
+            long createSize = Math.max(offset + region, fileSize);
+            specs.add(new FileSpec(path, path.toString(), offset, region, createSize, existing));
+        }
+        return specs;
+    }
+
+    /** For the null engine: one virtual file of the job's size. */
+    static List<FileSpec> virtual(JobOptions o, int minBlock) throws JobSetupException {
+        long size = o.size > 0 ? o.size : o.filesizeLow;
+        if (size <= 0) {
+            throw new JobSetupException(o, "the null engine needs size=");
+        }
+        if (size < minBlock) {
+            throw new JobSetupException(o, "size=" + size + " is smaller than one block of " + minBlock + " bytes");
+        }
+        return List.of(new FileSpec(null, o.name == null ? "null" : o.name, 0, size, size, size));
+    }
+
+    static long existingSize(Path path) throws JobSetupException {
+        try {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.exists(path)) {
+                return -1;
+            }
+            if (Files.isDirectory(path)) {
+                throw new JobSetupException(null, path + " is a directory");
+            }
+            return Files.size(path);
+        } catch (IOException e) {
+            throw new JobSetupException(null, "cannot look at " + path + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.aioemu.bench.workload;
+
+import java.lang.foreign.Arena;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.report.JobStats;
+import org.aioemu.engine.AioContext;
+
+/**
+ * Everything {@link JobSetup} made for one job, handed to its {@link JobExecution}: the loop, the files'
+ * targets, data and checkers, the op source, limiter, recorders and buffers. Fields are set on the runner
+ * thread before the job starts and only read afterwards (the loop's start task publishes them); the mutable
+ * parts (recorders, sources, written log) are then owned by the loop. Closed on the runner thread.
+ */
+final class JobParts {
+    JobOptions options;
+    JobClone clone;
+    AioContext ctx;
+    JobStats stats;
+    StatsRecorder recorder;
+    Progress progress;
+    /** The status character while the workload runs: r/R w/W m/M d/D, lower case for random. */
+    char runState;
+    FileSpec[] files = new FileSpec[0];
+    IoTarget[] targets = new IoTarget[0];
+    WriteDataSource[] writers = new WriteDataSource[0];
+    ReadChecker[] checkers = new ReadChecker[0];
+    /** Fill each write from its writer (verify, refill_buffers); else buffers are filled once. */
+    boolean fillEveryWrite;
+    /** scramble_buffers: stamp each write so blocks differ. */
+    boolean scramble;
+    /** end_fsync / fsync_on_close. */
+    boolean flushAtEnd;
+    /** Verify reads of the workload itself (a read-only job with verify=). */
+    boolean verifyMainReads;
+    RateLimiter rate;
+    OpSource mainOps;
+    ReplayOps replay;
+    /** Non-null when the job verifies what it wrote. */
+    WrittenLog written;
+    TraceRecorder trace = new TraceRecorder(null, new String[0]);
+    LogSink[] logs = new LogSink[LogKind.values().length];
+    Arena arena;
+
+    /** Whether a read is checked: verify-phase reads, or workload reads of a verifying read job. */
+    boolean checkReads(boolean verifying, boolean mainPhase) {
+        return verifying ? true : mainPhase && verifyMainReads;
+    }
+
+    static char runState(JobOptions o) {
+        JobOptions.RwMode m = o.rw;
+        char c;
+        if (m == JobOptions.RwMode.TRIMWRITE) {
+            c = 'T';
+        } else if (m.reads() && m.writes()) {
+            c = 'M';
+        } else if (m.writes()) {
+            c = 'W';
+        } else if (m.trims()) {
+            c = 'D';
+        } else {
+            c = 'R';
+        }
+        return m.random ? Character.toLowerCase(c) : c;
+    }
+
+    /** Runner thread, after the job ended (or failed to start): releases everything. Returns a failure, or null. */
+    String close() {
+        String failure = trace.close();
+        for (IoTarget t : targets) {
+            if (t != null) {
+                try {
+                    t.close();
+                } catch (RuntimeException e) {
+                    failure = failure != null ? failure : "closing a file: " + e.getMessage();
+                }
+            }
+        }
+        for (int i = 0; i < logs.length; i++) {
+            if (logs[i] != null) {
+                try {
+                    logs[i].close();
+                } catch (RuntimeException e) {
+                    failure = failure != null ? failure : e.getMessage();
+                }
+                logs[i] = null;
+            }
+        }
+        if (ctx != null) {
+            ctx.close();
+        }
+        if (arena != null) {
+            arena.close();
+        }
+        return failure;
+    }
+}

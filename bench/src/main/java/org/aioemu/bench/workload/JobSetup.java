@@ -1,0 +1,187 @@
+package org.aioemu.bench.workload;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.aioemu.aio.AlignedBuffers;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.report.JobStats;
+import org.aioemu.blockdev.BlockBackend;
+import org.aioemu.blockdev.BlockBackendOptions;
+import org.aioemu.engine.AioContext;
+import org.aioemu.engine.Errno;
+import org.aioemu.engine.ErrnoException;
+
+/**
+ * Makes a job ready to start: its loop, its files (resolved, laid out, opened), data sources, buffers, op
+ * source, limiter, recorders and logs. A job that cannot start comes back with its error set and nothing
+ * left open. Runner thread.
+ */
+final class JobSetup {
+    /** A prepared job: {@code execution} is null when it failed to set up. */
+    record Prepared(JobClone job, JobStats stats, JobParts parts, JobExecution execution) {
+    }
+
+    private JobSetup() {
+    }
+
+    static Prepared prepare(JobClone clone, RunSettings settings, Progress progress) {
+        JobOptions o = clone.options();
+        JobStats stats = new JobStats(o, clone.groupId());
+        JobParts p = new JobParts();
+        p.options = o;
+        p.clone = clone;
+        p.stats = stats;
+        p.progress = progress;
+        try {
+            JobExecution exec = build(clone, settings, p);
+            return new Prepared(clone, stats, p, exec);
+        } catch (JobSetupException e) {
+            return failed(clone, stats, p, e.errno(), e.getMessage());
+        } catch (ErrnoException e) {
+            return failed(clone, stats, p, e.errno(), o.name + ": " + e.getMessage());
+        } catch (IOException e) {
+            return failed(clone, stats, p, Errno.EIO, o.name + ": " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return failed(clone, stats, p, Errno.EINVAL, o.name + ": " + e.getMessage());
+        }
+    }
+
+    private static Prepared failed(JobClone clone, JobStats stats, JobParts p, int errno, String message) {
+        stats.error = Math.abs(errno);
+        stats.errorMessage = message;
+        p.progress.state('_');
+        p.progress.fraction(1);
+        p.close();
+        return new Prepared(clone, stats, p, null);
+    }
+
+    static boolean isNullEngine(JobOptions o) {
+        return "null".equalsIgnoreCase(o.ioengine) || "null".equalsIgnoreCase(o.aioEngine);
+    }
+
+    private static JobExecution build(JobClone clone, RunSettings settings, JobParts p) throws JobSetupException, IOException {
+        JobOptions o = clone.options();
+        boolean nullEngine = isNullEngine(o);
+        long seed = Seeds.jobSeed(o, clone.jobNumber());
+        long dataSeed = Seeds.mix(o.randseed, Seeds.DATA);
+        p.ctx = AioContext.builder().name("aioemu-" + o.name + "." + clone.jobNumber()).build();
+
+        boolean[] used = new boolean[3];
+        List<FileSpec> files;
+        int maxLen;
+        BlockSizes sizes = null;
+        List<TraceOp> trace = null;
+        if (o.readIolog != null) {
+            trace = settings.traceSource().read(Path.of(o.readIolog));
+            files = ReplayFiles.resolve(o, trace, used);
+            maxLen = ReplayFiles.maxLength(trace);
+        } else {
+            used[JobOptions.READ] = o.rw.reads();
+            used[JobOptions.WRITE] = o.rw.writes();
+            used[JobOptions.TRIM] = o.rw.trims();
+            sizes = new BlockSizes(o, used);
+            int align = Integer.MAX_VALUE;
+            for (int d = 0; d < 3; d++) {
+                if (used[d]) {
+                    align = Math.min(align, sizes.align(d));
+                }
+            }
+            files = nullEngine ? JobFiles.virtual(o, sizes.min())
+                    : JobFiles.resolve(o, clone.cloneIndex(), seed, sizes.min(), Math.max(1, align));
+            maxLen = sizes.max();
+        }
+        boolean writes = used[JobOptions.WRITE];
+        boolean modifies = writes || used[JobOptions.TRIM];
+        int n = files.size();
+        p.files = files.toArray(new FileSpec[0]);
+        p.writers = new WriteDataSource[n];
+        p.checkers = new ReadChecker[n];
+        for (int i = 0; i < n; i++) {
+            p.writers[i] = settings.data().writer(o, i, dataSeed);
+            p.checkers[i] = settings.data().checker(o, i, dataSeed);
+        }
+        if (!nullEngine) {
+            FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings.notices());
+        }
+        p.targets = new IoTarget[n];
+        for (int i = 0; i < n; i++) {
+            p.targets[i] = nullEngine ? new NullTarget(p.ctx) : open(o, files.get(i), modifies, p.ctx);
+        }
+
+        boolean verifying = o.verify != JobOptions.Verify.NONE && o.doVerify;
+        p.fillEveryWrite = o.verify != JobOptions.Verify.NONE || o.refillBuffers;
+        p.scramble = !p.fillEveryWrite && o.scrambleBuffers && !o.zeroBuffers && o.bufferPattern == null;
+        p.flushAtEnd = (o.endFsync || o.fsyncOnClose) && modifies;
+        p.written = verifying && trace == null && used[JobOptions.WRITE] ? new WrittenLog() : null;
+        p.verifyMainReads = verifying && !used[JobOptions.WRITE] && used[JobOptions.READ];
+        p.rate = new RateLimiter(o);
+        p.runState = trace != null ? 'r' : JobParts.runState(o);
+        if (trace != null) {
+            p.replay = new ReplayOps(trace, ReplayFiles.indexes(files), o.replayNoStall);
+            p.mainOps = p.replay;
+        } else {
+            p.mainOps = new GeneratedOps(o, files, sizes, seed, used);
+        }
+        openLogs(o, clone, settings, p);
+        if (o.writeIolog != null) {
+            String path = o.writeIolog + (clone.cloneIndex() > 0 ? "." + clone.cloneIndex() : "");
+            String[] names = files.stream().map(FileSpec::name).toArray(String[]::new);
+            p.trace = new TraceRecorder(settings.traceSinks().open(Path.of(path)), names);
+        }
+        p.recorder = new StatsRecorder(p.stats, p.progress, used, o.logAvgMsec, p.logs);
+
+        JobExecution exec = new JobExecution(p);
+        p.arena = Arena.ofShared();
+        long bufSize = Math.max(AlignedBuffers.ALIGNMENT, (maxLen + AlignedBuffers.ALIGNMENT - 1) / AlignedBuffers.ALIGNMENT * AlignedBuffers.ALIGNMENT);
+        for (int i = 0; i < Math.max(1, o.iodepth); i++) {
+            MemorySegment buf = AlignedBuffers.allocate(p.arena, bufSize);
+            if (!p.fillEveryWrite && writes) {
+                p.writers[0].fill(buf, i * bufSize, (int) bufSize);
+            }
+            exec.issueLoop().addSlot(new IoSlot(i, buf, exec.issueLoop()));
+        }
+        exec.issueLoop().addSlot(new IoSlot(Math.max(1, o.iodepth), MemorySegment.NULL, exec.issueLoop()));
+        return exec;
+    }
+
+    private static IoTarget open(JobOptions o, FileSpec f, boolean writes, AioContext ctx) throws JobSetupException {
+        BlockBackendOptions opts = BlockBackendOptions.defaults().withReadOnly(!writes).withDirect(o.direct).withDsync(o.sync)
+                .withEngine(o.aioEngine == null ? "threads" : o.aioEngine);
+        try {
+            return new BackendTarget(BlockBackend.open(ctx, f.path(), opts));
+        } catch (ErrnoException e) {
+            throw new JobSetupException(o, e.errno(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new JobSetupException(o, Errno.EINVAL, e.getMessage());
+        }
+    }
+
+    private static void openLogs(JobOptions o, JobClone clone, RunSettings settings, JobParts p) throws IOException {
+        List<LogKind> kinds = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
+        if (o.writeBwLog != null) {
+            kinds.add(LogKind.BW);
+            prefixes.add(o.writeBwLog);
+        }
+        if (o.writeIopsLog != null) {
+            kinds.add(LogKind.IOPS);
+            prefixes.add(o.writeIopsLog);
+        }
+        if (o.writeLatLog != null) {
+            for (LogKind k : Arrays.asList(LogKind.LAT, LogKind.CLAT, LogKind.SLAT)) {
+                kinds.add(k);
+                prefixes.add(o.writeLatLog);
+            }
+        }
+        for (int i = 0; i < kinds.size(); i++) {
+            LogKind k = kinds.get(i);
+            Path file = Path.of(prefixes.get(i) + "_" + k.fileSuffix() + "." + clone.jobNumber() + ".log");
+            p.logs[k.ordinal()] = settings.logSinks().open(file, k);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.aioemu.bench.workload;
+
+import org.aioemu.bench.job.JobOptions;
+
+/**
+ * rate= and rate_iops= per direction, as a token bucket kept as "the time the next request of this
+ * direction may go": each request pushes it by its cost (bytes / rate, or 1 / rate_iops, whichever is
+ * longer). Lateness is made up for (timers fire late) but at most {@link #MAX_DEBT_NANOS} of it, so an idle
+ * spell does not turn into a burst. Loop only; the caller waits with a loop timer, never by sleeping.
+ */
+final class RateLimiter {
+    static final long MAX_DEBT_NANOS = 100_000_000L;
+
+    private final double[] nanosPerByte = new double[3];
+    private final long[] nanosPerIo = new long[3];
+    private final long[] next = new long[3];
+    private final boolean[] primed = new boolean[3];
+    private final boolean any;
+
+    RateLimiter(JobOptions o) {
+        boolean a = false;
+        for (int d = 0; d < 3; d++) {
+            if (o.rate[d] > 0) {
+                nanosPerByte[d] = 1e9 / o.rate[d];
+                a = true;
+            }
+            if (o.rateIops[d] > 0) {
+                nanosPerIo[d] = Math.max(1, 1_000_000_000L / o.rateIops[d]);
+                a = true;
+            }
+        }
+        this.any = a;
+    }
+
+    boolean limits() {
+        return any;
+    }
+
+    /** Nanoseconds to wait before a request of direction {@code d} may go at {@code now}; 0 if it may go now. */
+    long delay(int d, long now) {
+        if (!any || d > JobOptions.TRIM || !primed[d]) {
+            return 0;
+        }
+        long wait = next[d] - now;
+        return wait > 0 ? wait : 0;
+    }
+
+    /** Counts a request of {@code bytes} in direction {@code d} issued at {@code now}. */
+    void charge(int d, long bytes, long now) {
+        if (!any || d > JobOptions.TRIM) {
+            return;
+        }
+        long cost = Math.max((long) (bytes * nanosPerByte[d]), nanosPerIo[d]);
+        if (cost == 0) {
+            return;
+        }
+        long base = !primed[d] || next[d] - (now - MAX_DEBT_NANOS) < 0 ? now - (primed[d] ? MAX_DEBT_NANOS : 0) : next[d];
+        next[d] = base + cost;
+        primed[d] = true;
+    }
+}

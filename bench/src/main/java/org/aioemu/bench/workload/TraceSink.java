@@ -1,0 +1,22 @@
+package org.aioemu.bench.workload;
+
+/**
+ * Records the I/O a job issues for {@code write_iolog}. Methods are called on the job's loop thread (the
+ * first ones while the job starts); an implementation should buffer and must not block for long. A
+ * failure is reported by throwing an unchecked exception: the job then records it as its error and stops
+ * tracing.
+ */
+public interface TraceSink extends AutoCloseable {
+    void add(String file);
+
+    void open(String file);
+
+    void close(String file);
+
+    /** One issued operation, {@code timeNanos} after the job started. */
+    void io(long timeNanos, String file, TraceAction action, long offset, long length);
+
+    /** Flushes and closes the trace. Called once, at the end of the job, on the runner thread. */
+    @Override
+    void close();
+}

@@ -1,0 +1,90 @@
+package org.aioemu.bench.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.job.JobOptions.RwMode;
+import org.aioemu.bench.report.JobStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** fallocate= when a write job creates its file, O_DSYNC, and submission batching. */
+class LayoutAndBatchTest {
+    @TempDir
+    Path dir;
+
+    private static long allocatedBytes(Path f) throws Exception {
+        Process p = new ProcessBuilder("stat", "-c", "%b %B", f.toString()).start();
+        String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split(" ");
+        p.waitFor();
+        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
+    }
+
+    private JobOptions touchOneBlock(String name, String fallocate) {
+        JobOptions o = Jobs.job(name, dir);
+        o.rw = RwMode.WRITE;
+        o.size = 8 << 20;
+        o.ioSize = 4096; // write one block of an 8 MiB file
+        o.fallocate = fallocate;
+        return o;
+    }
+
+    @Test
+    void fallocateNoneLeavesTheFileSparseAndPosixAllocatesIt() throws Exception {
+        JobStats none = Jobs.run(touchOneBlock("none", "none"));
+        JobStats posix = Jobs.run(touchOneBlock("posix", "posix"));
+        JobStats keep = Jobs.run(touchOneBlock("keep", "keep"));
+        for (JobStats s : new JobStats[] {none, posix, keep}) {
+            assertEquals(0, s.error, s.errorMessage);
+            assertEquals(1, s.write.ios);
+        }
+        for (String n : new String[] {"none", "posix", "keep"}) {
+            assertEquals(8 << 20, Files.size(dir.resolve(n + ".0.0")));
+        }
+        assertTrue(allocatedBytes(dir.resolve("none.0.0")) < (1 << 20), "sparse");
+        assertTrue(allocatedBytes(dir.resolve("posix.0.0")) >= (8 << 20), "allocated");
+        assertTrue(allocatedBytes(dir.resolve("keep.0.0")) >= (8 << 20), "allocated");
+    }
+
+    @Test
+    void syncOpensWithDsyncAndCreateOnOpenIsAccepted() {
+        JobOptions o = Jobs.job("ds", dir);
+        o.rw = RwMode.RANDWRITE;
+        o.size = 256 * 1024;
+        o.sync = true;
+        o.createOnOpen = true;
+        JobStats s = Jobs.run(o);
+        assertEquals(0, s.error, s.errorMessage);
+        assertEquals(64, s.write.ios);
+    }
+
+    @Test
+    void iodepthBatchSubmitRefillsInBatches() {
+        JobOptions o = Jobs.job("b", dir);
+        o.rw = RwMode.RANDREAD;
+        o.size = 16L << 20;
+        o.ioengine = "null";
+        o.aioEngine = "null";
+        o.iodepth = 16;
+        o.iodepthBatchSubmit = 8;
+        JobStats s = Jobs.run(o);
+        assertEquals(4096, s.read.ios);
+        long small = s.submitLevels[1];
+        long batched = s.submitLevels[2] + s.submitLevels[3];
+        assertTrue(batched > 0 && small <= 2, "submissions of 5-16 requests, not of 1-4: " + java.util.Arrays.toString(s.submitLevels));
+
+        long reaps = java.util.Arrays.stream(s.completeLevels).sum();
+        assertTrue(reaps > 0 && reaps <= 4096, "completions are reaped in batches: " + java.util.Arrays.toString(s.completeLevels));
+
+        o.rw = RwMode.READ;
+        o.iodepth = 1;
+        o.iodepthBatchSubmit = 1;
+        JobStats one = Jobs.run(o);
+        assertEquals(4096, one.submitLevels[1], "depth 1: one request per submission");
+        assertEquals(4096, one.depthLevels[0]);
+    }
+}

@@ -1,0 +1,187 @@
+package org.aioemu.bench.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.job.JobOptions.RwMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where requests go: sequential with holes, the random map, seeds, sequencing and distributions. */
+class OffsetsTest {
+    @TempDir
+    Path dir;
+
+    private JobOptions job(RwMode rw, long size) {
+        JobOptions o = Jobs.job("o", dir);
+        o.rw = rw;
+        o.size = size;
+        o.ioengine = "null";
+        o.aioEngine = "null";
+        return o;
+    }
+
+    private static List<Long> offsets(Jobs.Recorded r) {
+        return r.ops().stream().map(TraceOp::offset).toList();
+    }
+
+    @Test
+    void sequentialOffsetsAdvanceByTheBlockSize() {
+        Jobs.Recorded r = Jobs.record(job(RwMode.READ, 64 * 1024));
+        List<Long> off = offsets(r);
+        assertEquals(16, off.size());
+        for (int i = 0; i < 16; i++) {
+            assertEquals(i * 4096L, off.get(i));
+        }
+    }
+
+    @Test
+    void sequentialSkipLeavesAHoleAfterEachRequestAndWraps() {
+        JobOptions o = job(RwMode.WRITE, 64 * 1024);
+        o.rwSequencer = 4096; // rw=write:4k
+        List<Long> off = offsets(Jobs.record(o));
+        assertEquals(16, off.size(), "size-based: the job still moves size bytes");
+        for (int i = 0; i < 8; i++) {
+            assertEquals(i * 8192L, off.get(i));
+            assertEquals(i * 8192L, off.get(i + 8), "second pass after the wrap, as fio does");
+        }
+    }
+
+    @Test
+    void randomMapTouchesEveryBlockExactlyOnce() {
+        JobOptions o = job(RwMode.RANDREAD, 4 << 20);
+        Jobs.Recorded r = Jobs.record(o);
+        List<Long> off = offsets(r);
+        assertEquals(1024, off.size());
+        Set<Long> distinct = new HashSet<>(off);
+        assertEquals(1024, distinct.size(), "no block twice");
+        for (long b = 0; b < 1024; b++) {
+            assertTrue(distinct.contains(b * 4096), "block " + b);
+        }
+        assertNotEquals(0L, off.get(1) - off.get(0) - 4096, "not sequential");
+    }
+
+    @Test
+    void randomMapIsSharedByReadsAndWritesAndSpansFiles() {
+        JobOptions o = job(RwMode.RANDRW, 2 << 20);
+        o.ioengine = "psync";
+        o.aioEngine = "threads";
+        o.nrfiles = 2;
+        Jobs.Recorded r = Jobs.record(o);
+        assertEquals(512, r.ops().size());
+        Set<String> distinct = new HashSet<>();
+        for (TraceOp op : r.ops()) {
+            assertTrue(distinct.add(op.file() + "@" + op.offset()), "repeat " + op);
+        }
+    }
+
+    @Test
+    void norandommapRepeatsBlocks() {
+        JobOptions o = job(RwMode.RANDREAD, 4 << 20);
+        o.norandommap = true;
+        List<Long> off = offsets(Jobs.record(o));
+        assertEquals(1024, off.size());
+        assertTrue(new HashSet<>(off).size() < 1000, "about 1 - 1/e of the blocks: repeats expected");
+    }
+
+    @Test
+    void sameSeedGivesTheSameSequenceAndAnotherSeedAnother() {
+        JobOptions a = job(RwMode.RANDRW, 1 << 20);
+        a.randseed = 42;
+        a.randseedGiven = true;
+        JobOptions b = a.copy();
+        JobOptions c = a.copy();
+        c.randseed = 43;
+        List<TraceOp> ra = strip(Jobs.record(a).ops());
+        List<TraceOp> rb = strip(Jobs.record(b).ops());
+        List<TraceOp> rc = strip(Jobs.record(c).ops());
+        assertEquals(ra, rb);
+        assertNotEquals(ra, rc);
+    }
+
+    @Test
+    void loopsRepeatTheSameRandomSequenceWithRandrepeat() {
+        JobOptions o = job(RwMode.RANDREAD, 256 * 1024);
+        o.loops = 2;
+        List<Long> off = offsets(Jobs.record(o));
+        assertEquals(128, off.size());
+        assertEquals(off.subList(0, 64), off.subList(64, 128));
+    }
+
+    private static List<TraceOp> strip(List<TraceOp> ops) {
+        return ops.stream().map(op -> new TraceOp(0, op.file(), op.action(), op.offset(), op.length())).toList();
+    }
+
+    @Test
+    void randomSequencerKeepsNMinusOneSequentialAfterEachRandomOffset() {
+        JobOptions o = job(RwMode.RANDREAD, 4 << 20);
+        o.rwSequencer = 4; // randread:4
+        o.norandommap = true;
+        List<Long> off = offsets(Jobs.record(o));
+        int sequential = 0;
+        for (int i = 1; i < off.size(); i++) {
+            if (off.get(i) == off.get(i - 1) + 4096) {
+                sequential++;
+            }
+        }
+        // 3 of every 4 follow their predecessor (a few fewer at the region's end)
+        assertTrue(sequential >= 740 && sequential <= 770, "sequential " + sequential);
+    }
+
+    @Test
+    void percentageRandomMixesRandomAndSequential() {
+        JobOptions o = job(RwMode.RANDREAD, 16 << 20);
+        o.percentageRandom[0] = 25;
+        o.norandommap = true;
+        List<Long> off = offsets(Jobs.record(o));
+        int sequential = 0;
+        for (int i = 1; i < off.size(); i++) {
+            if (off.get(i) == off.get(i - 1) + 4096) {
+                sequential++;
+            }
+        }
+        double share = sequential / (double) (off.size() - 1);
+        assertTrue(share > 0.70 && share < 0.80, "sequential share " + share);
+    }
+
+    @Test
+    void zipfParetoAndNormalSkewTheOffsets() {
+        Map<JobOptions.Distribution, Double> param = Map.of(JobOptions.Distribution.ZIPF, 1.2,
+                JobOptions.Distribution.PARETO, 0.2, JobOptions.Distribution.NORMAL, 10.0);
+        for (var e : param.entrySet()) {
+            JobOptions o = job(RwMode.RANDREAD, 40L << 20); // 10240 blocks
+            o.randomDistribution = e.getKey();
+            o.randomDistributionParam = e.getValue();
+            List<Long> off = offsets(Jobs.record(o));
+            assertEquals(10240, off.size());
+            Map<Long, Integer> hits = new HashMap<>();
+            off.forEach(x -> hits.merge(x / 4096, 1, Integer::sum));
+            long firstTenth = off.stream().filter(x -> x / 4096 < 1024).count();
+            long middleFifth = off.stream().filter(x -> x / 4096 >= 4096 && x / 4096 < 6144).count();
+            switch (e.getKey()) {
+                case ZIPF -> {
+                    assertTrue(firstTenth > 0.6 * off.size(), "zipf first tenth " + firstTenth);
+                    assertTrue(hits.getOrDefault(0L, 0) > 1000, "rank 1 is the hottest: " + hits.get(0L));
+                }
+                case PARETO -> {
+                    long firstFifth = off.stream().filter(x -> x / 4096 < 2048).count();
+                    double share = firstFifth / (double) off.size();
+                    assertTrue(share > 0.76 && share < 0.84, "pareto 0.2: 80% in the first 20%: " + share);
+                }
+                default -> {
+                    // sigma 10% of the range: +-1 sigma around the middle holds about 68%
+                    double share = middleFifth / (double) off.size();
+                    assertTrue(share > 0.64 && share < 0.72, "normal middle fifth " + share);
+                }
+            }
+        }
+    }
+}

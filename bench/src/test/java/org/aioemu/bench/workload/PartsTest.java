@@ -1,0 +1,180 @@
+package org.aioemu.bench.workload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.aioemu.bench.job.JobOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The small pieces on their own. */
+class PartsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void filenameListSplitsAtUnescapedColons() {
+        assertEquals(List.of("a", "b:c", "d"), JobFiles.splitNames("a:b\\:c:d"));
+        assertEquals(List.of("/dev/x"), JobFiles.splitNames("/dev/x"));
+        assertEquals(List.of("a", "b"), JobFiles.splitNames("a::b:"));
+    }
+
+    @Test
+    void randomMapFindsFreeBlocksAndRuns() {
+        RandomMap m = new RandomMap(130);
+        m.mark(0, 64);
+        assertEquals(64, m.nextFree(3));
+        assertEquals(5, m.freeRun(64, 5));
+        m.mark(64, 66);
+        assertTrue(m.full());
+        assertEquals(-1, m.nextFree(0));
+        m.reset();
+        m.mark(128, 2);
+        assertEquals(0, m.nextFree(129), "wraps");
+        assertEquals(2, m.freeRun(126, 5), "stops at a used block");
+    }
+
+    @Test
+    void zipfMatchesItsProbabilities() {
+        long n = 100;
+        double theta = 1.2;
+        Distributions z = Distributions.of(JobOptions.Distribution.ZIPF, theta, n);
+        SplittableRandom r = new SplittableRandom(1);
+        long[] hits = new long[(int) n];
+        int draws = 400_000;
+        for (int i = 0; i < draws; i++) {
+            long k = z.next(r);
+            assertTrue(k >= 0 && k < n);
+            hits[(int) k]++;
+        }
+        double norm = 0;
+        for (int k = 1; k <= n; k++) {
+            norm += Math.pow(k, -theta);
+        }
+        for (int k : new int[] {1, 2, 5, 20}) {
+            double expect = Math.pow(k, -theta) / norm;
+            assertEquals(expect, hits[k - 1] / (double) draws, expect * 0.05 + 0.001, "rank " + k);
+        }
+    }
+
+    @Test
+    void blockSizesAlignAndSplit() {
+        JobOptions o = new JobOptions();
+        o.bssplit[0] = new JobOptions.BsSplit[] {new JobOptions.BsSplit(8192, 10), new JobOptions.BsSplit(4096, 90)};
+        o.bs[1] = 65536;
+        BlockSizes b = new BlockSizes(o, new boolean[] {true, true, false});
+        assertEquals(4096, b.min());
+        assertEquals(65536, b.max());
+        assertEquals(4096, b.align(0));
+        assertEquals(65536, b.align(1));
+        assertTrue(b.allMultiplesOf(4096, new boolean[] {true, true, false}));
+        assertTrue(!b.allMultiplesOf(8192, new boolean[] {true, true, false}));
+    }
+
+    @Test
+    void builtInDataIsAFunctionOfTheOffsetAndCheckable() {
+        JobOptions o = new JobOptions();
+        o.verify = JobOptions.Verify.CRC32C;
+        WriteDataSource w = DataFactory.builtIn().writer(o, 0, 9);
+        ReadChecker c = DataFactory.builtIn().checker(o, 0, 9);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment big = a.allocate(8192);
+            MemorySegment part = a.allocate(100);
+            w.fill(big, 1000, 8192);
+            w.fill(part, 1003, 100);
+            assertNull(c.check(big, 1000, 8192));
+            assertNull(c.check(part, 1003, 100));
+            assertEquals(big.asSlice(3, 100).toArray(ValueLayout.JAVA_BYTE)[50], part.toArray(ValueLayout.JAVA_BYTE)[50]);
+            big.set(ValueLayout.JAVA_BYTE, 4000, (byte) (big.get(ValueLayout.JAVA_BYTE, 4000) ^ 1));
+            assertTrue(c.check(big, 1000, 8192).startsWith("byte at offset 5000:"), c.check(big, 1000, 8192));
+            assertNull(DataFactory.builtIn().checker(new JobOptions(), 0, 9), "no checker without verify");
+
+            JobOptions p = new JobOptions();
+            p.bufferPattern = new byte[] {1, 2, 3};
+            MemorySegment pat = a.allocate(9000);
+            DataFactory.builtIn().writer(p, 0, 0).fill(pat, 1, 9000);
+            assertArrayEquals(new byte[] {2, 3, 1, 2}, pat.asSlice(0, 4).toArray(ValueLayout.JAVA_BYTE));
+            assertEquals(1, pat.get(ValueLayout.JAVA_BYTE, 8999), "position 9000 holds pattern[0]");
+        }
+    }
+
+    @Test
+    void writtenLogKeepsTheLastWriteOfEachPlace() {
+        WrittenLog log = new WrittenLog();
+        log.add(0, 0, 4096);
+        log.add(0, 4096, 4096);
+        log.add(1, 0, 4096);
+        log.add(0, 0, 8192);
+        int[] keep = log.survivors();
+        assertEquals(3, keep.length);
+        assertEquals(List.of(1, 2, 3), java.util.Arrays.stream(keep).boxed().toList());
+        assertEquals(8192, log.length(3));
+        assertEquals(1, WrittenLog.file(log.key(2)));
+    }
+
+    @Test
+    void iologTextRoundTrips() throws Exception {
+        Path p = dir.resolve("t.log");
+        try (TraceSink w = FioIologText.writer(p)) {
+            w.add("f");
+            w.open("f");
+            w.io(5_000, "f", TraceAction.WRITE, 4096, 512);
+            w.io(9_000, "f", TraceAction.SYNC, 0, 0);
+            w.io(12_000, "f", TraceAction.TRIM, 0, 4096);
+            w.close("f");
+        }
+        assertEquals("""
+                fio version 3 iolog
+                0 f add
+                0 f open
+                5 f write 4096 512
+                9 f sync 0 0
+                12 f trim 0 4096
+                12 f close
+                """, Files.readString(p));
+        List<TraceOp> ops = FioIologText.read(p);
+        assertEquals(new TraceOp(5_000, "f", TraceAction.WRITE, 4096, 512), ops.get(2));
+        assertEquals(TraceAction.SYNC, ops.get(3).action());
+    }
+
+    @Test
+    void unitsAsFioPrintsThem() {
+        assertEquals("4MiB", Units.bytes(4 << 20));
+        assertEquals("1536B", Units.bytes(1536));
+        assertEquals("393MiB/s", Units.rate(393.0 * 1024 * 1024));
+        assertEquals("400KiB/s", Units.rate(400 * 1024));
+        assertEquals("101k", Units.count(101_000));
+        assertEquals("987", Units.count(987));
+    }
+
+    @Test
+    void rateLimiterSpacesRequestsAndForgivesLittleDebt() {
+        JobOptions o = new JobOptions();
+        o.rateIops[0] = 1000;
+        o.rate[1] = 1 << 20;
+        RateLimiter r = new RateLimiter(o);
+        long t = 1_000_000_000L;
+        assertEquals(0, r.delay(0, t));
+        r.charge(0, 4096, t);
+        assertEquals(1_000_000, r.delay(0, t));
+        r.charge(1, 1 << 20, t);
+        assertEquals(1_000_000_000, r.delay(1, t), 1000);
+        assertEquals(0, r.delay(2, t), "no limit on trims");
+        long later = t + 10_000_000_000L;
+        r.charge(0, 4096, later);
+        assertEquals(0, r.delay(0, later), "idle time earns at most 100 ms of credit");
+        for (int i = 0; i < 100; i++) {
+            r.charge(0, 4096, later);
+        }
+        assertTrue(r.delay(0, later) > 0);
+    }
+}
