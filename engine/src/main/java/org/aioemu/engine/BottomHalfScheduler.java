@@ -85,9 +85,18 @@ final class BottomHalfScheduler {
         }
     }
 
-    /** Loop only: runs every scheduled bottom half, including those scheduled meanwhile. */
+    /**
+     * Loop only, the executor task: runs the bottom halves scheduled so far — the ready list and one
+     * take of the stack — then returns to the event loop, handing itself back to the executor if more
+     * were scheduled meanwhile. One round per task keeps a stream of self-rescheduling bottom halves
+     * (fast completions that resubmit) from starving the loop's timers and tasks, as QEMU's
+     * {@code aio_bh_poll} runs only what was scheduled when it started.
+     */
     void drain() {
-        runPending();
+        runPending(true);
+        if (hasPending()) {
+            loopExecutor.execute(drainTask); // in-loop pushes during the round skipped this
+        }
     }
 
     /**
@@ -96,11 +105,27 @@ final class BottomHalfScheduler {
      * whatever is left.
      */
     boolean runPending() {
+        return runPending(false);
+    }
+
+    private boolean runPending(boolean oneRound) {
         boolean ran = false;
+        boolean took = false;
         draining++;
         try {
-            BottomHalf bh;
-            while ((bh = nextReady()) != null) {
+            for (;;) {
+                if (readyHead == null) {
+                    if (oneRound && took) {
+                        break;
+                    }
+                    if (!takeStack()) {
+                        break;
+                    }
+                    took = true;
+                }
+                BottomHalf bh = readyHead;
+                readyHead = bh.next;
+                bh.next = null;
                 // Unlink before taking the flag: a schedule() racing with us either sets the flag before
                 // our getAndSet (and is served by this run) or finds queued == 0 and links it again.
                 bh.svQueuedClear();
@@ -148,25 +173,20 @@ final class BottomHalfScheduler {
         }
     }
 
-    /** Loop only: pops the ready list, refilling it from the stack (reversed to FIFO) when empty. */
-    private BottomHalf nextReady() {
-        if (readyHead == null) {
-            BottomHalf taken = (BottomHalf) STACK.getAndSet(this, null);
-            if (taken == null) {
-                return null;
-            }
-            BottomHalf reversed = null;
-            while (taken != null) {
-                BottomHalf next = taken.next;
-                taken.next = reversed;
-                reversed = taken;
-                taken = next;
-            }
-            readyHead = reversed;
+    /** Loop only: moves the whole stack, reversed to FIFO, into the empty ready list; false if it was empty. */
+    private boolean takeStack() {
+        BottomHalf taken = (BottomHalf) STACK.getAndSet(this, null);
+        if (taken == null) {
+            return false;
         }
-        BottomHalf bh = readyHead;
-        readyHead = bh.next;
-        bh.next = null;
-        return bh;
+        BottomHalf reversed = null;
+        while (taken != null) {
+            BottomHalf next = taken.next;
+            taken.next = reversed;
+            reversed = taken;
+            taken = next;
+        }
+        readyHead = reversed;
+        return true;
     }
 }

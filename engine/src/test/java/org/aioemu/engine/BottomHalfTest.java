@@ -164,6 +164,30 @@ class BottomHalfTest {
     }
 
     @Test
+    void aBottomHalfThatKeepsReschedulingItselfDoesNotStarveTimersOrTasks() {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean timerRan = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean taskRan = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<BottomHalf> self = new AtomicReference<>();
+        AtomicInteger runs = new AtomicInteger();
+        self.set(ctx.newBottomHalf(() -> {
+            runs.incrementAndGet();
+            if (!stop.get()) {
+                self.get().schedule();
+            }
+        }));
+        ctx.execute(() -> {
+            self.get().schedule();
+            ctx.schedule(() -> timerRan.set(true), 5, TimeUnit.MILLISECONDS);
+        });
+        ctx.execute(() -> taskRan.set(true));
+        boolean ok = ctx.runUntil(() -> timerRan.get() && taskRan.get(), Duration.ofSeconds(10));
+        stop.set(true);
+        assertTrue(ok, "timer " + timerRan.get() + ", task " + taskRan.get() + " after " + runs.get() + " runs");
+        assertTrue(runs.get() > 1, "the bottom half kept running too");
+    }
+
+    @Test
     void timersRunOnTheLoopAfterTheirDelay() {
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         long start = System.nanoTime();
