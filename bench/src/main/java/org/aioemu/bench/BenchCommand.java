@@ -1,178 +1,144 @@
 package org.aioemu.bench;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import org.aioemu.blockdev.BlockBackend;
-import org.aioemu.blockdev.BlockBackendOptions;
+import org.aioemu.bench.job.CommandLineJob;
+import org.aioemu.bench.job.JobOptions;
 import org.aioemu.blockdev.RawImage;
-import org.aioemu.engine.AioContext;
 import org.aioemu.engine.ErrnoException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
- * {@code aioemu bench}: one job described with fio's option names. Without options it runs the embedded
- * default: 4 KiB random reads at iodepth 16 for 10 s on the threads engine, over a temporary 1 GiB
- * sparse raw image that is removed afterwards.
+ * {@code aioemu bench [--key=value ...]}: one job written with fio's option names and syntax. Without
+ * options it runs the embedded default — 4 KiB random reads at iodepth 16 for 10 s on the threads engine
+ * over a temporary 1 GiB sparse raw image, removed afterwards — and options change that default.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run one fio-style job on a raw image and print fio's summary.",
-                "Defaults: --rw=randread --bs=4k --iodepth=16 --size=1g --runtime=10 --time_based --aio=threads",
-                "on a temporary image unless --filename is given."})
+@Command(name = "bench", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Run one job written in fio's options (--rw=randread --bs=4k --iodepth=16 ...).",
+                "Defaults: --name=bench --rw=randread --bs=4k --iodepth=16 --size=1g --runtime=10 --time_based",
+                "--aio=threads, on a temporary image unless --filename or --directory is given.",
+                "Every option of `aioemu run` job files is accepted here as --option=value."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--name", paramLabel = "NAME", description = "Job name (default: the rw mode).")
-    String name;
+    /** Options bench handles itself rather than the job. */
+    static final Set<String> OWN_OPTIONS = Set.of("aio", "output-format", "output", "eta");
 
-    @Option(names = "--filename", paramLabel = "FILE", description = "Raw image to use; default: a temporary image of --size.")
-    Path filename;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
-    @Option(names = "--size", paramLabel = "SIZE", defaultValue = "1g", description = "Bytes of the image the job covers (default: ${DEFAULT-VALUE}).")
-    String size;
+    @Option(names = "--aio", paramLabel = "ENGINE", description = "aioemu's engine: threads (default), io_uring, sync.")
+    String aioDoc;
 
-    @Option(names = {"--rw", "--readwrite"}, paramLabel = "MODE", defaultValue = "randread",
-            description = "read, write, randread, randwrite, rw, randrw (default: ${DEFAULT-VALUE}).")
-    String rw;
+    @Option(names = "--output-format", paramLabel = "FORMAT", description = "normal (default), json, json+, terse.")
+    String formatDoc;
 
-    @Option(names = "--rwmixread", paramLabel = "PCT", defaultValue = "50", description = "Share of reads in rw/randrw (default: ${DEFAULT-VALUE}).")
-    int rwmixread;
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the results to FILE instead of stdout.")
+    String outputDoc;
 
-    @Option(names = {"--bs", "--blocksize"}, paramLabel = "SIZE", defaultValue = "4k", description = "Block size (default: ${DEFAULT-VALUE}).")
-    String bs;
+    @Option(names = "--eta", paramLabel = "WHEN", description = "Live status line: auto (on a terminal), always, never.")
+    String etaDoc;
 
-    @Option(names = "--iodepth", paramLabel = "N", defaultValue = "16", description = "Requests kept in flight (default: ${DEFAULT-VALUE}).")
-    int iodepth;
+    /** Everything else: fio job options, read through the job language's option table. */
+    @Unmatched
+    List<String> fioArgs = new ArrayList<>();
 
-    @Option(names = "--runtime", paramLabel = "TIME", defaultValue = "10", description = "Run time; seconds, or with s/ms/m suffix (default: ${DEFAULT-VALUE}).")
-    String runtime;
-
-    @Option(names = "--time_based", arity = "0..1", fallbackValue = "1", defaultValue = "1", paramLabel = "0|1",
-            description = "Run for the whole runtime (default on); 0 stops after --size bytes or the runtime.")
-    String timeBased;
-
-    @Option(names = "--direct", arity = "0..1", fallbackValue = "1", defaultValue = "0", paramLabel = "0|1", description = "O_DIRECT (default: 0).")
-    String direct;
-
-    @Option(names = "--aio", paramLabel = "ENGINE", description = "aioemu engine: threads (default), sync, io_uring.")
-    String aio;
-
-    @Option(names = "--ioengine", paramLabel = "FIO_ENGINE",
-            description = "fio's engine name, mapped: io_uring -> io_uring; libaio, posixaio, psync, sync, pvsync, pvsync2 -> threads.")
-    String ioengine;
-
-    @Option(names = "--randseed", paramLabel = "SEED", defaultValue = "1234", description = "Seed of the offset generator (default: ${DEFAULT-VALUE}).")
-    long randseed;
+    /** The embedded default job, before the command line changes it. */
+    static JobOptions defaults() {
+        JobOptions j = new JobOptions();
+        j.name = "bench";
+        j.rw = JobOptions.RwMode.RANDREAD;
+        j.iodepth = 16;
+        j.size = 1L << 30;
+        j.runtimeNanos = 10_000_000_000L;
+        j.timeBased = true;
+        j.ioengine = "threads";
+        j.aioEngine = "threads";
+        return j;
+    }
 
     @Override
     public Integer call() throws IOException {
-        JobSpec.RwMode mode = JobSpec.RwMode.parse(rw);
-        long sizeBytes = Sizes.parse("size", size);
-        long blockSize = Sizes.parse("bs", bs);
-        if (blockSize <= 0 || blockSize > (64 << 20)) {
-            throw new Main.UserError("--bs=" + bs + ": block size must be between 1 byte and 64 MiB");
+        List<String> args = new ArrayList<>(fioArgs);
+        // picocli took these as its own options; hand them to the job parser's caller-option list too.
+        addOwn(args, "aio", aioDoc);
+        addOwn(args, "output-format", formatDoc);
+        addOwn(args, "output", outputDoc);
+        addOwn(args, "eta", etaDoc);
+        CommandLineJob cl = CommandLineJob.parse(args, defaults(), OWN_OPTIONS);
+        JobOptions job = cl.job();
+        Map<String, String> own = cl.callerOptions();
+        if (own.containsKey("aio")) {
+            job.aioEngine = checkEngine(own.get("aio"));
+            job.ioengine = job.aioEngine; // the report names the engine that ran
         }
-        if (iodepth < 1 || iodepth > 65536) {
-            throw new Main.UserError("--iodepth=" + iodepth + ": must be between 1 and 65536");
-        }
-        if (rwmixread < 0 || rwmixread > 100) {
-            throw new Main.UserError("--rwmixread=" + rwmixread + ": must be between 0 and 100");
-        }
-        String engine = engineName();
-        long runtimeNanos = Durations.parseSeconds("runtime", runtime);
-        boolean timeBasedOn = Flags.parse("time_based", timeBased);
-        boolean directOn = Flags.parse("direct", direct);
-        int readPercent = mode.reads && mode.writes ? rwmixread : mode.reads ? 100 : 0;
-        JobSpec spec = new JobSpec(name != null ? name : mode.fioName, filename, sizeBytes, mode, readPercent,
-                (int) blockSize, iodepth, runtimeNanos, directOn, engine, randseed);
+        OutputSettings out = new OutputSettings(own.get("output-format"),
+                own.containsKey("output") ? Path.of(own.get("output")) : null, own.get("eta"));
 
         Path tempDir = null;
-        Path image = filename;
-        if (image == null) {
-            if (sizeBytes < blockSize) {
-                throw new Main.UserError("--size=" + size + " is smaller than one block (--bs=" + bs + ")");
-            }
+        if (job.filename == null && job.directory == null && job.readIolog == null) {
             tempDir = Files.createTempDirectory("aioemu-bench-");
-            image = tempDir.resolve("bench.raw");
+            Path image = tempDir.resolve("bench.raw");
             try {
-                RawImage.create(image, sizeBytes);
+                RawImage.create(image, job.size > 0 ? job.size : 1L << 30);
             } catch (ErrnoException e) {
-                deleteQuietly(image, tempDir);
-                throw new Main.UserError("cannot create the temporary image: " + e.getMessage());
+                deleteQuietly(tempDir);
+                throw new Main.UserError("cannot create the temporary image in " + tempDir.getParent() + ": " + e.getMessage());
             }
+            job.filename = image.toString();
         }
-        final Path tempImage = tempDir != null ? image : null;
-        final Path tempDirFinal = tempDir;
-        Thread cleanup = new Thread(() -> deleteQuietly(tempImage, tempDirFinal));
+        Path cleanupDir = tempDir;
+        Thread cleanup = new Thread(() -> deleteQuietly(cleanupDir));
         if (tempDir != null) {
-            Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C still removes the image
+            Runtime.getRuntime().addShutdownHook(cleanup); // an interrupted run still removes the image
         }
-        PrintStream out = System.out;
-        try (AioContext ctx = AioContext.create()) {
-            BlockBackend backend;
-            try {
-                backend = BlockBackend.open(ctx, image, BlockBackendOptions.defaults()
-                        .withReadOnly(!mode.writes).withDirect(directOn).withEngine(engine));
-            } catch (ErrnoException e) {
-                throw new Main.UserError("cannot open " + image + ": " + e.getMessage());
-            }
-            try {
-                if (backend.size() < blockSize) {
-                    throw new Main.UserError(image + " (" + backend.size() + " bytes) is smaller than one block (--bs=" + bs + ")");
-                }
-                long limit = Math.min(sizeBytes, backend.size());
-                JobSpec effective = new JobSpec(spec.name(), image, limit, mode, readPercent, (int) blockSize, iodepth,
-                        runtimeNanos, directOn, engine, randseed);
-                NormalOutput.header(out, effective, Main.version());
-                JobRunner.JobResult result = new JobRunner(effective, backend, !timeBasedOn).run();
-                NormalOutput.job(out, result);
-                return result.error == 0 ? 0 : 1;
-            } finally {
-                backend.close();
-            }
+        try {
+            return JobLauncher.launch(List.of(job), cl.notices(), Map.of(), out);
         } finally {
             if (tempDir != null) {
-                deleteQuietly(tempImage, tempDirFinal);
+                deleteQuietly(tempDir);
                 try {
                     Runtime.getRuntime().removeShutdownHook(cleanup);
                 } catch (IllegalStateException shuttingDown) {
-                    // the hook is running or has run; it deletes the same files
+                    // the hook runs anyway and deletes the same files
                 }
             }
         }
     }
 
-    private String engineName() {
-        if (aio != null) {
-            String a = aio.toLowerCase(Locale.ROOT);
-            if (!a.equals("threads") && !a.equals("sync") && !a.equals("io_uring")) {
-                throw new Main.UserError("--aio=" + aio + ": expected threads, io_uring or sync");
-            }
-            return a;
+    private static void addOwn(List<String> args, String name, String value) {
+        if (value != null) {
+            args.add("--" + name + "=" + value);
         }
-        if (ioengine != null) {
-            return switch (ioengine.toLowerCase(Locale.ROOT)) {
-                case "io_uring" -> "io_uring";
-                case "libaio", "posixaio", "psync", "sync", "pvsync", "pvsync2" -> "threads";
-                default -> throw new Main.UserError("--ioengine=" + ioengine
-                        + ": not supported (io_uring, libaio, posixaio, psync, sync, pvsync, pvsync2 map onto aioemu's engines)");
-            };
-        }
-        return "threads";
     }
 
-    private static void deleteQuietly(Path image, Path dir) {
-        try {
-            if (image != null) {
-                Files.deleteIfExists(image);
+    /** Validates an {@code --aio} value. */
+    static String checkEngine(String value) {
+        String a = value.toLowerCase(Locale.ROOT);
+        if (!a.equals("threads") && !a.equals("sync") && !a.equals("io_uring")) {
+            throw new Main.UserError("--aio=" + value + ": expected threads, io_uring or sync");
+        }
+        return a;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
             }
-            if (dir != null) {
-                Files.deleteIfExists(dir);
-            }
+            Files.deleteIfExists(dir);
         } catch (IOException ignored) {
-            // best effort: a temporary file left in the temp dir is all that can remain
+            // best effort: what can remain is a file in the temporary directory
         }
     }
 }

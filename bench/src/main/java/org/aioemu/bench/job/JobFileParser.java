@@ -36,6 +36,8 @@ public final class JobFileParser {
     private final JobOptions defaults;
     private final OptionTable table = OptionTable.standard();
     private final List<String> notices = new ArrayList<>();
+    /** The [global] options of the last parse, name -> value as written (fio's JSON "global options"). */
+    private final Map<String, String> globalOptions = new java.util.LinkedHashMap<>();
 
     /** {@code env} resolves {@code ${VAR}} and {@code $VAR}; pass {@code System.getenv()} for the real one. */
     public JobFileParser(Map<String, String> env) {
@@ -60,11 +62,15 @@ public final class JobFileParser {
      */
     public List<JobOptions> parse(Path file, String text) {
         notices.clear();
+        globalOptions.clear();
         Session s = new Session();
         s.includes.push(file.toAbsolutePath().normalize());
         s.readFile(file, text, false);
         for (JobOptions job : s.jobs) {
             DataOptions.finish(job);
+        }
+        for (GlobalEntry g : s.globals) {
+            globalOptions.put(g.name(), g.value() == null ? "" : g.value());
         }
         return s.jobs;
     }
@@ -76,9 +82,11 @@ public final class JobFileParser {
     public List<JobOptions> parseAll(List<Path> files) {
         List<JobOptions> all = new ArrayList<>();
         List<String> allNotices = new ArrayList<>();
+        Map<String, String> allGlobals = new java.util.LinkedHashMap<>();
         for (Path f : files) {
             List<JobOptions> jobs = parse(f);
             allNotices.addAll(notices);
+            allGlobals.putAll(globalOptions);
             if (!all.isEmpty() && !jobs.isEmpty()) {
                 jobs.get(0).stonewall = true;
             }
@@ -89,7 +97,14 @@ public final class JobFileParser {
         }
         notices.clear();
         notices.addAll(allNotices);
+        globalOptions.clear();
+        globalOptions.putAll(allGlobals);
         return all;
+    }
+
+    /** The [global] options of the last parse, as written, for fio's JSON "global options". */
+    public Map<String, String> globalOptions() {
+        return java.util.Collections.unmodifiableMap(globalOptions);
     }
 
     /** One line per option that was accepted but ignored, "file:line: ...", from the last parse. */

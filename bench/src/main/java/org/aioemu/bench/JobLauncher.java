@@ -1,0 +1,95 @@
+package org.aioemu.bench;
+
+import java.io.FileNotFoundException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.report.JobStats;
+import org.aioemu.bench.report.Reports;
+import org.aioemu.bench.workload.RunSettings;
+import org.aioemu.bench.workload.WorkloadRunner;
+
+/**
+ * What {@code bench} and {@code run} share: print the parser's notices, run the jobs with the live
+ * status line where wanted, write the results in the chosen format, and turn job errors into the exit
+ * code (1 when any job failed, as fio).
+ */
+final class JobLauncher {
+    private JobLauncher() {
+    }
+
+    static int launch(List<JobOptions> jobs, List<String> notices, Map<String, String> globalOptions, OutputSettings out) {
+        PrintStream err = System.err;
+        for (String n : notices) {
+            err.println("aioemu: " + n);
+        }
+        for (JobOptions j : jobs) {
+            if (j.cpusAllowed != null) {
+                err.println("aioemu: " + j.source + ": cpus_allowed=" + j.cpusAllowed + " is accepted but not applied (threads are not pinned)");
+            }
+        }
+        PrintStream dest;
+        try {
+            dest = out.output() == null ? System.out
+                    : new PrintStream(new java.io.FileOutputStream(out.output().toFile()), true, StandardCharsets.UTF_8);
+        } catch (FileNotFoundException e) {
+            throw new Main.UserError("--output=" + out.output() + ": cannot write: " + e.getMessage());
+        }
+        try {
+            StatusPrinter status = out.showStatus() ? new StatusPrinter(System.out) : null;
+            RunSettings settings = Integration.settings()
+                    .withNotices(err)
+                    .withPrintStatus(status != null)
+                    .withStatusListener(status != null ? status : line -> { });
+            List<JobStats> stats = WorkloadRunner.run(jobs, settings);
+            if (status != null) {
+                status.clear();
+            }
+            if (out.format().equals("normal")) {
+                // fio prints these lines before the run; the groups and clones are known only after it.
+                Reports.header(stats, "aioemu-" + Main.version(), dest);
+            }
+            Reports.write(out.format(), stats, globalOptions, "aioemu-" + Main.version(), dest);
+            int exit = 0;
+            for (JobStats s : stats) {
+                if (s.error != 0) {
+                    err.println("aioemu: job " + s.options.name + " (" + s.options.source + "): " + s.errorMessage);
+                    exit = 1;
+                }
+            }
+            return exit;
+        } finally {
+            if (dest != System.out) {
+                dest.close();
+            }
+        }
+    }
+
+    /** The live line, rewritten in place on a terminal. */
+    static final class StatusPrinter implements org.aioemu.bench.workload.StatusListener {
+        private final PrintStream out;
+        private int lastLength;
+
+        StatusPrinter(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void status(String line) {
+            String pad = line.length() < lastLength ? " ".repeat(lastLength - line.length()) : "";
+            out.print("\r" + line + pad);
+            out.flush();
+            lastLength = line.length();
+        }
+
+        synchronized void clear() {
+            if (lastLength > 0) {
+                out.print("\r" + " ".repeat(lastLength) + "\r");
+                out.flush();
+                lastLength = 0;
+            }
+        }
+    }
+}

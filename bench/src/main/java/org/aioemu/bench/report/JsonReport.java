@@ -1,0 +1,150 @@
+package org.aioemu.bench.report;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.aioemu.bench.job.JobOptions;
+
+/**
+ * fio's {@code --output-format=json} (and {@code json+}, which adds the latency "bins"): the same
+ * objects and field names as fio 3.33, so tools written for fio results read ours. One job object per
+ * report block, so a group_reporting group is one object, as in fio.
+ */
+final class JsonReport {
+    private static final String[] DIRECTIONS = {"read", "write", "trim"};
+
+    private JsonReport() {
+    }
+
+    static ObjectNode build(List<Groups.Group> groups, ReportContext ctx, boolean plus) {
+        ObjectNode root = FioJson.MAPPER.createObjectNode();
+        root.put("fio version", ctx.version());
+        root.put("timestamp", ctx.nowEpochMillis() / 1000);
+        root.put("timestamp_ms", ctx.nowEpochMillis());
+        root.put("time", ctx.ctime(ctx.nowEpochMillis()));
+        if (!ctx.globalOptions().isEmpty()) {
+            ObjectNode global = root.putObject("global options");
+            ctx.globalOptions().forEach(global::put);
+        }
+        var jobs = root.putArray("jobs");
+        for (Groups.Group g : groups) {
+            for (JobStats block : g.blocks()) {
+                jobs.add(job(block, g, ctx, plus));
+            }
+        }
+        // aioemu does not sample block-device counters; fio prints an empty list when it has none either.
+        root.putArray("disk_util");
+        return root;
+    }
+
+    private static ObjectNode job(JobStats job, Groups.Group group, ReportContext ctx, boolean plus) {
+        ObjectNode o = FioJson.MAPPER.createObjectNode();
+        o.put("jobname", job.options.name);
+        o.put("groupid", job.groupId);
+        o.put("error", job.error);
+        o.put("eta", 0);
+        long elapsedMillis = job.startEpochMillis > 0 ? ctx.nowEpochMillis() - job.startEpochMillis : job.runtimeNanos / 1_000_000;
+        o.put("elapsed", Math.max(1, (elapsedMillis + 999) / 1000));
+        jobOptions(o.putObject("job options"), job.options, ctx.globalOptions());
+        for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
+            o.set(DIRECTIONS[ddir], direction(job, ddir, group.status()[ddir], plus));
+        }
+        ObjectNode sync = o.putObject("sync");
+        sync.put("total_ios", job.sync.ios);
+        sync.set("lat_ns", latency(LatStats.of(job.sync.lat), true, plus));
+        // fio sums runtime over merged jobs here (and only here).
+        o.put("job_runtime", job.runtimeNanos / 1_000_000 * Math.max(1, job.jobs));
+        int jobs = Math.max(1, job.jobs);
+        o.set("usr_cpu", FioJson.decimal(job.usrCpuPercent / jobs));
+        o.set("sys_cpu", FioJson.decimal(job.sysCpuPercent / jobs));
+        o.put("ctx", job.contextSwitches);
+        o.put("majf", job.majorFaults);
+        o.put("minf", job.minorFaults);
+        table(o.putObject("iodepth_level"), Distributions.DEPTH_LABELS, Distributions.percents(job.depthLevels, 0.1));
+        table(o.putObject("iodepth_submit"), Distributions.BATCH_LABELS, Distributions.percents(job.submitLevels, 0.1));
+        table(o.putObject("iodepth_complete"), Distributions.BATCH_LABELS, Distributions.percents(job.completeLevels, 0.1));
+        Distributions.Latency lat = Distributions.latency(job);
+        table(o.putObject("latency_ns"), Distributions.SUB_MS_LABELS, lat.nsPercents());
+        table(o.putObject("latency_us"), Distributions.SUB_MS_LABELS, lat.usPercents());
+        table(o.putObject("latency_ms"), Distributions.MS_LABELS, lat.msPercents());
+        o.put("latency_depth", job.options.iodepth);
+        o.put("latency_target", 0);
+        o.set("latency_percentile", FioJson.decimal(100));
+        o.put("latency_window", 0);
+        return o;
+    }
+
+    /**
+     * The options the job section itself set, as written. Like fio, options inherited unchanged from
+     * [global] appear only under "global options", and value-less flags (time_based) are left out.
+     */
+    private static void jobOptions(ObjectNode out, JobOptions options, Map<String, String> global) {
+        options.given.forEach((k, v) -> {
+            if (v != null && !v.isEmpty() && !v.equals(global.get(k))) {
+                out.put(k, v);
+            }
+        });
+    }
+
+    private static ObjectNode direction(JobStats job, int ddir, Groups.DirectionStatus group, boolean plus) {
+        JobStats.Direction d = job.direction(ddir);
+        Rates r = Rates.of(job, ddir, group);
+        ObjectNode o = FioJson.MAPPER.createObjectNode();
+        o.put("io_bytes", d.bytes);
+        o.put("io_kbytes", d.bytes >> 10);
+        o.put("bw_bytes", r.bytesPerSec());
+        o.put("bw", r.bytesPerSec() / 1024);
+        o.set("iops", FioJson.decimal(r.iops()));
+        o.put("runtime", r.runtimeMillis());
+        o.put("total_ios", d.ios);
+        o.put("short_ios", d.shortIos);
+        o.put("drop_ios", d.droppedIos);
+        // Only completion latency carries percentiles by default (fio's clat_percentiles=1).
+        o.set("slat_ns", latency(LatStats.of(d.slat), false, false));
+        o.set("clat_ns", latency(LatStats.of(d.clat), true, plus));
+        o.set("lat_ns", latency(LatStats.of(d.lat), false, false));
+        SampleStats bw = d.bwKiB;
+        o.put("bw_min", (long) bw.min());
+        o.put("bw_max", (long) bw.max());
+        o.set("bw_agg", FioJson.decimal(r.bwAggPercent()));
+        o.set("bw_mean", FioJson.decimal(bw.mean()));
+        o.set("bw_dev", FioJson.decimal(bw.stddev()));
+        o.put("bw_samples", bw.samples());
+        SampleStats iops = d.iops;
+        o.put("iops_min", (long) iops.min());
+        o.put("iops_max", (long) iops.max());
+        o.set("iops_mean", FioJson.decimal(iops.mean()));
+        o.set("iops_stddev", FioJson.decimal(iops.stddev()));
+        o.put("iops_samples", iops.samples());
+        return o;
+    }
+
+    /** {min, max, mean, stddev, N}, then "percentile" and (json+) "bins" when asked for and non-empty. */
+    static ObjectNode latency(LatStats s, boolean percentiles, boolean bins) {
+        ObjectNode o = FioJson.MAPPER.createObjectNode();
+        o.put("min", s.min());
+        o.put("max", s.max());
+        o.set("mean", FioJson.decimal(s.mean()));
+        o.set("stddev", FioJson.decimal(s.stddev()));
+        o.put("N", s.count());
+        if (percentiles && s.count() > 0) {
+            ObjectNode p = o.putObject("percentile");
+            long[] values = s.percentiles();
+            for (int i = 0; i < values.length; i++) {
+                p.put(String.format(Locale.ROOT, "%f", LatStats.FIO_PERCENTILES[i]), values[i]);
+            }
+            if (bins) {
+                ObjectNode b = o.putObject("bins");
+                s.bins().forEach((ns, count) -> b.put(Long.toString(ns), count));
+            }
+        }
+        return o;
+    }
+
+    private static void table(ObjectNode out, String[] labels, double[] percents) {
+        for (int i = 0; i < labels.length; i++) {
+            out.set(labels[i], FioJson.decimal(percents[i]));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.aioemu.bench.report;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.aioemu.bench.job.JobOptions;
+
+/**
+ * fio's human summary ({@code --output-format=normal}): every block of every group, then each group's
+ * "Run status group N (all jobs):" lines, laid out as fio 3.33 prints them.
+ */
+final class NormalReport {
+    private static final String[] STATUS_NAMES = {"READ", "WRITE", "TRIM"};
+
+    private NormalReport() {
+    }
+
+    static void write(PrintStream out, List<Groups.Group> groups, ReportContext ctx) {
+        for (Groups.Group g : groups) {
+            for (JobStats block : g.blocks()) {
+                block(out, block, g, ctx);
+            }
+        }
+        for (Groups.Group g : groups) {
+            out.println();
+            out.printf("Run status group %d (all jobs):%n", g.id());
+            for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
+                Groups.DirectionStatus s = g.status()[ddir];
+                if (s.present()) {
+                    out.println(statusLine(STATUS_NAMES[ddir], s));
+                }
+            }
+        }
+    }
+
+    /** "   READ: bw=51.9MiB/s (54.4MB/s), 51.9MiB/s-51.9MiB/s (54.4MB/s-54.4MB/s), io=104MiB (109MB), run=2001-2001msec". */
+    static String statusLine(String name, Groups.DirectionStatus s) {
+        return String.format(Locale.ROOT, "%7s: bw=%s (%s), %s-%s (%s-%s), io=%s (%s), run=%d-%dmsec", name,
+                Num2Str.rateBinary(s.aggBytesPerSec()), Num2Str.rateDecimal(s.aggBytesPerSec()),
+                Num2Str.rateBinary(s.minBytesPerSec()), Num2Str.rateBinary(s.maxBytesPerSec()),
+                Num2Str.rateDecimal(s.minBytesPerSec()), Num2Str.rateDecimal(s.maxBytesPerSec()),
+                Num2Str.sizeBinary(s.ioBytes()), Num2Str.sizeDecimal(s.ioBytes()), s.minRunMillis(), s.maxRunMillis());
+    }
+
+    static void block(PrintStream out, JobStats job, Groups.Group group, ReportContext ctx) {
+        String err = job.error == 0 || job.errorMessage == null ? "" : " (error=" + job.errorMessage + ")";
+        out.printf(Locale.ROOT, "%s: (groupid=%d, jobs=%d): err=%2d%s: pid=%d: %s%n", job.options.name, job.groupId,
+                job.jobs, job.error, err, ctx.pid(), ctx.ctime(ctx.endEpochMillis(job)));
+        for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
+            JobStats.Direction d = job.direction(ddir);
+            if (d.ios > 0 || d.bytes > 0) {
+                NormalDirection.print(out, job, ddir, group.status()[ddir]);
+            }
+        }
+        Distributions.Latency lat = Distributions.latency(job);
+        latencyDistributionLines(lat.nsPercents(), lat.usPercents(), lat.msPercents()).forEach(out::println);
+        NormalDirection.printSync(out, job);
+        // CPU figures add up over merged jobs; fio shows their average, the counters summed.
+        int jobs = Math.max(1, job.jobs);
+        out.println(cpuLine(job.usrCpuPercent / jobs, job.sysCpuPercent / jobs, job.contextSwitches, job.majorFaults,
+                job.minorFaults));
+        out.println(distLine("  IO depths    : ", Distributions.DEPTH_LABELS, Distributions.percents(job.depthLevels, 0.1)));
+        out.println(distLine("     submit    : ", Distributions.BATCH_LABELS, Distributions.percents(job.submitLevels, 0.1)));
+        out.println(distLine("     complete  : ", Distributions.BATCH_LABELS, Distributions.percents(job.completeLevels, 0.1)));
+        out.printf(Locale.ROOT, "     issued rwts: total=%d,%d,%d,%d short=%d,%d,%d,%d dropped=%d,%d,%d,%d%n",
+                job.read.ios, job.write.ios, job.trim.ios, job.sync.ios,
+                job.read.shortIos, job.write.shortIos, job.trim.shortIos, job.sync.shortIos,
+                job.read.droppedIos, job.write.droppedIos, job.trim.droppedIos, job.sync.droppedIos);
+        // aioemu has no latency_target: fio prints these neutral values when it is unset.
+        out.printf(Locale.ROOT, "     latency   : target=0, window=0, percentile=100.00%%, depth=%d%n", job.options.iodepth);
+    }
+
+    /** "  cpu          : usr=1.50%, sys=37.45%, ctx=26881, majf=0, minf=14". */
+    static String cpuLine(double usr, double sys, long ctx, long majf, long minf) {
+        return String.format(Locale.ROOT, "  cpu          : usr=%3.2f%%, sys=%3.2f%%, ctx=%d, majf=%d, minf=%d", usr, sys, ctx, majf, minf);
+    }
+
+    /** "  IO depths    : 1=0.1%, 2=0.1%, ..., >=64=0.0%". */
+    static String distLine(String prefix, String[] labels, double[] percents) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            parts.add(String.format(Locale.ROOT, "%s=%3.1f%%", labels[i], percents[i]));
+        }
+        return prefix + String.join(", ", parts);
+    }
+
+    /** "  lat (usec)   : 2=0.01%, 100=0.01%, ...": non-empty buckets only, five to a line. */
+    static List<String> latencyDistributionLines(double[] ns, double[] us, double[] ms) {
+        List<String> lines = new ArrayList<>();
+        latencyLines(lines, "nsec", Distributions.SUB_MS_LABELS, ns);
+        latencyLines(lines, "usec", Distributions.SUB_MS_LABELS, us);
+        latencyLines(lines, "msec", Distributions.MS_LABELS, ms);
+        return lines;
+    }
+
+    private static void latencyLines(List<String> lines, String unit, String[] labels, double[] percents) {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            if (percents[i] > 0) {
+                entries.add(String.format(Locale.ROOT, "%s=%3.2f%%", labels[i], percents[i]));
+            }
+        }
+        for (int from = 0; from < entries.size(); from += 5) {
+            lines.add("  lat (" + unit + ")   : " + String.join(", ", entries.subList(from, Math.min(entries.size(), from + 5))));
+        }
+    }
+}
