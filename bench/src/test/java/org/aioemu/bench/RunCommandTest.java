@@ -113,4 +113,41 @@ class RunCommandTest {
         assertEquals("1", format[0]);
         assertTrue(format[2].contains("xml"), format[2]);
     }
+
+    @Test
+    void logsAndResultsBecomeAnHtmlReport() throws Exception {
+        Path job = dir.resolve("logged.fio");
+        String prefix = dir.resolve("logged").toString();
+        Files.writeString(job, """
+                [logged]
+                filename=%s
+                size=8m
+                rw=randread
+                bs=4k
+                iodepth=4
+                time_based
+                runtime=1
+                log_avg_msec=100
+                write_bw_log=%s
+                write_iops_log=%s
+                write_lat_log=%s
+                """.formatted(dir.resolve("l.raw"), prefix, prefix, prefix));
+        Path json = dir.resolve("logged.json");
+        String[] r = aioemu("run", job.toString(), "--output-format=json", "--output=" + json);
+        assertEquals("0", r[0], r[2]);
+        Path bw = dir.resolve("logged_bw.1.log");
+        Path iops = dir.resolve("logged_iops.1.log");
+        assertTrue(Files.exists(bw) && Files.exists(iops), "fio-named logs: " + r[2]);
+        assertTrue(Files.readAllLines(bw).size() >= 5, "about one bw line per 100 ms over 1 s");
+        Path html = dir.resolve("report.html");
+        String[] rep = aioemu("report", json.toString(), bw.toString(), iops.toString(), "-o", html.toString());
+        assertEquals("0", rep[0], rep[2]);
+        String page = Files.readString(html);
+        assertTrue(page.contains("<svg"), "inline SVG charts");
+        assertTrue(page.contains("logged"), "the job is named");
+        assertFalse(page.contains("http://") && page.contains("<script src"), "no network resources");
+        String[] missing = aioemu("report", dir.resolve("nope.json").toString(), "-o", html.toString());
+        assertEquals("1", missing[0]);
+        assertTrue(missing[2].startsWith("aioemu: "), missing[2]);
+    }
 }

@@ -35,14 +35,18 @@ record LatStats(long count, long min, long max, double mean, double stddev, Hist
         return new LatStats(n, h.getMinValue(), h.getMaxValue(), mean, stddev, h);
     }
 
-    /** The value (ns) at each of {@link #FIO_PERCENTILES}; zeros when empty. */
+    /**
+     * The value (ns) at each of {@link #FIO_PERCENTILES}; zeros when empty. Each is the low end of its
+     * histogram bucket, so a value recorded exactly comes back exactly (and fio's round-up to whole
+     * microseconds does not turn 3000 ns into 4 us).
+     */
     long[] percentiles() {
         long[] out = new long[FIO_PERCENTILES.length];
         if (count == 0) {
             return out;
         }
         for (int i = 0; i < out.length; i++) {
-            out[i] = histogram.getValueAtPercentile(FIO_PERCENTILES[i]);
+            out[i] = histogram.lowestEquivalentValue(histogram.getValueAtPercentile(FIO_PERCENTILES[i]));
         }
         return out;
     }
