@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.aioemu.bench.Cli.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,30 +17,11 @@ class BenchCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static synchronized Run aioemu(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void defaultJobShapeOnATemporaryImageReportsIopsAndLeavesNothingBehind() throws Exception {
         String tmp = System.getProperty("java.io.tmpdir");
         long before = countBenchDirs(Path.of(tmp));
-        Run r = aioemu("bench", "--runtime=1", "--size=64m");
+        Run r = Cli.aioemu("bench", "--runtime=1", "--size=64m");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("rw=randread, bs=(R) 4096B-4096B"), r.out());
         assertTrue(r.out().contains("ioengine=threads, iodepth=16"), r.out());
@@ -60,7 +39,7 @@ class BenchCommandTest {
     void sizeBasedWriteJobWritesExactlyTheSizeToAGivenFile() throws Exception {
         Path image = dir.resolve("w.raw");
         Files.write(image, new byte[1 << 20]);
-        Run r = aioemu("bench", "--filename=" + image, "--rw=write", "--bs=64k", "--iodepth=4", "--size=1m",
+        Run r = Cli.aioemu("bench", "--filename=" + image, "--rw=write", "--bs=64k", "--iodepth=4", "--size=1m",
                 "--time_based=0", "--runtime=30", "--aio=sync");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("io=1024KiB"), r.out());
@@ -77,7 +56,7 @@ class BenchCommandTest {
 
     @Test
     void typosGetOneLineAndASuggestion() {
-        Run r = aioemu("bench", "--iodeph=4");
+        Run r = Cli.aioemu("bench", "--iodeph=4");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("--iodeph=4: unknown option"), r.err());
         assertTrue(r.err().contains("did you mean --iodepth?"), r.err());
@@ -86,29 +65,29 @@ class BenchCommandTest {
 
     @Test
     void badValuesAreClearErrorsAndCreateNothing() throws Exception {
-        assertBad(aioemu("bench", "--rw=randwalk"), "randwalk");
-        assertBad(aioemu("bench", "--bs=4q"), "4q");
-        assertBad(aioemu("bench", "--runtime=soon"), "runtime");
-        assertBad(aioemu("bench", "--aio=magic"), "--aio=magic");
-        assertBad(aioemu("bench", "--aio=io_uring", "--runtime=1", "--size=1m"), "io_uring");
-        assertBad(aioemu("bench", "--ioengine=windowsaio"), "windowsaio");
+        assertBad(Cli.aioemu("bench", "--rw=randwalk"), "randwalk");
+        assertBad(Cli.aioemu("bench", "--bs=4q"), "4q");
+        assertBad(Cli.aioemu("bench", "--runtime=soon"), "runtime");
+        assertBad(Cli.aioemu("bench", "--aio=magic"), "--aio=magic");
+        assertBad(Cli.aioemu("bench", "--aio=io_uring", "--runtime=1", "--size=1m"), "io_uring");
+        assertBad(Cli.aioemu("bench", "--ioengine=windowsaio"), "windowsaio");
         Path unreachable = dir.resolve("no-such-dir").resolve("missing.raw");
-        Run r = aioemu("bench", "--filename=" + unreachable, "--runtime=1");
+        Run r = Cli.aioemu("bench", "--filename=" + unreachable, "--runtime=1");
         assertBad(r, "missing.raw");
         assertFalse(Files.exists(unreachable.getParent()), "nothing is created for a path that cannot be opened");
         Path small = dir.resolve("small.raw");
         Files.write(small, new byte[4096]);
-        Run tooSmall = aioemu("bench", "--filename=" + small, "--size=1m", "--runtime=1");
+        Run tooSmall = Cli.aioemu("bench", "--filename=" + small, "--size=1m", "--runtime=1");
         assertBad(tooSmall, "small.raw");
         assertEquals(4096, Files.size(small), "a read job never rewrites or extends an existing image");
     }
 
     @Test
     void helpAndVersion() {
-        Run help = aioemu("bench", "--help");
+        Run help = Cli.aioemu("bench", "--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("--iodepth"), help.out());
-        Run version = aioemu("--version");
+        Run version = Cli.aioemu("--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().startsWith("aioemu "), version.out());
     }

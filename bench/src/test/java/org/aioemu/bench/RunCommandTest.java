@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,22 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandTest {
     @TempDir
     Path dir;
-
-    private static synchronized String[] aioemu(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new String[]{String.valueOf(exit), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void jobFileRunsEveryJobInItsGroupAndJsonHasFiosFields() throws Exception {
@@ -57,8 +38,8 @@ class RunCommandTest {
                 iodepth=4
                 """.formatted(dir.resolve("data.raw")));
         Path json = dir.resolve("out.json");
-        String[] r = aioemu("run", job.toString(), "--output-format=json", "--output=" + json);
-        assertEquals("0", r[0], r[2]);
+        Cli.Run r = Cli.aioemu("run", job.toString(), "--output-format=json", "--output=" + json);
+        assertEquals(0, r.exit(), r.err());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertTrue(root.get("fio version").asText().startsWith("aioemu-"), root.toString());
         assertTrue(root.get("timestamp").asLong() > 1_700_000_000L);
@@ -91,27 +72,27 @@ class RunCommandTest {
     void terseAndNormalFormatsAndBadJobFiles() throws Exception {
         Path job = dir.resolve("one.fio");
         Files.writeString(job, "[t]\nfilename=" + dir.resolve("t.raw") + "\nsize=256k\nrw=read\nbs=4k\n");
-        String[] terse = aioemu("run", job.toString(), "--output-format=terse");
-        assertEquals("0", terse[0], terse[2]);
-        String line = terse[1].lines().filter(l -> l.startsWith("3;")).findFirst().orElseThrow();
+        Cli.Run terse = Cli.aioemu("run", job.toString(), "--output-format=terse");
+        assertEquals(0, terse.exit(), terse.err());
+        String line = terse.out().lines().filter(l -> l.startsWith("3;")).findFirst().orElseThrow();
         assertTrue(line.startsWith("3;aioemu-"), line);
         assertTrue(line.contains(";t;0;0;"), line);
-        String[] normal = aioemu("run", job.toString());
-        assertTrue(normal[1].contains("read: IOPS="), normal[1]);
-        assertTrue(normal[1].contains("io=256KiB"), normal[1]);
+        Cli.Run normal = Cli.aioemu("run", job.toString());
+        assertTrue(normal.out().contains("read: IOPS="), normal.out());
+        assertTrue(normal.out().contains("io=256KiB"), normal.out());
 
         Path bad = dir.resolve("bad.fio");
         Files.writeString(bad, "[x]\nrw=read\nbsz=4k\n");
-        String[] r = aioemu("run", bad.toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains(bad + ":3: unknown option 'bsz'; did you mean 'bs'?"), r[2]);
-        assertFalse(r[2].contains("\tat "), r[2]);
-        String[] engine = aioemu("run", job.toString().replace("one", "none"));
-        assertEquals("1", engine[0]);
-        assertTrue(engine[2].startsWith("aioemu: "), engine[2]);
-        String[] format = aioemu("run", job.toString(), "--output-format=xml");
-        assertEquals("1", format[0]);
-        assertTrue(format[2].contains("xml"), format[2]);
+        Cli.Run r = Cli.aioemu("run", bad.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains(bad + ":3: unknown option 'bsz'; did you mean 'bs'?"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        Cli.Run engine = Cli.aioemu("run", job.toString().replace("one", "none"));
+        assertEquals(1, engine.exit());
+        assertTrue(engine.err().startsWith("aioemu: "), engine.err());
+        Cli.Run format = Cli.aioemu("run", job.toString(), "--output-format=xml");
+        assertEquals(1, format.exit());
+        assertTrue(format.err().contains("xml"), format.err());
     }
 
     @Test
@@ -133,21 +114,21 @@ class RunCommandTest {
                 write_lat_log=%s
                 """.formatted(dir.resolve("l.raw"), prefix, prefix, prefix));
         Path json = dir.resolve("logged.json");
-        String[] r = aioemu("run", job.toString(), "--output-format=json", "--output=" + json);
-        assertEquals("0", r[0], r[2]);
+        Cli.Run r = Cli.aioemu("run", job.toString(), "--output-format=json", "--output=" + json);
+        assertEquals(0, r.exit(), r.err());
         Path bw = dir.resolve("logged_bw.1.log");
         Path iops = dir.resolve("logged_iops.1.log");
-        assertTrue(Files.exists(bw) && Files.exists(iops), "fio-named logs: " + r[2]);
+        assertTrue(Files.exists(bw) && Files.exists(iops), "fio-named logs: " + r.err());
         assertTrue(Files.readAllLines(bw).size() >= 5, "about one bw line per 100 ms over 1 s");
         Path html = dir.resolve("report.html");
-        String[] rep = aioemu("report", json.toString(), bw.toString(), iops.toString(), "-o", html.toString());
-        assertEquals("0", rep[0], rep[2]);
+        Cli.Run rep = Cli.aioemu("report", json.toString(), bw.toString(), iops.toString(), "-o", html.toString());
+        assertEquals(0, rep.exit(), rep.err());
         String page = Files.readString(html);
         assertTrue(page.contains("<svg"), "inline SVG charts");
         assertTrue(page.contains("logged"), "the job is named");
         assertFalse(page.contains("http://") && page.contains("<script src"), "no network resources");
-        String[] missing = aioemu("report", dir.resolve("nope.json").toString(), "-o", html.toString());
-        assertEquals("1", missing[0]);
-        assertTrue(missing[2].startsWith("aioemu: "), missing[2]);
+        Cli.Run missing = Cli.aioemu("report", dir.resolve("nope.json").toString(), "-o", html.toString());
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().startsWith("aioemu: "), missing.err());
     }
 }
