@@ -1,33 +1,19 @@
 package org.aioemu.bench;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.aioemu.bench.data.BufferFiller;
 import org.aioemu.bench.data.Verifier;
-import org.aioemu.bench.iolog.FioLogWriter;
-import org.aioemu.bench.iolog.IologAction;
-import org.aioemu.bench.iolog.IologEntry;
-import org.aioemu.bench.iolog.IologException;
-import org.aioemu.bench.iolog.IologReader;
-import org.aioemu.bench.iolog.IologWriter;
 import org.aioemu.bench.job.JobOptions;
 import org.aioemu.bench.workload.DataFactory;
-import org.aioemu.bench.workload.LogKind;
-import org.aioemu.bench.workload.LogSink;
 import org.aioemu.bench.workload.ReadChecker;
 import org.aioemu.bench.workload.RunSettings;
-import org.aioemu.bench.workload.TraceAction;
-import org.aioemu.bench.workload.TraceOp;
-import org.aioemu.bench.workload.TraceSink;
 import org.aioemu.bench.workload.WriteDataSource;
 
 /**
- * Plugs the data package (buffer contents, verification), the iolog package (fio traces) and fio's log
- * files into the workload runner's small interfaces. Each adapter is confined to the thread the runner
- * gives it, as the adapted classes are.
+ * Plugs the data package (fio's buffer contents: compressible, patterned, scrambled; crc32c/md5 verify
+ * headers) into the workload runner, whose own built-in data is the simpler fallback. Each adapter is
+ * confined to the thread the runner gives it, as the adapted classes are. (Traces and log files are the
+ * runner's defaults already: the iolog package.)
  */
 final class Integration {
     private Integration() {
@@ -35,11 +21,7 @@ final class Integration {
 
     /** The runner's settings with aioemu's full data, trace and log components. */
     static RunSettings settings() {
-        return RunSettings.defaults()
-                .withData(new Data())
-                .withTraceSource(Integration::readTrace)
-                .withTraceSinks(TraceWriter::new)
-                .withLogSinks(Integration::openLog);
+        return RunSettings.defaults().withData(new Data());
     }
 
     /** BufferFiller for writes (Verifier when the job verifies); Verifier for reads that check. */
@@ -84,78 +66,5 @@ final class Integration {
                 filler.refill(buf, length);
             }
         }
-    }
-
-    private static List<TraceOp> readTrace(Path path) throws IOException {
-        List<IologEntry> entries;
-        try {
-            entries = IologReader.read(path, warning -> System.err.println("aioemu: " + warning));
-        } catch (IologException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-        List<TraceOp> ops = new ArrayList<>(entries.size());
-        for (IologEntry e : entries) {
-            ops.add(new TraceOp(Math.max(0, e.timeNanos()), e.file(), TraceAction.valueOf(e.action().name()),
-                    Math.max(0, e.offset()), Math.max(0, e.length())));
-        }
-        return ops;
-    }
-
-    /** write_iolog through the iolog package's version 3 writer. */
-    private static final class TraceWriter implements TraceSink {
-        private final IologWriter writer;
-
-        TraceWriter(Path path) throws IOException {
-            this.writer = new IologWriter(path);
-        }
-
-        @Override
-        public void add(String file) {
-            writer.add(file);
-        }
-
-        @Override
-        public void open(String file) {
-            writer.open(file);
-        }
-
-        @Override
-        public void close(String file) {
-            writer.close(file);
-        }
-
-        @Override
-        public void io(long timeNanos, String file, TraceAction action, long offset, long length) {
-            writer.io(timeNanos, file, IologAction.valueOf(action.name()), offset, length);
-        }
-
-        @Override
-        public void close() {
-            try {
-                writer.close();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** The runner averages; each entry becomes one line of fio's log format. */
-    private static LogSink openLog(Path file, LogKind kind) {
-        FioLogWriter w = FioLogWriter.open(file, 0);
-        return new LogSink() {
-            @Override
-            public void entry(long timeMillis, long value, int ddir, long blockSize, long offset) {
-                w.sample(timeMillis, value, ddir, (int) blockSize, offset);
-            }
-
-            @Override
-            public void close() {
-                try {
-                    w.close();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
     }
 }

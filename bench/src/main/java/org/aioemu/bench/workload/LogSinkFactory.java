@@ -12,6 +12,6 @@ public interface LogSinkFactory {
     LogSink open(Path file, LogKind kind) throws IOException;
 
     static LogSinkFactory builtIn() {
-        return FioLogText::open;
+        return IologTraces::openLog;
     }
 }

@@ -10,6 +10,6 @@ public interface TraceSinkFactory {
 
     /** fio's iolog version 3 text. */
     static TraceSinkFactory builtIn() {
-        return FioIologText::writer;
+        return IologTraces::writer;
     }
 }

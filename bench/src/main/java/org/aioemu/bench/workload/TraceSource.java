@@ -14,6 +14,6 @@ public interface TraceSource {
     List<TraceOp> read(Path path) throws IOException;
 
     static TraceSource builtIn() {
-        return FioIologText::read;
+        return IologTraces::read;
     }
 }

@@ -46,7 +46,7 @@ class ReplayTest {
         assertEquals(original.write.ios, replayed.write.ios);
         assertEquals(original.write.bytes, replayed.write.bytes);
         assertEquals(original.sync.ios, replayed.sync.ios);
-        List<TraceOp> logged = FioIologText.read(log).stream()
+        List<TraceOp> logged = IologTraces.read(log).stream()
                 .filter(op -> op.action() == TraceAction.READ || op.action() == TraceAction.WRITE).toList();
         List<TraceOp> again = rec.ops.stream()
                 .filter(op -> op.action() == TraceAction.READ || op.action() == TraceAction.WRITE).toList();
@@ -97,7 +97,7 @@ class ReplayTest {
                 orig add
                 orig open
                 orig write 0 8192
-                orig wait 200
+                orig wait 200 0
                 orig write 8192 8192
                 orig close
                 """);
@@ -122,7 +122,7 @@ class ReplayTest {
         r.readIolog = log.toString();
         JobStats s = Jobs.run(r);
         assertEquals(5, s.error);
-        assertTrue(s.errorMessage.contains("bad.iolog:3: bad iolog line '5 f jump 0 1'"), s.errorMessage);
+        assertTrue(s.errorMessage.contains("bad.iolog:3: unknown action 'jump'"), s.errorMessage);
         Files.writeString(log, "not a log\n");
         JobStats t = Jobs.run(r);
         assertTrue(t.errorMessage.contains("not a fio iolog"), t.errorMessage);
