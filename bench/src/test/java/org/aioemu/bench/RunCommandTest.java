@@ -90,6 +90,11 @@ class RunCommandTest {
         Cli.Run engine = Cli.aioemu("run", job.toString().replace("one", "none"));
         assertEquals(1, engine.exit());
         assertTrue(engine.err().startsWith("aioemu: "), engine.err());
+        Path tuned = dir.resolve("tuned.fio");
+        Files.writeString(tuned, "[t]\nfilename=" + dir.resolve("t.raw") + "\nsize=64k\nrw=read\nrandom_generator=lfsr\n");
+        Cli.Run noticed = Cli.aioemu("run", tuned.toString());
+        assertEquals(0, noticed.exit(), noticed.err());
+        assertTrue(noticed.err().contains("random_generator=lfsr is accepted but"), "no silent difference: " + noticed.err());
         Cli.Run format = Cli.aioemu("run", job.toString(), "--output-format=xml");
         assertEquals(1, format.exit());
         assertTrue(format.err().contains("xml"), format.err());
