@@ -1,5 +1,6 @@
 package org.aioemu.bench.data;
 
+import org.aioemu.bench.Allocations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package org.aioemu.bench.iolog;
 
+import org.aioemu.bench.Allocations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,15 +1,15 @@
-package org.aioemu.bench.iolog;
+package org.aioemu.bench;
 
 import java.lang.management.ManagementFactory;
 
 /** Bytes the current thread allocates while running something (HotSpot's per-thread counter). */
-final class Allocations {
-    static volatile Object sink;
+public final class Allocations {
+    private static volatile Object sink;
 
     private Allocations() {
     }
 
-    static long of(Runnable r) {
+    public static long of(Runnable r) {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().threadId();
         long before = bean.getThreadAllocatedBytes(id);
