@@ -136,4 +136,28 @@ class RunCommandTest {
         assertEquals(1, missing.exit());
         assertTrue(missing.err().startsWith("aioemu: "), missing.err());
     }
+
+    @Test
+    void aTraceWrittenByFioReplaysWithTheSameOps() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/fio")), "fio is not installed");
+        Path data = dir.resolve("traced.raw");
+        Path trace = dir.resolve("fio.iolog");
+        Process fio = new ProcessBuilder("fio", "--name=traced", "--filename=" + data, "--size=1m", "--rw=randrw",
+                "--rwmixread=60", "--bs=4k", "--ioengine=psync", "--write_iolog=" + trace, "--output-format=json")
+                .redirectErrorStream(true).start();
+        String fioOut = new String(fio.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, fio.waitFor(), fioOut);
+        JsonNode fioJob = new ObjectMapper().readTree(fioOut.substring(fioOut.indexOf('{'))).get("jobs").get(0);
+        Path job = dir.resolve("replay.fio");
+        Files.writeString(job, "[replay]\nread_iolog=" + trace + "\nreplay_no_stall=1\n");
+        Path json = dir.resolve("replay.json");
+        Cli.Run r = Cli.aioemu("run", job.toString(), "--output-format=json", "--output=" + json);
+        assertEquals(0, r.exit(), r.err());
+        JsonNode ours = new ObjectMapper().readTree(json.toFile()).get("jobs").get(0);
+        for (String dir : new String[]{"read", "write"}) {
+            assertEquals(fioJob.get(dir).get("total_ios").asLong(), ours.get(dir).get("total_ios").asLong(), dir + " ops");
+            assertEquals(fioJob.get(dir).get("io_bytes").asLong(), ours.get(dir).get("io_bytes").asLong(), dir + " bytes");
+        }
+        assertTrue(ours.get("read").get("total_ios").asLong() > 0 && ours.get("write").get("total_ios").asLong() > 0);
+    }
 }
