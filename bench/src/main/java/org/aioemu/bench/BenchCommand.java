@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.aioemu.bench.job.CommandLineJob;
+import org.aioemu.aio.AioEngines;
 import org.aioemu.bench.job.JobOptions;
 import org.aioemu.blockdev.RawImage;
 import org.aioemu.engine.ErrnoException;
@@ -122,7 +123,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Validates an {@code --aio} value. */
     static String checkEngine(String value) {
         String a = value.toLowerCase(Locale.ROOT);
-        if (!a.equals("threads") && !a.equals("sync") && !a.equals("io_uring")) {
+        if (!AioEngines.NAMES.contains(a)) {
             throw new Main.UserError("--aio=" + value + ": expected threads, io_uring or sync");
         }
         return a;

@@ -3,19 +3,16 @@ package org.aioemu.bench;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.aioemu.bench.report.Reports;
 
 /**
  * Where and how results go: fio's {@code --output-format} (normal, json, json+, terse), {@code --output}
  * (a file instead of stdout) and {@code --eta} (auto: the live line only on a terminal; always; never).
  */
 record OutputSettings(String format, Path output, String eta) {
-    static final List<String> FORMATS = List.of("normal", "json", "json+", "terse");
-
     OutputSettings {
         format = format == null ? "normal" : format.toLowerCase(Locale.ROOT);
-        if (!FORMATS.contains(format)) {
-            throw new Main.UserError("--output-format=" + format + ": expected one of " + String.join(", ", FORMATS));
-        }
+        Reports.checkFormat(format); // before the run, not after it
         eta = eta == null ? "auto" : eta.toLowerCase(Locale.ROOT);
         if (!List.of("auto", "always", "never").contains(eta)) {
             throw new Main.UserError("--eta=" + eta + ": expected auto, always or never");

@@ -217,7 +217,7 @@ public final class BlockBackend implements AutoCloseable {
         }
         // Close on the loop, behind every request this thread already queued there.
         onLoop(() -> closed = true);
-        ctx.runUntil(() -> closed && !(driver instanceof RawImage raw && raw.inFlight() > 0));
+        ctx.runUntil(() -> closed && driver.inFlight() == 0);
         CompletableFuture<Void> done = new CompletableFuture<>();
         onLoop(() -> {
             try {

@@ -33,6 +33,9 @@ public interface BlockDriver extends AutoCloseable {
 
     void writeZeroes(long offset, long length, BlockCompletion completion);
 
+    /** Loop only: requests submitted and not yet completed (closing waits for zero). */
+    int inFlight();
+
     /** Loop or after the context stopped: releases files and memory; requests must have completed. */
     @Override
     void close();

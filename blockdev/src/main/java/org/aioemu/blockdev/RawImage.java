@@ -118,7 +118,7 @@ public final class RawImage implements BlockDriver {
         engine.submit(s.req, s);
     }
 
-    /** Requests submitted and not yet completed. Loop only. */
+    @Override
     public int inFlight() {
         return inFlight;
     }
