@@ -30,10 +30,6 @@ final class JobLauncher {
             if (j.cpusAllowed != null) {
                 err.println("aioemu: " + j.source + ": cpus_allowed=" + j.cpusAllowed + " is accepted but not applied (threads are not pinned)");
             }
-            if (j.given.containsKey("random_generator")) {
-                err.println("aioemu: " + j.source + ": random_generator=" + j.randomGenerator
-                        + " is accepted but aioemu draws offsets from its own generator; the sequence differs from fio's");
-            }
             if (j.given.containsKey("iodepth_batch_complete_max")) {
                 err.println("aioemu: " + j.source + ": iodepth_batch_complete_max is accepted but not applied (completions are reaped as they arrive)");
             }

@@ -1,6 +1,6 @@
 package org.aioemu.bench.workload;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.aioemu.bench.job.JobOptions;
 
 /**
@@ -17,7 +17,7 @@ import org.aioemu.bench.job.JobOptions;
  * Instances hold precomputed constants only; the random source is passed in. Loop only.
  */
 interface Distributions {
-    long next(SplittableRandom r);
+    long next(RandomGenerator r);
 
     static Distributions of(JobOptions.Distribution kind, double param, long n) {
         return switch (kind) {
@@ -64,7 +64,7 @@ interface Distributions {
         }
 
         @Override
-        public long next(SplittableRandom r) {
+        public long next(RandomGenerator r) {
             while (true) {
                 double u = hN + r.nextDouble() * (hX1 - hN);
                 double x = bigHInverse(u);

@@ -1,6 +1,7 @@
 package org.aioemu.bench.workload;
 
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Where the next request in one file's region goes. Sequential offsets advance per direction, with the
@@ -16,6 +17,8 @@ final class FileCursor {
     private final long region;
     private final long skip;
     private final RandomMap map;
+    /** random_generator=lfsr: each block once per pass without a map (null otherwise). */
+    private final BlockPermutation order;
     private final int mapUnit;
     /** Next sequential position per direction, relative to the region. */
     private final long[] seqPos = new long[3];
@@ -27,11 +30,17 @@ final class FileCursor {
     private int length;
 
     FileCursor(long start, long region, long skip, boolean useMap, int mapUnit) {
+        this(start, region, skip, useMap, mapUnit, null);
+    }
+
+    /** With {@code order}, uniform random picks walk it instead of drawing (and no map is kept). */
+    FileCursor(long start, long region, long skip, boolean useMap, int mapUnit, BlockPermutation order) {
         this.start = start;
         this.region = region;
         this.skip = skip;
         this.mapUnit = mapUnit;
-        this.map = useMap ? new RandomMap(region / mapUnit) : null;
+        this.order = order;
+        this.map = useMap && order == null ? new RandomMap(region / mapUnit) : null;
     }
 
     void reset() {
@@ -40,6 +49,9 @@ final class FileCursor {
         java.util.Arrays.fill(seqLeft, 0);
         if (map != null) {
             map.reset();
+        }
+        if (order != null) {
+            order.restart();
         }
     }
 
@@ -71,7 +83,7 @@ final class FileCursor {
      * @param sequencer rw=rand...:N (0 or 1: every request random)
      * @param percentRandom percentage_random of this direction
      */
-    long random(int d, int len, int align, Distributions dist, SplittableRandom offsets, SplittableRandom seq,
+    long random(int d, int len, int align, Distributions dist, RandomGenerator offsets, SplittableRandom seq,
                 long sequencer, int percentRandom) {
         len = fit(len);
         boolean sequentialNow = false;
@@ -102,6 +114,8 @@ final class FileCursor {
             map.mark(u, run);
             off = u * mapUnit;
             len = run * mapUnit;
+        } else if (order != null) {
+            off = Math.min(order.next() * mapUnit, Math.max(0, (region - len) / align * align));
         } else {
             off = dist.next(offsets) * align;
             if (off + len > region) {

@@ -2,6 +2,7 @@ package org.aioemu.bench.workload;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.aioemu.bench.job.JobOptions;
 
 /**
@@ -27,7 +28,9 @@ final class GeneratedOps implements OpSource {
     private final boolean mixed;
     private final int fixedDir;
 
-    private SplittableRandom offsets;
+    private RandomGenerator offsets;
+    /** The most aligned start positions in any file: picks tausworthe64 past 2^32, as fio does. */
+    private final long maxBlocks;
     private SplittableRandom directions;
     private SplittableRandom blockSizes;
     private SplittableRandom sequencing;
@@ -50,16 +53,23 @@ final class GeneratedOps implements OpSource {
                 unit = Math.min(unit, sizes.align(d));
             }
         }
-        boolean useMap = random && !o.norandommap && o.randomDistribution == JobOptions.Distribution.RANDOM
+        boolean uniform = o.randomDistribution == JobOptions.Distribution.RANDOM;
+        boolean lfsr = random && uniform && "lfsr".equals(o.randomGenerator) && unit > 0;
+        boolean useMap = random && !o.norandommap && uniform && !lfsr
                 && unit > 0 && sizes.allMultiplesOf(unit, used);
+        long most = 1;
         long total = 0;
         cursors = new FileCursor[files.size()];
         for (int i = 0; i < cursors.length; i++) {
             FileSpec f = files.get(i);
             long skip = random ? 0 : o.rwSequencer;
-            cursors[i] = new FileCursor(f.offset(), f.region(), skip, useMap && f.region() / unit > 0, unit);
+            long blocks = FileCursor.slots(f.region(), (int) Math.min(sizes.min(), f.region()), Math.max(1, unit));
+            most = Math.max(most, blocks);
+            BlockPermutation order = lfsr ? new BlockPermutation(blocks, Seeds.mix(seed, Seeds.OFFSETS) + i) : null;
+            cursors[i] = new FileCursor(f.offset(), f.region(), skip, useMap && f.region() / unit > 0, unit, order);
             total += f.region();
         }
+        this.maxBlocks = most;
         this.passBytes = o.ioSize > 0 ? o.ioSize : total;
         this.dists = new Distributions[cursors.length][3];
         for (int i = 0; i < cursors.length; i++) {
@@ -75,7 +85,7 @@ final class GeneratedOps implements OpSource {
     }
 
     private void startLoop() {
-        offsets = new SplittableRandom(Seeds.mix(seed, Seeds.OFFSETS));
+        offsets = Tausworthe.forBlocks(o.randomGenerator, maxBlocks, Seeds.mix(seed, Seeds.OFFSETS));
         directions = new SplittableRandom(Seeds.mix(seed, Seeds.DIRECTIONS));
         blockSizes = new SplittableRandom(Seeds.mix(seed, Seeds.BLOCK_SIZES));
         sequencing = new SplittableRandom(Seeds.mix(seed, Seeds.SEQUENCING));

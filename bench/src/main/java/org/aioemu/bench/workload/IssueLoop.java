@@ -18,7 +18,8 @@ import org.aioemu.engine.Errno;
  * sent after the last write, as in fio), the thinktime pause, a trace op's timestamp, and the rate limiter;
  * each wait is a loop timer. Completions refill the queue from one bottom half, so a batch of completions
  * gives one refill, which waits until iodepth_batch_submit slots (or iodepth_batch_complete_min reaped
- * requests) are free. trimwrite: a trim's slot writes the same block as soon as the trim completes.
+ * requests) are free; with iodepth_batch_complete_max the queue is refilled as soon as that many completions
+ * have been taken in, before the rest of the batch (fio reaps at most that many per call). trimwrite: a trim's slot writes the same block as soon as the trim completes.
  *
  * <p>Threading: loop only; it owns the slots, the queue state and, through the recorder, the statistics.
  * The hot path (refill, pick, issue, complete, record) allocates nothing with fixed or split block sizes. An
@@ -51,6 +52,8 @@ final class IssueLoop {
     private final Runnable resumeTask = this::resume;
     private final int depth;
     private final int refillThreshold;
+    /** iodepth_batch_complete_max: completions taken in before refilling inline (0: the whole batch). */
+    private final int reapMax;
     private final Pacing pacing;
     private final IoSlot[] free;
     /** The fsync barrier's flush: outside the iodepth slots, so a pending request can wait beside it. */
@@ -83,6 +86,7 @@ final class IssueLoop {
         int batch = Math.max(1, Math.min(o.iodepthBatchSubmit, depth));
         int reap = Math.max(1, Math.min(o.iodepthBatchCompleteMin, depth));
         this.refillThreshold = Math.max(batch, reap);
+        this.reapMax = o.iodepthBatchCompleteMax > 0 ? Math.max(o.iodepthBatchCompleteMax, reap) : 0;
         this.pacing = new Pacing(o);
         this.free = new IoSlot[depth];
         this.refill = ctx.newBottomHalf(this::onRefill);
@@ -313,6 +317,13 @@ final class IssueLoop {
         }
         if (s != syncSlot) {
             free[freeCount++] = s;
+        }
+        if (reapMax > 0 && reaped >= reapMax) {
+            rec.completeBatch(reaped); // a reap of at most reapMax, then back to submitting
+            reaped = 0;
+            if (active && !yieldPending) {
+                refillNow();
+            }
         }
         refill.schedule();
     }

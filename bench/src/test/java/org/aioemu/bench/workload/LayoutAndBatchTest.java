@@ -87,4 +87,26 @@ class LayoutAndBatchTest {
         assertEquals(4096, one.submitLevels[1], "depth 1: one request per submission");
         assertEquals(4096, one.depthLevels[0]);
     }
+
+    @Test
+    void iodepthBatchCompleteMaxCapsEachReapAndRefillsBetween() {
+        JobOptions o = Jobs.job("m", dir);
+        o.rw = RwMode.RANDREAD;
+        o.size = 16L << 20;
+        o.ioengine = "null";
+        o.aioEngine = "null";
+        o.iodepth = 32;
+        JobStats whole = Jobs.run(o);
+        assertEquals(4096, whole.read.ios);
+        long big = whole.completeLevels[2] + whole.completeLevels[3] + whole.completeLevels[4];
+        assertTrue(big > 0, "without a cap a null-engine batch reaps more than 4: " + java.util.Arrays.toString(whole.completeLevels));
+
+        o.iodepthBatchCompleteMax = 4;
+        JobStats capped = Jobs.run(o);
+        assertEquals(4096, capped.read.ios, "every request still completes once");
+        assertEquals(4096L * 4096, capped.read.bytes);
+        long reaps = java.util.Arrays.stream(capped.completeLevels).sum();
+        assertEquals(reaps, capped.completeLevels[1], "every reap takes 1-4: " + java.util.Arrays.toString(capped.completeLevels));
+        assertTrue(reaps >= 4096 / 4, "at least one reap per 4 completions: " + reaps);
+    }
 }
