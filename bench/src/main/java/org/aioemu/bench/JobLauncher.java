@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.report.DiskUtil;
 import org.aioemu.bench.report.JobStats;
 import org.aioemu.bench.report.Reports;
+import org.aioemu.bench.workload.DiskUsage;
 import org.aioemu.bench.workload.RunSettings;
 import org.aioemu.bench.workload.WorkloadRunner;
 
@@ -47,15 +49,17 @@ final class JobLauncher {
                     .withNotices(err)
                     .withPrintStatus(status != null)
                     .withStatusListener(status != null ? status : line -> { });
+            String version = "aioemu-" + Main.version();
+            if (out.format().equals("normal")) {
+                Reports.header(WorkloadRunner.plan(jobs), version, dest); // before the run, as fio prints it
+            }
+            DiskUsage disks = DiskUsage.start(jobs);
             List<JobStats> stats = WorkloadRunner.run(jobs, settings);
+            List<DiskUtil> diskUtil = disks.finish();
             if (status != null) {
                 status.clear();
             }
-            if (out.format().equals("normal")) {
-                // fio prints these lines before the run; the groups and clones are known only after it.
-                Reports.header(stats, "aioemu-" + Main.version(), dest);
-            }
-            Reports.write(out.format(), stats, globalOptions, "aioemu-" + Main.version(), dest);
+            Reports.write(out.format(), stats, globalOptions, version, diskUtil, dest);
             int exit = 0;
             for (JobStats s : stats) {
                 if (s.error != 0) {

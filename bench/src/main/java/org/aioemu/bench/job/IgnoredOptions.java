@@ -15,7 +15,7 @@ final class IgnoredOptions {
             log_offset per_job_logs log_unix_epoch log_max_value log_prio log_entries log_compression
             log_compression_cpus log_store_compressed log_alternate_epoch log_alternate_epoch_clock_id
             numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice prio prioclass iodepth_low
-            lockmem mem|iomem hugepage-size stats disk_util cgroup cgroup_nodelete cgroup_weight uid gid
+            lockmem mem|iomem hugepage-size stats cgroup cgroup_nodelete cgroup_weight uid gid
             create_serialize create_fsync lockfile unique_filename io_submit_mode block_error_percentiles
             write_hint bwavgtime iopsavgtime
             """;

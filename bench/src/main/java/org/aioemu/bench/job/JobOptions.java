@@ -107,6 +107,8 @@ public final class JobOptions {
     public int iodepthBatchCompleteMax;
     public int numjobs = 1;
     public boolean groupReporting;
+    /** disk_util: report the counters of the block devices under the job's files (fio's default: on). */
+    public boolean diskUtil = true;
     /** 0 = no limit. */
     public long runtimeNanos;
     public boolean timeBased;
@@ -206,6 +208,7 @@ public final class JobOptions {
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;
         c.numjobs = numjobs;
         c.groupReporting = groupReporting;
+        c.diskUtil = diskUtil;
         c.runtimeNanos = runtimeNanos;
         c.timeBased = timeBased;
         c.rampTimeNanos = rampTimeNanos;

@@ -71,6 +71,7 @@ final class WorkloadOptions {
         b.add("iodepth_batch_complete_max", INT, "Completions to reap at most",
                 (o, v, c) -> o.iodepthBatchCompleteMax = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("numjobs", INT, "Clones of this job", (o, v, c) -> o.numjobs = c.integer(v, 1, Integer.MAX_VALUE));
+        b.add("disk_util", BOOL, "Report the block devices' utilisation (default 1)", (o, v, c) -> o.diskUtil = c.bool(v));
         b.add("group_reporting", BOOL, "Report the job's clones as one", (o, v, c) -> o.groupReporting = c.bool(v));
         b.add("runtime|timeout", TIME, "Stop after this time (seconds unless a unit is given)",
                 (o, v, c) -> o.runtimeNanos = c.seconds(v));

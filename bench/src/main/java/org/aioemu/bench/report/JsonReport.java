@@ -33,8 +33,19 @@ final class JsonReport {
                 jobs.add(job(block, g, ctx, plus));
             }
         }
-        // aioemu does not sample block-device counters; fio prints an empty list when it has none either.
-        root.putArray("disk_util");
+        var disks = root.putArray("disk_util");
+        for (DiskUtil d : ctx.disks()) {
+            ObjectNode n = disks.addObject();
+            n.put("name", d.name());
+            n.put("read_ios", d.readIos());
+            n.put("write_ios", d.writeIos());
+            n.put("read_merges", d.readMerges());
+            n.put("write_merges", d.writeMerges());
+            n.put("read_ticks", d.readTicks());
+            n.put("write_ticks", d.writeTicks());
+            n.put("in_queue", d.inQueue());
+            n.set("util", FioJson.decimal(d.utilPercent()));
+        }
         return root;
     }
 

@@ -32,6 +32,20 @@ final class NormalReport {
                 }
             }
         }
+        if (!ctx.disks().isEmpty()) {
+            out.println();
+            out.println("Disk stats (read/write):");
+            for (DiskUtil d : ctx.disks()) {
+                out.println(diskLine(d));
+            }
+        }
+    }
+
+    /** "  vda: ios=2400/0, merge=0/0, ticks=96/0, in_queue=96, util=36.53%". */
+    static String diskLine(DiskUtil d) {
+        return String.format(Locale.ROOT, "  %s: ios=%d/%d, merge=%d/%d, ticks=%d/%d, in_queue=%d, util=%.2f%%", d.name(),
+                d.readIos(), d.writeIos(), d.readMerges(), d.writeMerges(), d.readTicks(), d.writeTicks(), d.inQueue(),
+                d.utilPercent());
     }
 
     /** "   READ: bw=51.9MiB/s (54.4MB/s), 51.9MiB/s-51.9MiB/s (54.4MB/s-54.4MB/s), io=104MiB (109MB), run=2001-2001msec". */

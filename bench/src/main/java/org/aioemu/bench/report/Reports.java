@@ -24,11 +24,12 @@ public final class Reports {
      * @param jobs          one entry per job (clone), in job order
      * @param globalOptions the job file's [global] options as written (JSON "global options"); may be empty
      * @param version       what fio prints as its version, e.g. "aioemu-0.1.0"
+     * @param disks         the block devices' counters over the run (fio's disk_util); may be empty
      * @throws IllegalArgumentException for any other format, naming the valid ones
      */
     public static void write(String format, List<JobStats> jobs, Map<String, String> globalOptions, String version,
-                             PrintStream out) {
-        write(format, jobs, ReportContext.now(version, globalOptions), out);
+                             List<DiskUtil> disks, PrintStream out) {
+        write(format, jobs, ReportContext.now(version, globalOptions, disks), out);
     }
 
     static void write(String format, List<JobStats> jobs, ReportContext ctx, PrintStream out) {

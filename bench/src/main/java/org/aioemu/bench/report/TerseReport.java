@@ -52,6 +52,14 @@ final class TerseReport {
         for (double p : lat.msPercents()) {
             f.add(String.format(Locale.ROOT, "%.2f%%", p));
         }
+        for (DiskUtil d : ctx.disks()) { // fio repeats the devices at the end of every job's line
+            f.add(d.name());
+            for (long v : new long[] {d.readIos(), d.writeIos(), d.readMerges(), d.writeMerges(), d.readTicks(),
+                    d.writeTicks(), d.inQueue()}) {
+                f.add(Long.toString(v));
+            }
+            f.add(String.format(Locale.ROOT, "%.2f%%", d.utilPercent()));
+        }
         return f;
     }
 

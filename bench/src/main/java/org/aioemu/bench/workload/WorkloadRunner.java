@@ -26,6 +26,18 @@ public final class WorkloadRunner {
     }
 
     /**
+     * What {@link #run} will run, before it runs: one empty JobStats per clone, in clone order, with the
+     * clone's options and groupId (for fio's pre-run description lines).
+     */
+    public static List<JobStats> plan(List<JobOptions> jobs) {
+        List<JobStats> out = new ArrayList<>();
+        for (JobClone c : JobGroups.expand(jobs)) {
+            out.add(new JobStats(c.options(), c.groupId()));
+        }
+        return out;
+    }
+
+    /**
      * Runs {@code jobs} in order and returns one JobStats per clone, in clone order, with groupId set.
      * The options are not modified (each clone runs on a copy).
      */

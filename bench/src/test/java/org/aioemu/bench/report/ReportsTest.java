@@ -19,7 +19,7 @@ class ReportsTest {
     @Test
     void unknownFormatNamesTheValidOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Reports.write("xml", List.of(), Map.of(), "aioemu-0.1.0", System.out));
+                () -> Reports.write("xml", List.of(), Map.of(), "aioemu-0.1.0", List.of(), System.out));
         assertEquals("unknown output format 'xml': valid formats are normal, json, json+, terse", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Reports.checkFormat(null));
     }
@@ -28,7 +28,7 @@ class ReportsTest {
     @ValueSource(strings = {"normal", "json", "json+", "terse"})
     void publicEntryWritesEveryFormat(String format) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Reports.write(format, List.of(Synthetic.mixed("m", 0)), Map.of("size", "16m"), "aioemu-0.1.0",
+        Reports.write(format, List.of(Synthetic.mixed("m", 0)), Map.of("size", "16m"), "aioemu-0.1.0", List.of(),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertFalse(out.isBlank());
