@@ -45,7 +45,7 @@ final class JobLauncher {
         }
         try {
             StatusPrinter status = out.showStatus() ? new StatusPrinter(System.out) : null;
-            RunSettings settings = Integration.settings()
+            RunSettings settings = RunSettings.defaults()
                     .withNotices(err)
                     .withPrintStatus(status != null)
                     .withStatusListener(status != null ? status : line -> { });

@@ -3,9 +3,8 @@ package org.aioemu.bench.workload;
 import org.aioemu.bench.job.JobOptions;
 
 /**
- * Makes the buffer filler and the verifier of one file of a job. The built-in one ({@link #builtIn()})
- * covers zero_buffers, buffer_pattern, random data and every verify= kind with offset-seeded data; the
- * integrator may plug in the data package's richer BufferFiller/Verifier through this interface.
+ * Makes the buffer filler and the verifier of one file of a job. The runner's is {@link #builtIn()}, fio's
+ * buffer contents and verify headers from the data package; tests plug in others (one that throws, say).
  *
  * <p>Called on the runner thread while a job is set up; the products are then used on the job's loop only.
  */
@@ -20,8 +19,8 @@ public interface DataFactory {
     /** The checker of reads from file {@code fileIndex}, or null when the job does not verify. */
     ReadChecker checker(JobOptions job, int fileIndex, long seed);
 
-    /** aioemu's own data: see {@link BuiltInData}. */
+    /** fio's data: see {@link FioData}. */
     static DataFactory builtIn() {
-        return BuiltInData.FACTORY;
+        return FioData.FACTORY;
     }
 }

@@ -118,6 +118,10 @@ final class JobSetup {
         p.scramble = !p.fillEveryWrite && o.scrambleBuffers && !o.zeroBuffers && o.bufferPattern == null;
         p.flushAtEnd = (o.endFsync || o.fsyncOnClose) && modifies;
         p.written = verifying && trace == null && used[JobOptions.WRITE] ? new WrittenLog() : null;
+        if (p.written != null && o.norandommap && o.rw.random && sizes.min() != sizes.max()) {
+            settings.notices().println("aioemu: " + o.source + ": norandommap given for variable block sizes, verify limited"
+                    + " (a write overlapped by a later one is not read back)");
+        }
         p.verifyMainReads = verifying && !used[JobOptions.WRITE] && used[JobOptions.READ];
         p.rate = new RateLimiter(o);
         p.runState = trace != null ? 'r' : JobParts.runState(o);

@@ -42,16 +42,25 @@ final class WrittenLog {
         return lengths[i];
     }
 
-    /** Indexes of the last write at each (file, offset), in write order: what a read-back must find. */
+    /**
+     * Indexes of the writes a read-back must check, in write order: those no later write overlapped. fio does
+     * the same (a logged write whose range a newer write touches is dropped — "verify limited" with
+     * norandommap and mixed sizes), since a block header or checksum over the older range no longer holds.
+     * Runs once, when the verify phase starts.
+     */
     int[] survivors() {
-        LongSet seen = new LongSet(count);
+        java.util.Map<Integer, java.util.TreeMap<Long, Long>> covered = new java.util.HashMap<>();
         boolean[] keep = new boolean[count];
         int n = 0;
         for (int i = count - 1; i >= 0; i--) {
-            if (seen.add(keys[i])) {
+            java.util.TreeMap<Long, Long> ranges = covered.computeIfAbsent(file(keys[i]), f -> new java.util.TreeMap<>());
+            long start = offset(keys[i]);
+            long end = start + lengths[i];
+            if (!overlaps(ranges, start, end)) {
                 keep[i] = true;
                 n++;
             }
+            cover(ranges, start, end);
         }
         int[] out = new int[n];
         int j = 0;
@@ -63,30 +72,25 @@ final class WrittenLog {
         return out;
     }
 
-    /** An open-addressing set of longs (no boxing); sized once. */
-    private static final class LongSet {
-        private final long[] table;
-        private final boolean[] used;
-        private final int mask;
+    /** Whether [start, end) meets any of the disjoint ranges (start -> end). */
+    private static boolean overlaps(java.util.TreeMap<Long, Long> ranges, long start, long end) {
+        var below = ranges.lowerEntry(end); // the last range starting before our end
+        return below != null && below.getValue() > start;
+    }
 
-        LongSet(int expected) {
-            int cap = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
-            table = new long[cap];
-            used = new boolean[cap];
-            mask = cap - 1;
+    /** Adds [start, end) to the disjoint ranges, merging what it touches. */
+    private static void cover(java.util.TreeMap<Long, Long> ranges, long start, long end) {
+        var before = ranges.floorEntry(start);
+        if (before != null && before.getValue() >= start) {
+            start = before.getKey();
+            end = Math.max(end, before.getValue());
         }
-
-        boolean add(long k) {
-            int i = (int) Seeds.mix(k, 0) & mask;
-            while (used[i]) {
-                if (table[i] == k) {
-                    return false;
-                }
-                i = (i + 1) & mask;
-            }
-            used[i] = true;
-            table[i] = k;
-            return true;
+        var next = ranges.ceilingEntry(start);
+        while (next != null && next.getKey() <= end) {
+            end = Math.max(end, next.getValue());
+            ranges.remove(next.getKey());
+            next = ranges.ceilingEntry(start);
         }
+        ranges.put(start, end);
     }
 }

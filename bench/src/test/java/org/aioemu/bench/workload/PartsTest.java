@@ -81,29 +81,26 @@ class PartsTest {
     }
 
     @Test
-    void builtInDataIsAFunctionOfTheOffsetAndCheckable() {
+    void builtInDataIsFiosVerifiedBlocksAndBufferContents() {
         JobOptions o = new JobOptions();
         o.verify = JobOptions.Verify.CRC32C;
         WriteDataSource w = DataFactory.builtIn().writer(o, 0, 9);
         ReadChecker c = DataFactory.builtIn().checker(o, 0, 9);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment big = a.allocate(8192);
-            MemorySegment part = a.allocate(100);
-            w.fill(big, 1000, 8192);
-            w.fill(part, 1003, 100);
-            assertNull(c.check(big, 1000, 8192));
-            assertNull(c.check(part, 1003, 100));
-            assertEquals(big.asSlice(3, 100).toArray(ValueLayout.JAVA_BYTE)[50], part.toArray(ValueLayout.JAVA_BYTE)[50]);
+            w.fill(big, 8192, 8192);
+            assertNull(c.check(big, 8192, 8192), "what was written verifies");
+            assertTrue(c.check(big, 0, 8192) != null, "the header names its offset: read elsewhere, it fails");
             big.set(ValueLayout.JAVA_BYTE, 4000, (byte) (big.get(ValueLayout.JAVA_BYTE, 4000) ^ 1));
-            assertTrue(c.check(big, 1000, 8192).startsWith("byte at offset 5000:"), c.check(big, 1000, 8192));
+            assertTrue(c.check(big, 8192, 8192) != null, "one flipped bit is found");
             assertNull(DataFactory.builtIn().checker(new JobOptions(), 0, 9), "no checker without verify");
 
             JobOptions p = new JobOptions();
             p.bufferPattern = new byte[] {1, 2, 3};
             MemorySegment pat = a.allocate(9000);
             DataFactory.builtIn().writer(p, 0, 0).fill(pat, 1, 9000);
-            assertArrayEquals(new byte[] {2, 3, 1, 2}, pat.asSlice(0, 4).toArray(ValueLayout.JAVA_BYTE));
-            assertEquals(1, pat.get(ValueLayout.JAVA_BYTE, 8999), "position 9000 holds pattern[0]");
+            assertArrayEquals(new byte[] {1, 2, 3, 1}, pat.asSlice(0, 4).toArray(ValueLayout.JAVA_BYTE),
+                    "buffer_pattern repeats from the buffer's start, as fio fills it");
         }
     }
 
@@ -115,10 +112,45 @@ class PartsTest {
         log.add(1, 0, 4096);
         log.add(0, 0, 8192);
         int[] keep = log.survivors();
-        assertEquals(3, keep.length);
-        assertEquals(List.of(1, 2, 3), java.util.Arrays.stream(keep).boxed().toList());
+        assertEquals(List.of(2, 3), java.util.Arrays.stream(keep).boxed().toList(), "the 8k write covers both 4k ones");
         assertEquals(8192, log.length(3));
         assertEquals(1, WrittenLog.file(log.key(2)));
+
+        WrittenLog partial = new WrittenLog();
+        partial.add(0, 0, 65536);      // 0: overlapped at its end by 2
+        partial.add(0, 65536, 4096);   // 1: touches 0 and 2 but overlaps neither
+        partial.add(0, 61440, 4096);   // 2: the newest write of its range
+        partial.add(0, 131072, 8192);  // 3: overlapped in its middle by 4
+        partial.add(0, 135168, 512);   // 4
+        partial.add(0, 200000, 4096);  // 5: never overlapped
+        assertEquals(List.of(1, 2, 4, 5), java.util.Arrays.stream(partial.survivors()).boxed().toList());
+    }
+
+    @Test
+    void survivorsNeverOverlapAndEachWasWrittenLastOverItsRange() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        for (int round = 0; round < 200; round++) {
+            WrittenLog log = new WrittenLog();
+            int n = 1 + r.nextInt(300);
+            long[] starts = new long[n];
+            int[] lens = new int[n];
+            for (int i = 0; i < n; i++) {
+                starts[i] = r.nextLong(1 << 20) & ~511L;
+                lens[i] = 512 * (1 + r.nextInt(32));
+                log.add(0, starts[i], lens[i]);
+            }
+            java.util.Set<Integer> kept = new java.util.HashSet<>();
+            for (int k : log.survivors()) {
+                kept.add(k);
+            }
+            for (int i = 0; i < n; i++) {
+                boolean overlappedLater = false;
+                for (int j = i + 1; j < n && !overlappedLater; j++) {
+                    overlappedLater = starts[j] < starts[i] + lens[i] && starts[i] < starts[j] + lens[j];
+                }
+                assertEquals(!overlappedLater, kept.contains(i), "write " + i + " in round " + round);
+            }
+        }
     }
 
     @Test
