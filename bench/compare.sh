@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: aioemu bench (threads, io_uring, sync) against fio (psync, io_uring) and
+# qemu-img bench (threads, io_uring) on ONE image file, the same workloads, several rounds; prints median
+# IOPS per tool and aioemu's ratio to each peer, plus depth-1 p99 completion latency.
+#
+#   bench/compare.sh [--runs N] [--runtime SEC] [--size SIZE] [--file PATH] [--only ROW[,ROW...]] [--keep]
+#
+# Rows (fio option strings; aioemu bench takes the same ones):
+#   seqread-qd1, seqread-qd16, randread-qd1, randread-qd16   4 KiB reads from page cache
+#   randread-qd32-direct, randwrite-qd16-direct               4 KiB, O_DIRECT
+#   seqread128k-qd4-direct                                     128 KiB sequential reads, O_DIRECT
+# Rounds interleave the tools (round 1: every tool on every row, then round 2, ...) so that the machine's
+# drift hits all of them alike; the table shows medians. qemu-img bench has no random mode: it runs the
+# sequential rows only. Needs fio and qemu-img (apt-get install fio qemu-utils) and python3.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+
+runs=3 runtime=5 size=1g file="" only="" keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --runtime) runtime=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
+    --file) file=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 1 ;;
+  esac
+done
+for tool in fio qemu-img python3; do
+  command -v "$tool" >/dev/null || { echo "compare.sh: $tool is not installed (apt-get install fio qemu-utils python3)" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/aioemu-compare.XXXXXX")
+cleanup() { [ "$keep" = 1 ] || rm -rf "$work"; }
+trap cleanup EXIT
+if [ -z "$file" ]; then
+  file="$work/image.raw"
+fi
+results="$work/results.tsv"
+: > "$results"
+
+# Build the CLI once, outside the timed runs.
+"$root/aioemu" --version >/dev/null
+
+# One image with real data (holes would make reads free), then read once so page-cache rows hit the cache.
+if [ ! -s "$file" ]; then
+  echo "compare.sh: writing $size of data to $file" >&2
+  fio --name=fill --filename="$file" --size="$size" --rw=write --bs=1m --ioengine=psync --end_fsync=1 \
+      --output=/dev/null
+fi
+bytes=$(stat -c %s "$file")
+
+# name | fio options (shared by aioemu and fio) | qemu-img args (empty: no qemu-img run)
+rows=(
+  "seqread-qd1|--rw=read --bs=4k --iodepth=1 --direct=0|-t writeback -d 1 -s 4k"
+  "seqread-qd16|--rw=read --bs=4k --iodepth=16 --direct=0|-t writeback -d 16 -s 4k"
+  "randread-qd1|--rw=randread --bs=4k --iodepth=1 --direct=0|"
+  "randread-qd16|--rw=randread --bs=4k --iodepth=16 --direct=0|"
+  "randread-qd32-direct|--rw=randread --bs=4k --iodepth=32 --direct=1|"
+  "randwrite-qd16-direct|--rw=randwrite --bs=4k --iodepth=16 --direct=1|"
+  "seqread128k-qd4-direct|--rw=read --bs=128k --iodepth=4 --direct=1|-t none -d 4 -s 128k"
+)
+
+wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
+# Prints "IOPS P99_NS" from fio-format JSON on stdin (p99 of completion latency of the busier direction).
+parse_json() {
+  python3 -c '
+import json, sys
+text = sys.stdin.read()
+j = json.loads(text[text.index("{"):])["jobs"][0]
+if j.get("error", 0) != 0:
+    sys.exit(0)  # printed nothing: the row records an error
+d = max((j[k] for k in ("read", "write")), key=lambda x: x["iops"])
+p = d["clat_ns"].get("percentile", {}).get("99.000000", 0)
+print("%.0f %d" % (d["iops"], p))'
+}
+
+run_aioemu() { # engine opts
+  local engine=$1; shift
+  "$root/aioemu" bench --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --time_based \
+      --aio="$engine" --output-format=json --eta=never "$@" 2>/dev/null | parse_json
+}
+
+run_fio() { # engine opts
+  local engine=$1; shift
+  fio --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --time_based --ioengine="$engine" \
+      --invalidate=0 --output-format=json "$@" 2>/dev/null | parse_json
+}
+
+# qemu-img bench runs a request count, not a time: calibrate the count on a short run, then scale it.
+run_qemu() { # aio args
+  local aio=$1; shift
+  local count=20000 secs
+  secs=$(qemu-img bench -f raw -i "$aio" -c "$count" "$@" "$file" 2>/dev/null | sed -n 's/.*completed in \([0-9.]*\) seconds.*/\1/p')
+  [ -n "$secs" ] || { echo "error"; return; }
+  count=$(python3 -c "print(max(1000, int($count * $runtime / max($secs, 0.001))))")
+  secs=$(qemu-img bench -f raw -i "$aio" -c "$count" "$@" "$file" 2>/dev/null | sed -n 's/.*completed in \([0-9.]*\) seconds.*/\1/p')
+  [ -n "$secs" ] || { echo "error"; return; }
+  python3 -c "print('%.0f 0' % ($count / $secs))"
+}
+
+record() { # row tool round "iops p99" (or error)
+  local out=$4
+  [ -n "$out" ] || out="error"
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$out" >> "$results"
+}
+
+cat "$file" > /dev/null
+for round in $(seq 1 "$runs"); do
+  for row in "${rows[@]}"; do
+    IFS='|' read -r name opts qemu <<< "$row"
+    wanted "$name" || continue
+    echo "compare.sh: round $round/$runs: $name" >&2
+    # shellcheck disable=SC2086
+    for engine in threads io_uring sync; do
+      record "$name" "aioemu-$engine" "$round" "$(run_aioemu "$engine" $opts || true)"
+    done
+    # shellcheck disable=SC2086
+    for engine in psync io_uring; do
+      record "$name" "fio-$engine" "$round" "$(run_fio "$engine" $opts || true)"
+    done
+    if [ -n "$qemu" ]; then
+      # shellcheck disable=SC2086
+      for aio in threads io_uring; do
+        record "$name" "qemu-img-$aio" "$round" "$(run_qemu "$aio" $qemu || true)"
+      done
+    fi
+  done
+done
+
+python3 - "$results" "$runs" "$runtime" "$bytes" <<'EOF'
+import statistics, sys
+path, runs, runtime, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+iops, p99, rows = {}, {}, []
+for line in open(path):
+    row, tool, _, out = line.rstrip("\n").split("\t")
+    if row not in rows:
+        rows.append(row)
+    parts = out.split()
+    if len(parts) == 2:
+        iops.setdefault((row, tool), []).append(float(parts[0]))
+        p99.setdefault((row, tool), []).append(float(parts[1]))
+ours = ["aioemu-threads", "aioemu-io_uring", "aioemu-sync"]
+peers = ["fio-psync", "fio-io_uring", "qemu-img-threads", "qemu-img-io_uring"]
+def med(d, k):
+    return statistics.median(d[k]) if k in d else None
+def fmt(v):
+    return "-" if v is None else ("%.1fk" % (v / 1000) if v >= 1000 else "%.0f" % v)
+print("median IOPS of %s runs x %ss on one %.1f GiB image" % (runs, runtime, size / 2**30))
+print("| workload | " + " | ".join(ours + peers) + " |")
+print("|---" * (1 + len(ours) + len(peers)) + "|")
+for r in rows:
+    print("| %s | %s |" % (r, " | ".join(fmt(med(iops, (r, t))) for t in ours + peers)))
+print()
+print("aioemu's ratio to each peer: threads engine / io_uring engine")
+print("| workload | " + " | ".join(peers) + " |")
+print("|---" * (1 + len(peers)) + "|")
+for r in rows:
+    thr = med(iops, (r, "aioemu-threads"))
+    uring = med(iops, (r, "aioemu-io_uring"))
+    cells = []
+    for p in peers:
+        v = med(iops, (r, p))
+        ratio = lambda x: "-" if not x or not v else "%.2fx" % (x / v)
+        cells.append("%s / %s" % (ratio(thr), ratio(uring)))
+    print("| %s | %s |" % (r, " | ".join(cells)))
+print()
+print("p99 completion latency at depth 1 (us, median of runs)")
+for r in rows:
+    if not r.endswith("qd1"):
+        continue
+    cells = []
+    for t in ours + ["fio-psync", "fio-io_uring"]:
+        v = med(p99, (r, t))
+        cells.append("%s=%s" % (t, "-" if not v else "%.1f" % (v / 1000)))
+    print("  %s: %s" % (r, ", ".join(cells)))
+EOF
