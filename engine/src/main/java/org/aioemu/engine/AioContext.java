@@ -40,6 +40,13 @@ import java.util.function.BooleanSupplier;
  * so pass a timeout when that may be the case.
  */
 public final class AioContext implements AutoCloseable {
+    /** Default poll-max-ns: see {@link Builder#pollMaxNs}. */
+    public static final long DEFAULT_POLL_MAX_NS = 32_768;
+    /** Default poll-grow. */
+    public static final int DEFAULT_POLL_GROW = 2;
+    /** Default poll-shrink. */
+    public static final int DEFAULT_POLL_SHRINK = 2;
+
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final String name;
@@ -50,6 +57,7 @@ public final class AioContext implements AutoCloseable {
     private final BottomHalfScheduler bottomHalves;
     private final LoopWaiters waiters;
     private final ThreadPoolConfig defaultPoolConfig;
+    private final AdaptivePoll poll;
 
     /** Guarded by {@code pools}: every pool made on this context, closed with it. */
     private final List<ThreadPool> pools = new ArrayList<>();
@@ -66,7 +74,8 @@ public final class AioContext implements AutoCloseable {
         if (chosen == Transport.AUTO) {
             chosen = bestAvailable();
         }
-        factory = factoryFor(chosen);
+        this.poll = new AdaptivePoll(b.pollMaxNs, b.pollGrow, b.pollShrink);
+        factory = PollingIoHandler.factory(factoryFor(chosen), poll);
         this.transport = chosen;
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, name);
@@ -145,6 +154,11 @@ public final class AioContext implements AutoCloseable {
     /** The loop thread. */
     public Thread loopThread() {
         return loopThread;
+    }
+
+    /** Any thread: the loop's adaptive polling, its knobs and counters (for tests and debugging). */
+    public PollStats pollStats() {
+        return poll.stats();
     }
 
     /** Any thread: whether the caller is this context's loop thread. */
@@ -345,6 +359,9 @@ public final class AioContext implements AutoCloseable {
         private Transport transport = Transport.AUTO;
         private String name;
         private ThreadPoolConfig poolConfig = ThreadPoolConfig.defaults();
+        private long pollMaxNs = DEFAULT_POLL_MAX_NS;
+        private int pollGrow = DEFAULT_POLL_GROW;
+        private int pollShrink = DEFAULT_POLL_SHRINK;
 
         private Builder() {
         }
@@ -364,6 +381,34 @@ public final class AioContext implements AutoCloseable {
         /** Limits of the context's default thread pool ({@link AioContext#threadPool()}). */
         public Builder threadPool(ThreadPoolConfig config) {
             this.poolConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * QEMU's {@code poll-max-ns}: the longest the loop polls for work before it blocks, in ns; 0 turns
+         * polling off. Default {@value AioContext#DEFAULT_POLL_MAX_NS}. The window adapts between 0 and
+         * this (see {@link PollStats}), so an idle loop blocks at once and uses no CPU.
+         */
+        public Builder pollMaxNs(long ns) {
+            AdaptivePoll.check(ns, pollGrow, pollShrink);
+            this.pollMaxNs = ns;
+            return this;
+        }
+
+        /** QEMU's {@code poll-grow}: the factor the window grows by, at least 1. Default {@value AioContext#DEFAULT_POLL_GROW}. */
+        public Builder pollGrow(int factor) {
+            AdaptivePoll.check(pollMaxNs, factor, pollShrink);
+            this.pollGrow = factor;
+            return this;
+        }
+
+        /**
+         * QEMU's {@code poll-shrink}: the divisor the window shrinks by after a wait longer than
+         * poll-max-ns; 0 resets it to 0 instead. Default {@value AioContext#DEFAULT_POLL_SHRINK}.
+         */
+        public Builder pollShrink(int divisor) {
+            AdaptivePoll.check(pollMaxNs, pollGrow, divisor);
+            this.pollShrink = divisor;
             return this;
         }
 
