@@ -1,5 +1,8 @@
 package org.aioemu.bench.jmh;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Locale;
 import org.aioemu.engine.AioContext;
 
 /**
@@ -17,6 +20,10 @@ abstract class LoopDriver {
     private int issued;
     private int done;
     private volatile boolean finished;
+    /** Benchmark thread: operations run since {@link #startCpuClock}, and the CPU clocks read then. */
+    private long opsSinceClock;
+    private long loopCpuAtClock;
+    private long processCpuAtClock;
 
     LoopDriver(AioContext ctx, int depth) {
         this.ctx = ctx;
@@ -29,6 +36,35 @@ abstract class LoopDriver {
         finished = false;
         ctx.execute(start);
         ctx.runUntil(() -> finished);
+        opsSinceClock += n;
+    }
+
+    /** Benchmark thread, at setup: starts counting CPU time (loop thread, whole process) per operation. */
+    final void startCpuClock() {
+        opsSinceClock = 0;
+        loopCpuAtClock = loopCpuNanos();
+        processCpuAtClock = processCpuNanos();
+    }
+
+    /**
+     * Benchmark thread, at teardown: prints the CPU time per operation since {@link #startCpuClock}
+     * (warm-up included), of the loop thread and of the whole process, and the loop's polling counters.
+     * JMH's score is throughput; this says what the throughput cost.
+     */
+    final void printCpuPerOp(AioContext context) {
+        long ops = Math.max(1, opsSinceClock);
+        System.out.printf(Locale.ROOT, "%n[cpu] %,d ops: loop thread %.2f µs/op, process %.2f µs/op; %s%n", ops,
+                (loopCpuNanos() - loopCpuAtClock) / 1e3 / ops, (processCpuNanos() - processCpuAtClock) / 1e3 / ops,
+                context.pollStats());
+    }
+
+    private long loopCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return threads.getThreadCpuTime(ctx.loopThread().threadId());
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class).getProcessCpuTime();
     }
 
     private void start() {

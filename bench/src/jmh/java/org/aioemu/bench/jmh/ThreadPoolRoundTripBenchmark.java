@@ -37,17 +37,23 @@ public class ThreadPoolRoundTripBenchmark {
     @Param({"1", "16"})
     int depth;
 
+    /** The loop's poll-max-ns; 0 turns adaptive polling off (the loop blocks as soon as it is idle). */
+    @Param({"0", "32768"})
+    long pollMaxNs;
+
     private AioContext ctx;
     private Driver driver;
 
     @Setup(Level.Trial)
     public void setup() {
-        ctx = AioContext.create();
+        ctx = AioContext.builder().pollMaxNs(pollMaxNs).build();
         driver = new Driver(ctx, ctx.threadPool(), depth);
+        driver.startCpuClock();
     }
 
     @TearDown(Level.Trial)
     public void teardown() {
+        driver.printCpuPerOp(ctx);
         ctx.close();
     }
 
