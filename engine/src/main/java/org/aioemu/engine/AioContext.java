@@ -38,13 +38,18 @@ import java.util.function.BooleanSupplier;
  * 10 ms. While nested, Netty channel I/O, timers and plain {@link #execute} tasks wait
  * for the outer callback to return; a condition that only those can satisfy never becomes true there,
  * so pass a timeout when that may be the case.
+ *
+ * <p>Polling: when the loop runs out of work it polls for more — the transport, its task queue, due
+ * timers — for an adaptive window of up to {@link Builder#pollMaxNs} before it blocks (QEMU's
+ * {@code poll-max-ns}), so work handed over from a worker within the window costs no wake-up, and an
+ * idle loop, whose window shrinks to 0, blocks at once. {@link #pollStats()} shows the window.
  */
 public final class AioContext implements AutoCloseable {
-    /** Default poll-max-ns: see {@link Builder#pollMaxNs}. */
-    public static final long DEFAULT_POLL_MAX_NS = 32_768;
-    /** Default poll-grow. */
+    /** Default poll-max-ns, twice QEMU's: why is in {@link AdaptivePoll}'s comment. */
+    public static final long DEFAULT_POLL_MAX_NS = 65_536;
+    /** Default poll-grow (QEMU's). */
     public static final int DEFAULT_POLL_GROW = 2;
-    /** Default poll-shrink. */
+    /** Default poll-shrink (QEMU's). */
     public static final int DEFAULT_POLL_SHRINK = 2;
 
     private static final AtomicInteger IDS = new AtomicInteger();

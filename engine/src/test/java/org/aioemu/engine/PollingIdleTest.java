@@ -1,6 +1,7 @@
 package org.aioemu.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -11,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What adaptive polling costs when there is nothing to do, measured as the loop thread's CPU time: an
@@ -22,18 +25,20 @@ class PollingIdleTest {
 
     @BeforeAll
     static void cpuTimeIsMeasurable() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(THREADS.isThreadCpuTimeSupported(), "no thread CPU clock");
+        assumeTrue(THREADS.isThreadCpuTimeSupported(), "no thread CPU clock");
         THREADS.setThreadCpuTimeEnabled(true);
     }
 
-    @Test
-    void anIdleLoopUsesNoCpuAfterABurstWithDefaultPolling() throws Exception {
-        try (AioContext ctx = AioContext.create()) {
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void anIdleLoopUsesNoCpuAfterABurstWithDefaultPolling(Transport t) throws Exception {
+        assumeTrue(AioContext.isAvailable(t), t + " is not available here");
+        try (AioContext ctx = AioContext.builder().transport(t).build()) {
             roundTrips(ctx, 20_000);
             PollStats afterBurst = ctx.pollStats();
             assertTrue(afterBurst.grows() > 0, "the burst never made the loop poll: " + afterBurst);
             long cpu = loopCpuOver(ctx, Duration.ofSeconds(1));
-            System.out.printf("idle loop: %d µs CPU in 1 s after a burst (%s)%n", cpu / 1_000, afterBurst);
+            System.out.printf("idle %s loop: %d µs CPU in 1 s after a burst (%s)%n", t, cpu / 1_000, afterBurst);
             assertTrue(cpu < TimeUnit.MILLISECONDS.toNanos(50),
                     "idle loop used " + cpu / 1_000_000 + " ms CPU in 1 s; " + ctx.pollStats());
         }

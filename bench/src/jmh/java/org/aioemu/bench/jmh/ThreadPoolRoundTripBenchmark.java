@@ -37,8 +37,11 @@ public class ThreadPoolRoundTripBenchmark {
     @Param({"1", "16"})
     int depth;
 
-    /** The loop's poll-max-ns; 0 turns adaptive polling off (the loop blocks as soon as it is idle). */
-    @Param({"0", "32768"})
+    /**
+     * The loop's poll-max-ns: 0 turns adaptive polling off (the loop blocks as soon as it is idle), 65536 is
+     * the default. Try others with {@code -p pollMaxNs=0,32768,131072}.
+     */
+    @Param({"0", "65536"})
     long pollMaxNs;
 
     private AioContext ctx;
