@@ -11,9 +11,11 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The transport's {@link IoHandler} (io_uring, epoll or NIO) behind an adaptive poller: when the loop has
- * run out of work and may block, it first polls for up to {@link AdaptivePoll#windowNs()} — the transport
- * without blocking, the loop's task queue and its due timers — and blocks through the transport only if
- * nothing came. Everything else is the transport's.
+ * run out of work and may block, it first polls for up to {@link AdaptivePoll#windowNs()} — the loop's task
+ * queue and due timers on every turn, and, once a handle is registered, the transport without blocking
+ * every {@link #TRANSPORT_POLL_INTERVAL_NS} — and blocks through the transport only if nothing came.
+ * Allocation-free while no handle is registered (Netty's io_uring run allocates a little per call, hence
+ * the interval). Everything else is the transport's.
  *
  * <p>Threading: as for every {@code IoHandler}, everything but {@link #wakeup()} runs on the loop thread.
  *
@@ -36,8 +38,20 @@ final class PollingIoHandler implements IoHandler {
         }
     }
 
+    /**
+     * How often a poll asks the transport for completions. Each ask is a syscall (io_uring_enter,
+     * epoll_wait, select) and, for io_uring, a small allocation inside Netty; the task queue is checked
+     * in between, for free. Short against the completion latency of anything the transport carries.
+     */
+    static final long TRANSPORT_POLL_INTERVAL_NS = 2_000;
+
     private final IoHandler transport;
     private final AdaptivePoll poll;
+    /**
+     * Loop only: whether any handle was ever registered with the transport. Until one is, the transport
+     * has nothing to report but its own wake-up, so polls only look at the task queue and timers.
+     */
+    private boolean hasRegistrations;
     /** The loop's context with blocking forbidden, for polling the transport. Loop only. */
     private final NonBlocking nonBlocking = new NonBlocking();
 
@@ -83,10 +97,15 @@ final class PollingIoHandler implements IoHandler {
         if (window > 0) {
             nonBlocking.loop = context;
             long deadline = start + window;
-            long now;
+            long nextTransportPoll = start;
+            long now = start;
             do {
-                int handled = transport.run(nonBlocking);
-                now = System.nanoTime();
+                int handled = 0;
+                if (hasRegistrations && now - nextTransportPoll >= 0) {
+                    handled = transport.run(nonBlocking);
+                    now = System.nanoTime();
+                    nextTransportPoll = now + TRANSPORT_POLL_INTERVAL_NS;
+                }
                 // canBlock() reads the task queue and the timer queue's head live: a task or bottom half
                 // handed over meanwhile, or a timer falling due, ends the poll.
                 if (handled > 0 || !context.canBlock()) {
@@ -95,6 +114,7 @@ final class PollingIoHandler implements IoHandler {
                     return handled;
                 }
                 Thread.onSpinWait();
+                now = System.nanoTime();
             } while (now - deadline < 0);
         }
         long polled = System.nanoTime() - start;
@@ -134,7 +154,9 @@ final class PollingIoHandler implements IoHandler {
 
     @Override
     public IoRegistration register(IoHandle handle) throws Exception {
-        return transport.register(handle);
+        IoRegistration r = transport.register(handle);
+        hasRegistrations = true; // never cleared: one poll every interval is cheap enough to keep
+        return r;
     }
 
     @Override

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.IoRegistration;
+import io.netty.channel.nio.NioIoOps;
+import io.netty.channel.nio.NioSelectableChannelIoHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +131,50 @@ class PollingCorrectnessTest {
             assertEquals(0, wrong.get(), "completions with the wrong result");
             Thread.sleep(20);
             assertEquals(total, completed.get(), "a completion arrived twice");
+        }
+    }
+
+    @ParameterizedTest(name = "poll-max-ns {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {0, 20_000, 1_000_000})
+    void readinessOfARegisteredChannelIsSeenWhetherTheLoopPollsOrBlocks(long pollMaxNs) throws Exception {
+        try (AioContext ctx = open(Transport.NIO, pollMaxNs)) {
+            Pipe pipe = Pipe.open();
+            pipe.source().configureBlocking(false);
+            AtomicLong bytesRead = new AtomicLong();
+            ByteBuffer buf = ByteBuffer.allocate(64);
+            NioSelectableChannelIoHandle<Pipe.SourceChannel> handle = new NioSelectableChannelIoHandle<>(pipe.source()) {
+                @Override
+                protected void handle(Pipe.SourceChannel ch, SelectionKey key) {
+                    try {
+                        int n;
+                        while ((n = ch.read(buf.clear())) > 0) {
+                            bytesRead.addAndGet(n);
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
+            IoRegistration reg = ctx.ioEventLoop().register(handle).get(5, TimeUnit.SECONDS);
+            reg.submit(NioIoOps.READ);
+            SplittableRandom rnd = new SplittableRandom(pollMaxNs);
+            ByteBuffer one = ByteBuffer.allocate(1);
+            for (int i = 1; i <= 2_000; i++) {
+                pipe.sink().write(one.clear());
+                long deadline = System.nanoTime() + PING_TIMEOUT_NANOS;
+                while (bytesRead.get() != i) {
+                    assertTrue(System.nanoTime() - deadline < 0, "byte " + i + " not read; " + ctx.pollStats());
+                    Thread.onSpinWait();
+                }
+                pause(rnd);
+            }
+            if (pollMaxNs >= 1_000_000) {
+                // Readiness enqueues no task: only asking the transport while polling finds it.
+                assertTrue(ctx.pollStats().hits() > 0, "no wait ended by polling the transport: " + ctx.pollStats());
+            }
+            ctx.ioEventLoop().submit(reg::cancel).get(5, TimeUnit.SECONDS);
+            pipe.sink().close();
+            pipe.source().close();
         }
     }
 
