@@ -15,9 +15,12 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Defaults ({@link AioContext#DEFAULT_POLL_MAX_NS}): QEMU's grow 2 and shrink 2, but twice its 32768 ns
  * maximum. Waking an idle vCPU on this kind of VM takes 20-35 µs, more under load, so a depth-1 round trip
- * through the pool often outlasts 32 µs: measured on 2 shared cores, a 32768 ns maximum let ~60% of those
- * waits end by polling (the window kept growing and shrinking), 65536 ~97%, at about the same CPU time
- * per request as not polling (the wake-ups polling saves cost CPU too). Larger maxima gained nothing more.
+ * through the pool often outlasts 32 µs. Measured on 2 shared cores (JMH ThreadPoolRoundTrip, same-run
+ * comparisons): with a 32768 ns maximum 65-81% of depth-1 waits ended by polling (the window kept growing
+ * and shrinking) for 52-60k round trips/s; with 65536, 89-97% for 61-72k/s; polling off gave 29-45k/s.
+ * Process CPU time per round trip was no higher than without polling (the wake-ups it saves cost CPU too).
+ * 131072 and 262144 gained nothing more. At depth 16 both maxima gave 0.6-1.2M/s against 0.3-0.45M/s off,
+ * too noisy to order.
  *
  * <p>Threading: every method but {@link #stats()} is for the loop thread only; it is the single writer
  * of every field. The statistics fields are written with release stores and read with acquire loads
