@@ -1,0 +1,88 @@
+package org.aioemu.aio;
+
+import io.netty.channel.uring.IoUringIoOps;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Builds the SQE for a slot's next step as Netty's {@link IoUringIoOps}. Netty keeps its opcode
+ * constants package-private, so the kernel's values are spelled out here (include/uapi/linux/io_uring.h).
+ *
+ * <p>Field mapping of {@code IoUringIoOps(opcode, flags, ioPrio, fd, union1, union2, len, union3, data,
+ * union4, personality, union5, union6)} onto the kernel's {@code struct io_uring_sqe}: union1 is
+ * {@code off}, union2 is {@code addr}, union3 is the op flags ({@code rw_flags}, {@code fsync_flags},
+ * {@code cancel_flags}), {@code data} the 16 bits the CQE brings back (our slot number).
+ *
+ * <p>Stateless; called on the loop thread, which owns the slot table and the request while it is in the
+ * engine. Each call makes one small {@code IoUringIoOps}; it is handed straight to
+ * {@code IoRegistration.submit}, which copies it into the ring and drops it, so the JIT can usually
+ * scalar-replace it.
+ */
+final class UringSqe {
+    static final byte IORING_OP_READV = 1;
+    static final byte IORING_OP_WRITEV = 2;
+    static final byte IORING_OP_FSYNC = 3;
+    static final byte IORING_OP_ASYNC_CANCEL = 14;
+    static final byte IORING_OP_FALLOCATE = 17;
+    static final byte IORING_OP_READ = 22;
+    static final byte IORING_OP_WRITE = 23;
+    /** {@code fsync_flags}: sync data only, fdatasync(2)'s semantics. */
+    static final int IORING_FSYNC_DATASYNC = 1;
+
+    private UringSqe() {
+    }
+
+    /** The SQE for the step {@code slot} is at (its phase and progress). */
+    static IoUringIoOps build(UringSlots slots, int slot) {
+        AioRequest req = slots.request[slot];
+        int fd = req.file().fd();
+        short data = (short) slot;
+        return switch (slots.phase[slot]) {
+            case UringSlots.RW -> readWrite(slots, slot, req, fd, data);
+            case UringSlots.FSYNC -> op(IORING_OP_FSYNC, fd, 0, 0, 0, req.datasyncOnly() ? IORING_FSYNC_DATASYNC : 0, data);
+            case UringSlots.DISCARD, UringSlots.ZERO_PUNCH ->
+                    fallocate(fd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, req.offset(), req.length(), data);
+            case UringSlots.ZERO_RANGE -> fallocate(fd, LibC.FALLOC_FL_ZERO_RANGE, req.offset(), req.length(), data);
+            case UringSlots.ZERO_WRITE -> {
+                MemorySegment zeroes = RawIo.zeroes();
+                long done = slots.done[slot];
+                int chunk = (int) Math.min(req.length() - done, zeroes.byteSize());
+                yield op(IORING_OP_WRITE, fd, req.offset() + done, zeroes.address(), chunk, 0, data);
+            }
+            default -> throw new IllegalStateException("slot " + slot + " has no step to issue (phase " + slots.phase[slot] + ")");
+        };
+    }
+
+    /** ASYNC_CANCEL of the SQE whose user data is {@code target}; its CQE carries {@code slot} too. */
+    static IoUringIoOps cancel(long target, int slot) {
+        return op(IORING_OP_ASYNC_CANCEL, -1, 0, target, 0, 0, (short) slot);
+    }
+
+    /**
+     * READ/WRITE at the request's offset plus what is done. One segment: the buffer address advanced by
+     * what is done. Several: READV/WRITEV over the request's native iovec array from the first entry with
+     * bytes left ({@link Transfer#advance} trims the entry cut in half in place).
+     */
+    private static IoUringIoOps readWrite(UringSlots slots, int slot, AioRequest req, int fd, short data) {
+        boolean write = req.op() == AioOp.WRITE;
+        long done = slots.done[slot];
+        long offset = req.offset() + done;
+        if (req.iovCount() == 1) {
+            MemorySegment buffer = req.segments()[0];
+            return op(write ? IORING_OP_WRITE : IORING_OP_READ, fd, offset, buffer.address() + done,
+                    (int) (buffer.byteSize() - done), 0, data);
+        }
+        int first = slots.firstIov[slot];
+        long iov = req.nativeIov().address() + first * LibC.IOVEC_SIZE;
+        return op(write ? IORING_OP_WRITEV : IORING_OP_READV, fd, offset, iov, req.iovCount() - first, 0, data);
+    }
+
+    /** fallocate's SQE: the mode goes in {@code len} and the length in {@code addr}, as liburing lays it out. */
+    private static IoUringIoOps fallocate(int fd, int mode, long offset, long length, short data) {
+        return op(IORING_OP_FALLOCATE, fd, offset, length, mode, 0, data);
+    }
+
+    private static IoUringIoOps op(byte opcode, int fd, long off, long addr, int len, int opFlags, short data) {
+        return new IoUringIoOps(opcode, (byte) 0, (short) 0, fd, off, addr, len, opFlags, data,
+                (short) 0, (short) 0, 0, 0L);
+    }
+}
