@@ -24,7 +24,7 @@ public interface AioEngine extends AutoCloseable {
     void submit(AioRequest req, IntCompletion completion);
 
     /**
-     * Any thread: asks the engine to cancel {@code req}, which it runs now. Returns true if a cancellation
+     * Any thread: asks the engine to cancel {@code req}, submitted earlier. Returns true if a cancellation
      * was started; the request still completes exactly once, with -ECANCELED if the cancellation took
      * effect, else with its real result. Returns false if {@code req} is not outstanding here or the
      * engine cannot cancel it (the default: sync runs requests before submit returns; threads does not

@@ -27,8 +27,10 @@ import org.aioemu.engine.Transport;
  * until the request's completion runs. They must outlive it: never close the {@code Arena} of a buffer,
  * or the {@link AioRequest}, with a request in flight — the kernel would write into freed memory.
  *
- * <p>Nested waits: a callback that waits on the loop ({@code AioContext.runUntil} there) runs only bottom
- * halves, and Netty reaps CQEs only between tasks, so it cannot wait for another io_uring request.
+ * <p>Nested waits: completions run in a bottom half, so a callback that waits on the loop
+ * ({@code AioContext.runUntil} there) still gets those already reaped; but the nested loop runs only
+ * bottom halves and Netty reaps CQEs only between tasks, so it cannot wait for a request still in the
+ * kernel. Pass a timeout there, or do not wait on the loop for io_uring requests.
  *
  * <p>Availability: needs an {@link AioContext} whose transport is {@link Transport#IO_URING}, which in
  * turn needs a kernel with io_uring that neither sysctl nor seccomp forbids; otherwise the constructor

@@ -28,10 +28,13 @@ import org.aioemu.engine.IntCompletion;
  * refusing SQEs), the request goes back to the head of the queue and the queue stalls until a CQE
  * arrives or, with none to come, a 1 ms timer retries. No request is dropped.
  *
- * <p>Completion paths: results decided by a CQE are delivered at once, inside {@link #handle}; results
- * decided without one (a request refused by validation, a zero-length request, a request cancelled while
- * still queued) wait in {@link #delivering} for a bottom half, so a completion never runs inside submit
- * or cancel. Each callback runs after the slot is released, so it may submit again.
+ * <p>One completion path: {@link #handle} only decides (continue, retry, or a final result); every final
+ * result — from a CQE, from validation, for a zero-length request, for a request cancelled while queued —
+ * waits in {@link #delivering} for one bottom half, which runs the callbacks in the same loop iteration
+ * (Netty reaps CQEs, then runs tasks). So a callback never runs inside submit, cancel or Netty's CQE
+ * processing, a burst of CQEs costs one bottom-half run, a callback's nested wait on the loop still gets
+ * the completions already reaped, and the context re-checks {@code runUntil} conditions after it. Each
+ * callback runs after its slot is released, so it may submit again.
  */
 final class UringQueue implements IoUringIoHandle {
     private static final System.Logger LOG = System.getLogger(IoUringEngine.class.getName());
@@ -186,7 +189,7 @@ final class UringQueue implements IoUringIoHandle {
             }
             r = -Errno.ECANCELED; // cancelled between two steps: stop here
         }
-        complete(slot, r);
+        finishLater(slot, r);
     }
 
     /** An ASYNC_CANCEL's CQE: 0, -ENOENT or -EALREADY; the target reports its own outcome. */
@@ -232,7 +235,7 @@ final class UringQueue implements IoUringIoHandle {
         deliverBh.schedule();
     }
 
-    /** Bottom half: results decided without a CQE, in order. Reschedules itself first, for nested waits. */
+    /** Bottom half: every final result, in the order decided. Reschedules itself first, for nested waits. */
     private void deliver() {
         while (!delivering.isEmpty()) {
             int slot = delivering.pollFirst();
