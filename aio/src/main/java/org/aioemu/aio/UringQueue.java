@@ -4,6 +4,7 @@ import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.uring.IoUringIoEvent;
 import io.netty.channel.uring.IoUringIoHandle;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,7 @@ final class UringQueue implements IoUringIoHandle {
     private final IntRing delivering = new IntRing(64);
     private final BottomHalf deliverBh;
     private final Runnable retryTask = this::retryStalled;
+    private final Runnable shutdownHook = this::close;
     /** Requests accepted while all 65,536 slots were taken; they allocate, but only at that depth. */
     private final ArrayDeque<Overflow> overflow = new ArrayDeque<>();
 
@@ -63,6 +65,8 @@ final class UringQueue implements IoUringIoHandle {
     private boolean closing;
     /** Netty has removed the registration: no CQE will come any more. */
     private boolean unregistered;
+    /** Netty is tearing the loop down (it called {@link #close()}): bottom halves no longer run. */
+    private boolean dying;
 
     private record Overflow(AioRequest request, IntCompletion completion) {
     }
@@ -75,13 +79,25 @@ final class UringQueue implements IoUringIoHandle {
         this.deliverBh = ctx.newBottomHalf(this::deliver);
     }
 
-    /** Loop: the registration Netty made for this handle; set before the engine accepts any request. */
+    /**
+     * Loop: the registration Netty made for this handle; set before the engine accepts any request. Also
+     * hooks the loop's shutdown: Netty closes registered handles only if its run loop sees the shutdown
+     * before it confirms it, and a shutdown that begins while the loop runs tasks skips that, which would
+     * leave our requests without a completion. The hook runs on the loop in either case.
+     */
     void registered(IoRegistration registration) {
         this.registration = registration;
+        if (ctx.ioEventLoop() instanceof SingleThreadEventExecutor loop) {
+            loop.addShutdownHook(shutdownHook);
+        }
     }
 
     /** Loop: takes {@code req}; it completes exactly once, later, through {@code cb}. */
     void accept(AioRequest req, IntCompletion cb) {
+        if (dying) {
+            // Refused rather than failed inline: a callback that resubmits on failure would recurse.
+            throw new IllegalStateException("the event loop of " + ctx + " is shutting down");
+        }
         int slot = slots.allocate(req, cb);
         if (slot < 0) {
             overflow.add(new Overflow(req, cb));
@@ -205,13 +221,17 @@ final class UringQueue implements IoUringIoHandle {
     private void complete(int slot, int r) {
         AioRequest req = slots.request[slot];
         IntCompletion cb = slots.completion[slot];
-        RawIo.finish(req, r);
         if (slots.has(slot, UringSlots.CANCEL_IN_KERNEL)) {
             slots.request[slot] = null;
             slots.completion[slot] = null;
         } else {
             releaseSlot(slot);
         }
+        callback(req, cb, r);
+    }
+
+    private static void callback(AioRequest req, IntCompletion cb, int r) {
+        RawIo.finish(req, r);
         try {
             cb.complete(r);
         } catch (Throwable t) {
@@ -229,6 +249,10 @@ final class UringQueue implements IoUringIoHandle {
     }
 
     private void finishLater(int slot, int r) {
+        if (dying) {
+            complete(slot, r); // no bottom half will run any more
+            return;
+        }
         slots.result[slot] = r;
         slots.set(slot, UringSlots.DELIVERING);
         delivering.addLast(slot);
@@ -317,20 +341,28 @@ final class UringQueue implements IoUringIoHandle {
     @Override
     public void unregistered() {
         unregistered = true;
+        if (ctx.ioEventLoop() instanceof SingleThreadEventExecutor loop) {
+            loop.removeShutdownHook(shutdownHook); // a long-lived loop must not collect hooks of closed engines
+        }
         deliverBh.schedule(); // a bottom half run makes the context re-check a closer's wait condition now
     }
 
     /**
-     * Netty, on the loop, when the loop shuts down with this handle still registered (the context closed
-     * before the engine). Bottom halves may not run any more, so queued requests fail here and now with
-     * -ECANCELED; requests in the kernel get an ASYNC_CANCEL, and Netty's shutdown drain delivers their CQEs.
+     * Netty (or our shutdown hook), on the loop, when the loop shuts down with this handle still registered
+     * (the context closed before the engine). Idempotent. Bottom halves do not run any more, so from here on results are delivered inline:
+     * queued requests fail here and now with -ECANCELED; requests in the kernel get an ASYNC_CANCEL, and
+     * complete as Netty's shutdown drain hands us their CQEs (it waits a bounded time: a request the
+     * kernel cannot cancel and does not finish within it never completes — close the engine first).
      */
     @Override
     public void close() {
+        if (dying || unregistered) {
+            return; // the shutdown hook after Netty's own close, or a close after we are gone
+        }
         closing = true;
+        dying = true;
         for (Overflow o; (o = overflow.poll()) != null; ) {
-            RawIo.finish(o.request(), -Errno.ECANCELED);
-            o.completion().complete(-Errno.ECANCELED);
+            callback(o.request(), o.completion(), -Errno.ECANCELED);
         }
         while (!delivering.isEmpty()) {
             int slot = delivering.pollFirst();

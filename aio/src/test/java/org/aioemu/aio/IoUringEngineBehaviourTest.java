@@ -223,6 +223,41 @@ class IoUringEngineBehaviourTest {
         }
     }
 
+    /** The context closed under an open engine: Netty closes the handle; every request still completes once. */
+    @Test
+    void closingTheContextFirstCompletesEveryRequestOnce() throws Exception {
+        Path fifo = fifo();
+        Path file = dir.resolve("g");
+        Files.write(file, new byte[4096]);
+        AioContext own = AioContext.builder().transport(Transport.IO_URING).build();
+        IoUringEngine engine = new IoUringEngine(own, 1);
+        try (FileHandle pipe = FileHandle.open(fifo, OpenOptions.readWrite());
+             FileHandle fh = FileHandle.open(file, OpenOptions.readOnly());
+             AioRequest blocked = new AioRequest(); AioRequest queued = new AioRequest()) {
+            AtomicIntegerArray calls = new AtomicIntegerArray(2);
+            int[] results = new int[2];
+            AtomicInteger onLoop = new AtomicInteger();
+            own.execute(() -> {
+                engine.submit(blocked.prepareRead(pipe, 0, arena.allocate(64)), r -> {
+                    results[0] = r;
+                    calls.incrementAndGet(0);
+                });
+                engine.submit(queued.prepareRead(fh, 0, arena.allocate(4096)), r -> {
+                    results[1] = r;
+                    calls.incrementAndGet(1);
+                });
+                onLoop.set(1);
+            });
+            own.runUntil(() -> onLoop.get() == 1);
+            own.close();
+            assertEquals(1, calls.get(0), "the read blocked in the kernel");
+            assertEquals(1, calls.get(1), "the read queued in the engine");
+            assertEquals(-Errno.ECANCELED, results[0]);
+            assertEquals(-Errno.ECANCELED, results[1]);
+            engine.close(); // after the context: returns at once
+        }
+    }
+
     @Test
     void refusedWithAReasonWhereTheLoopIsNotIoUring() {
         Assumptions.assumeTrue(AioContext.isAvailable(Transport.EPOLL));
