@@ -183,7 +183,7 @@ final class UringQueue implements IoUringIoHandle {
     public void handle(IoRegistration reg, IoEvent event) {
         IoUringIoEvent cqe = (IoUringIoEvent) event;
         int res = cqe.res();
-        int slot = cqe.data() & 0xFFFF;
+        int slot = UringSqe.slot(cqe.userData());
         if (cqe.opcode() == UringSqe.IORING_OP_ASYNC_CANCEL) {
             cancelDone(slot);
         } else {

@@ -10,7 +10,12 @@ import java.lang.foreign.MemorySegment;
  * <p>Field mapping of {@code IoUringIoOps(opcode, flags, ioPrio, fd, union1, union2, len, union3, data,
  * union4, personality, union5, union6)} onto the kernel's {@code struct io_uring_sqe}: union1 is
  * {@code off}, union2 is {@code addr}, union3 is the op flags ({@code rw_flags}, {@code fsync_flags},
- * {@code cancel_flags}), {@code data} the 16 bits the CQE brings back (our slot number).
+ * {@code cancel_flags}), {@code data} the tag the CQE brings back (our slot number).
+ *
+ * <p>The tag is passed as a sign-extended 16-bit value: Netty 4.2.18 packs a value that fits in a
+ * {@code short} into the SQE's user data next to its registration id (its fast path, no lookup table) and
+ * hands it back as {@code IoUringIoEvent.userData()}; a wider value would go through its slower map of
+ * pending ops. (The {@code short} constructor and {@code data()} say the same but are deprecated.)
  *
  * <p>Stateless; called on the loop thread, which owns the slot table and the request while it is in the
  * engine. Each call makes one small {@code IoUringIoOps}; it is handed straight to
@@ -35,7 +40,7 @@ final class UringSqe {
     static IoUringIoOps build(UringSlots slots, int slot) {
         AioRequest req = slots.request[slot];
         int fd = req.file().fd();
-        short data = (short) slot;
+        long data = tag(slot);
         return switch (slots.phase[slot]) {
             case UringSlots.RW -> readWrite(slots, slot, req, fd, data);
             case UringSlots.FSYNC -> op(IORING_OP_FSYNC, fd, 0, 0, 0, req.datasyncOnly() ? IORING_FSYNC_DATASYNC : 0, data);
@@ -54,7 +59,7 @@ final class UringSqe {
 
     /** ASYNC_CANCEL of the SQE whose user data is {@code target}; its CQE carries {@code slot} too. */
     static IoUringIoOps cancel(long target, int slot) {
-        return op(IORING_OP_ASYNC_CANCEL, -1, 0, target, 0, 0, (short) slot);
+        return op(IORING_OP_ASYNC_CANCEL, -1, 0, target, 0, 0, tag(slot));
     }
 
     /**
@@ -62,7 +67,7 @@ final class UringSqe {
      * what is done. Several: READV/WRITEV over the request's native iovec array from the first entry with
      * bytes left ({@link Transfer#advance} trims the entry cut in half in place).
      */
-    private static IoUringIoOps readWrite(UringSlots slots, int slot, AioRequest req, int fd, short data) {
+    private static IoUringIoOps readWrite(UringSlots slots, int slot, AioRequest req, int fd, long data) {
         boolean write = req.op() == AioOp.WRITE;
         long done = slots.done[slot];
         long offset = req.offset() + done;
@@ -76,12 +81,22 @@ final class UringSqe {
         return op(write ? IORING_OP_WRITEV : IORING_OP_READV, fd, offset, iov, req.iovCount() - first, 0, data);
     }
 
+    /** The SQE tag for {@code slot}: its low 16 bits, sign-extended, so that Netty takes its fast path. */
+    static long tag(int slot) {
+        return (short) slot;
+    }
+
+    /** The slot a CQE's user data names. */
+    static int slot(long userData) {
+        return (int) userData & 0xFFFF;
+    }
+
     /** fallocate's SQE: the mode goes in {@code len} and the length in {@code addr}, as liburing lays it out. */
-    private static IoUringIoOps fallocate(int fd, int mode, long offset, long length, short data) {
+    private static IoUringIoOps fallocate(int fd, int mode, long offset, long length, long data) {
         return op(IORING_OP_FALLOCATE, fd, offset, length, mode, 0, data);
     }
 
-    private static IoUringIoOps op(byte opcode, int fd, long off, long addr, int len, int opFlags, short data) {
+    private static IoUringIoOps op(byte opcode, int fd, long off, long addr, int len, int opFlags, long data) {
         return new IoUringIoOps(opcode, (byte) 0, (short) 0, fd, off, addr, len, opFlags, data,
                 (short) 0, (short) 0, 0, 0L);
     }
