@@ -97,21 +97,22 @@ public final class IoUringEngine implements AioEngine {
     /**
      * Registers the queue on the loop. The registration is handed to the queue by a listener, which Netty
      * runs on the loop (inline when we are the loop), so the queue's plain field is written by the thread
-     * that reads it; off the loop we wait for it, so that failure surfaces here.
+     * that reads it. Off the loop we wait until the listener has run, so the engine is usable on the loop
+     * however its reference gets there, and a failure surfaces here.
      */
     private void register() {
         Future<IoRegistration> f = ctx.ioEventLoop().register(queue);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         f.addListener(done -> {
             if (done.isSuccess()) {
                 queue.registered(f.getNow());
             }
+            outcome.complete(done.cause());
         });
-        if (!ctx.inLoop()) {
-            f.awaitUninterruptibly();
-        }
-        if (f.isDone() && !f.isSuccess()) {
+        Throwable failure = outcome.join(); // already complete on the loop: register runs inline there
+        if (failure != null) {
             throw new IllegalArgumentException("the io_uring engine could not register with the event loop of " + ctx
-                    + ": " + f.cause() + "; use --aio=threads", f.cause());
+                    + ": " + failure + "; use --aio=threads", failure);
         }
     }
 
@@ -151,8 +152,11 @@ public final class IoUringEngine implements AioEngine {
         }
         try {
             ctx.execute(() -> {
-                queue.accept(req, completion);
-                hopping.decrementAndGet(); // after accept: the loop never sees the request in neither place
+                try {
+                    queue.acceptHopped(req, completion);
+                } finally {
+                    hopping.decrementAndGet(); // after accept: the loop never sees the request in neither place
+                }
             });
         } catch (RuntimeException e) {
             hopping.decrementAndGet();

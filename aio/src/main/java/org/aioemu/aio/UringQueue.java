@@ -106,6 +106,19 @@ final class UringQueue implements IoUringIoHandle {
         begin(slot);
     }
 
+    /**
+     * Loop: {@link #accept} for a request submitted from another thread, whose submit has already returned.
+     * If the loop is dying by the time it arrives, it fails with -ECANCELED here: there is no caller left
+     * to refuse, and no bottom half will run.
+     */
+    void acceptHopped(AioRequest req, IntCompletion cb) {
+        if (dying) {
+            callback(req, cb, -Errno.ECANCELED);
+        } else {
+            accept(req, cb);
+        }
+    }
+
     private void begin(int slot) {
         AioRequest req = slots.request[slot];
         req.clearOutcome();
