@@ -61,6 +61,7 @@ final class UringQueue implements IoUringIoHandle {
     /** Netty's submit threw: nothing is submitted until a CQE arrives or the retry timer runs. */
     private boolean stalled;
     private boolean retryArmed;
+    private boolean warnedStall;
     /** The engine is closed: once nothing is outstanding, the registration is cancelled. */
     private boolean closing;
     /** Netty has removed the registration: no CQE will come any more. */
@@ -174,8 +175,10 @@ final class UringQueue implements IoUringIoHandle {
         slots.set(slot, UringSlots.QUEUED);
         if (!stalled) {
             stalled = true;
-            LOG.log(System.Logger.Level.WARNING, "io_uring refused an SQE (" + e + "); "
-                    + waiting.size() + " request(s) wait for the ring to drain");
+            // Warn once per engine: a ring under pressure refuses again and again, and each recovers.
+            LOG.log(warnedStall ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "io_uring refused an SQE ("
+                    + e + "); " + waiting.size() + " request(s) wait for the ring to drain");
+            warnedStall = true;
         }
         if (inKernel == 0 && cancelsInKernel == 0 && !retryArmed) {
             retryArmed = true; // no CQE will come to restart the queue
