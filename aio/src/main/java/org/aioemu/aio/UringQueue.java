@@ -351,11 +351,6 @@ final class UringQueue implements IoUringIoHandle {
         return unregistered;
     }
 
-    /** Loop: requests accepted and not yet completed (including ones in the overflow queue). */
-    int outstanding() {
-        return slots.used() + overflow.size();
-    }
-
     private void checkDrained() {
         if (closing && !unregistered && slots.used() == 0 && overflow.isEmpty() && hopping.get() == 0
                 && registration.isValid()) {
@@ -375,10 +370,11 @@ final class UringQueue implements IoUringIoHandle {
 
     /**
      * Netty (or our shutdown hook), on the loop, when the loop shuts down with this handle still registered
-     * (the context closed before the engine). Idempotent. Bottom halves do not run any more, so from here on results are delivered inline:
-     * queued requests fail here and now with -ECANCELED; requests in the kernel get an ASYNC_CANCEL, and
-     * complete as Netty's shutdown drain hands us their CQEs (it waits a bounded time: a request the
-     * kernel cannot cancel and does not finish within it never completes — close the engine first).
+     * (the context closed before the engine). Idempotent. Bottom halves do not run any more, so from here
+     * on results are delivered inline: queued requests fail here and now with -ECANCELED; requests in the
+     * kernel get an ASYNC_CANCEL and complete as Netty's shutdown drain hands us their CQEs (it waits a
+     * bounded time: a request the kernel can neither cancel nor finish within it never completes — close
+     * the engine first).
      */
     @Override
     public void close() {
