@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * 4 KiB random preads of a page-cached 64 MiB raw image through {@link BlockBackend}: the threads engine
- * (a pool worker runs each pread) against the sync engine (the loop runs it), at depth 1 and 16.
+ * (a pool worker runs each pread) against the sync engine (the loop runs it) and the io_uring engine
+ * (READ SQEs through the loop's own ring), at depth 1 and 16.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -41,7 +42,7 @@ public class PoolPreadBenchmark {
     static final long IMAGE_SIZE = 64L << 20;
     static final int BLOCK = 4096;
 
-    @Param({"threads", "sync"})
+    @Param({"threads", "sync", "io_uring"})
     String engine;
 
     @Param({"1", "16"})
