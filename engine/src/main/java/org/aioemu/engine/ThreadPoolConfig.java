@@ -9,12 +9,20 @@ import java.util.concurrent.ThreadFactory;
  * {@code max} in all, and idle workers above {@code min} exiting after {@code idleTimeout}
  * (QEMU's {@code thread-pool-min}, {@code thread-pool-max} and its 10 s idle exit).
  *
- * @param threadFactory makes worker threads; null for daemon threads named {@code name-worker-N}
+ * @param threadFactory   makes worker threads; null for daemon threads named {@code name-worker-N}
+ * @param workerSpinNanos how long a worker that runs out of work spins watching the queue before it
+ *                        parks (seed 003); 0 parks at once. At most one worker spins at a time. Spinning
+ *                        spares a submitter the wake-up of a parked worker (a futex call, and ~20 µs for
+ *                        an idle vCPU on a VM) when requests follow each other closely, at the price of
+ *                        one core busy for this long after the last request.
  */
-public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Duration idleTimeout, ThreadFactory threadFactory) {
+public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Duration idleTimeout, ThreadFactory threadFactory,
+                               long workerSpinNanos) {
     public static final int DEFAULT_MIN = 0;
     public static final int DEFAULT_MAX = 64;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** See {@link #workerSpinNanos}; chosen by measurement (bench/jmh ThreadPoolRoundTrip), see the README of the engine. */
+    public static final long DEFAULT_WORKER_SPIN_NANOS = 50_000;
 
     public ThreadPoolConfig {
         Objects.requireNonNull(name, "name");
@@ -23,27 +31,40 @@ public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Dura
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
         }
+        if (workerSpinNanos < 0) {
+            throw new IllegalArgumentException("workerSpinNanos must be >= 0, got " + workerSpinNanos);
+        }
     }
 
-    /** min 0, max 64, 10 s idle timeout, default thread factory. */
+    /** As before spinning existed: the default spin. */
+    public ThreadPoolConfig(String name, int minThreads, int maxThreads, Duration idleTimeout, ThreadFactory threadFactory) {
+        this(name, minThreads, maxThreads, idleTimeout, threadFactory, DEFAULT_WORKER_SPIN_NANOS);
+    }
+
+    /** min 0, max 64, 10 s idle timeout, default thread factory, default spin. */
     public static ThreadPoolConfig defaults() {
-        return new ThreadPoolConfig("aioemu-pool", DEFAULT_MIN, DEFAULT_MAX, DEFAULT_IDLE_TIMEOUT, null);
+        return new ThreadPoolConfig("aioemu-pool", DEFAULT_MIN, DEFAULT_MAX, DEFAULT_IDLE_TIMEOUT, null, DEFAULT_WORKER_SPIN_NANOS);
     }
 
     public ThreadPoolConfig withName(String n) {
-        return new ThreadPoolConfig(n, minThreads, maxThreads, idleTimeout, threadFactory);
+        return new ThreadPoolConfig(n, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos);
     }
 
     public ThreadPoolConfig withLimits(int min, int max) {
-        return new ThreadPoolConfig(name, min, max, idleTimeout, threadFactory);
+        return new ThreadPoolConfig(name, min, max, idleTimeout, threadFactory, workerSpinNanos);
     }
 
     public ThreadPoolConfig withIdleTimeout(Duration d) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, d, threadFactory);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, d, threadFactory, workerSpinNanos);
     }
 
     public ThreadPoolConfig withThreadFactory(ThreadFactory f) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, f);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, f, workerSpinNanos);
+    }
+
+    /** How long an idle worker spins before parking; 0 parks at once. */
+    public ThreadPoolConfig withWorkerSpinNanos(long nanos) {
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, nanos);
     }
 
     static void checkLimits(int min, int max) {

@@ -88,18 +88,18 @@ class ThreadPoolStressTest {
 
     private void submitLoop(AioContext ctx, ThreadPool pool, SplittableRandom rnd) {
         Semaphore inFlight = new Semaphore(2048);
-        PoolRequest[] recent = new PoolRequest[64];
+        long[] recent = new long[64];
         int[] recentIds = new int[64];
         for (int i = 0; i < PER_SUBMITTER; i++) {
             inFlight.acquireUninterruptibly();
             int id = nextId.getAndIncrement();
-            PoolRequest req = submitOne(ctx, pool, id, rnd.nextInt(1000), rnd.nextInt(1000), inFlight);
+            long req = submitOne(ctx, pool, id, rnd.nextInt(1000), rnd.nextInt(1000), inFlight);
             recent[i & 63] = req;
             recentIds[i & 63] = id;
             if (rnd.nextInt(10) == 0) {
                 int victim = rnd.nextInt(64);
-                PoolRequest r = recent[victim];
-                if (r != null && pool.cancel(r)) {
+                long r = recent[victim];
+                if (r != 0 && pool.cancel(r)) {
                     cancelWon.set(recentIds[victim], 1);
                 }
             }
@@ -113,7 +113,7 @@ class ThreadPoolStressTest {
      * @param durationDice 0..999: most tasks are instant, some spin, a few park
      * @param callbackDice 0..999: some callbacks submit more, a few wait nested for it
      */
-    private PoolRequest submitOne(AioContext ctx, ThreadPool pool, int id, int durationDice, int callbackDice, Semaphore inFlight) {
+    private long submitOne(AioContext ctx, ThreadPool pool, int id, int durationDice, int callbackDice, Semaphore inFlight) {
         return pool.submit(() -> {
             runs.incrementAndGet(id);
             if (durationDice >= 990) {
