@@ -10,12 +10,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Over a million submissions from two outside threads and from completion callbacks, with random task
  * durations, random cancels, nested waits in callbacks and limit changes while running: every request
- * must complete exactly once, on the loop thread, with the result its outcome calls for.
+ * must complete exactly once, on the loop thread, with the result its outcome calls for. Run with
+ * workers that park at once, with the default spin, and with a spin longer than most gaps (so the
+ * spinner covers most submits and parked workers are seldom woken). Cancels use tickets of requests
+ * that are recycled meanwhile, so a stale ticket that cancelled a later submission would show up as
+ * a request completed with -ECANCELED that nobody cancelled.
  */
 class ThreadPoolStressTest {
     private static final int PER_SUBMITTER = 520_000;
@@ -31,11 +36,12 @@ class ThreadPoolStressTest {
     private final AtomicLong offLoopCompletions = new AtomicLong();
     private final AtomicInteger nested = new AtomicInteger();
 
-    @Test
-    void everyRequestCompletesExactlyOnceOnTheLoop() throws Exception {
+    @ParameterizedTest(name = "workerSpinNanos {0}")
+    @ValueSource(longs = {0, ThreadPoolConfig.DEFAULT_WORKER_SPIN_NANOS, 2_000_000})
+    void everyRequestCompletesExactlyOnceOnTheLoop(long spinNanos) throws Exception {
         long seed = System.nanoTime();
         AioContext ctx = AioContext.builder().threadPool(ThreadPoolConfig.defaults().withLimits(0, 6)
-                .withIdleTimeout(Duration.ofMillis(5))).build();
+                .withIdleTimeout(Duration.ofMillis(5)).withWorkerSpinNanos(spinNanos)).build();
         try {
             ThreadPool pool = ctx.threadPool();
             Thread[] submitters = new Thread[SUBMITTERS];
