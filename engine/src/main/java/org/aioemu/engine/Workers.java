@@ -42,18 +42,6 @@ final class Workers {
         void done(PoolRequest req);
     }
 
-    /** A worker thread's parking record, made once when the thread starts. */
-    private static final class Worker {
-        final Thread thread;
-        /** Guarded by the monitor: whether this worker is on the parked stack, and its link there. */
-        boolean parked;
-        Worker nextParked;
-
-        Worker(Thread thread) {
-            this.thread = thread;
-        }
-    }
-
     /** What a worker did since it last held the monitor. */
     private static final int BORN = 0;
     private static final int RAN = 1;
@@ -74,18 +62,14 @@ final class Workers {
     private int curThreads;
     /** Idle workers: spinning, parked, or woken and not yet back under the monitor. */
     private int idleThreads;
+    /** The parked stack, the spinner and the woken workers. */
+    private final IdleWorkers idle = new IdleWorkers();
     /** Workers owed but not yet started (the backlog). */
     private int newThreads;
     /** Workers started but not yet running their loop. */
     private int pendingThreads;
     private int minThreads;
     private int maxThreads;
-    /** 0 or 1: the worker spinning on the queue's size. */
-    private int spinners;
-    /** Workers popped off the parked stack and unparked, not yet back under the monitor. */
-    private int woken;
-    /** The parked workers, last parked on top (woken first, so the others can time out and exit). */
-    private Worker parkedTop;
 
     // --- written under this, read anywhere --------------------------------------------------------
     /** Set once by {@link #stop}; a spinner watches it. */
@@ -121,7 +105,7 @@ final class Workers {
      * @throws RejectedExecutionException once stopping
      */
     long enqueue(PoolRequest req, int slot) {
-        Worker wake;
+        IdleWorkers.Worker wake;
         long ticket;
         synchronized (this) {
             if (stopping) {
@@ -139,7 +123,7 @@ final class Workers {
             req.ticket = ticket;
             req.markQueued();
             queue.add(req);
-            wake = wakeIfUncovered();
+            wake = idle.wakeIfUncovered(queue.size());
         }
         if (wake != null) {
             LockSupport.unpark(wake.thread);
@@ -169,49 +153,6 @@ final class Workers {
         synchronized (this) {
             return req.ticket == ticket ? req.state() : PoolRequest.State.DONE;
         }
-    }
-
-    /** Under the monitor: pops a parked worker to unpark if the queue holds more than will be looked at. */
-    private Worker wakeIfUncovered() {
-        Worker w = parkedTop;
-        if (w == null || queue.size() <= spinners + woken) {
-            return null;
-        }
-        parkedTop = w.nextParked;
-        w.nextParked = null;
-        w.parked = false;
-        woken++;
-        return w;
-    }
-
-    /** Under the monitor: pops every parked worker (for limits and stopping; allocates). */
-    private List<Thread> wakeAll() {
-        List<Thread> threads = new ArrayList<>();
-        for (Worker w = parkedTop; w != null; ) {
-            Worker next = w.nextParked;
-            w.nextParked = null;
-            w.parked = false;
-            woken++;
-            threads.add(w.thread);
-            w = next;
-        }
-        parkedTop = null;
-        return threads;
-    }
-
-    /** Under the monitor: takes {@code self} off the parked stack after a timeout or a spurious return. */
-    private void unpark(Worker self) {
-        if (parkedTop == self) {
-            parkedTop = self.nextParked;
-        } else {
-            Worker w = parkedTop;
-            while (w.nextParked != self) {
-                w = w.nextParked;
-            }
-            w.nextParked = self.nextParked;
-        }
-        self.nextParked = null;
-        self.parked = false;
     }
 
     // --- worker threads -----------------------------------------------------------------------------
@@ -261,7 +202,7 @@ final class Workers {
     }
 
     private void workerMain() {
-        Worker self = new Worker(Thread.currentThread());
+        IdleWorkers.Worker self = new IdleWorkers.Worker(Thread.currentThread());
         boolean startNext;
         synchronized (this) {
             pendingThreads--;
@@ -274,22 +215,18 @@ final class Workers {
         long idleSince = System.nanoTime();
         for (;;) {
             PoolRequest req = null;
-            Worker wake = null;
+            IdleWorkers.Worker wake = null;
             boolean exit = false;
             synchronized (this) {
                 switch (phase) {
                     case RAN -> active--;
                     case SPUN -> {
-                        spinners--;
+                        idle.endSpin();
                         idleThreads--;
                     }
                     case PARKED -> {
+                        idle.back(self);
                         idleThreads--;
-                        if (self.parked) {
-                            unpark(self); // timed out or returned spuriously: nobody popped us
-                        } else {
-                            woken--;
-                        }
                     }
                     default -> { }
                 }
@@ -315,20 +252,17 @@ final class Workers {
                         idleThreads++;
                         // Spin only within the window that began when this worker went idle, so a spin
                         // that ends empty-handed parks; one that lost a request to another worker goes on.
-                        if (spinNanos > 0 && spinners == 0 && now - idleSince < spinNanos) {
-                            spinners++;
+                        if (idle.startSpin(spinNanos > 0 && now - idleSince < spinNanos)) {
                             phase = SPUN;
                         } else {
-                            self.parked = true;
-                            self.nextParked = parkedTop;
-                            parkedTop = self;
+                            idle.park(self);
                             phase = PARKED;
                         }
                     }
                 }
                 if (exit) {
                     curThreads--;
-                    wake = wakeIfUncovered(); // leaving with requests queued: hand them on
+                    wake = idle.wakeIfUncovered(queue.size()); // leaving with requests queued: hand them on
                     notifyAll();
                 }
             }
@@ -377,7 +311,7 @@ final class Workers {
                 spawnThread();
             }
             if (curThreads > maxThreads) {
-                toWake = wakeAll(); // idle ones exit now; busy ones after their request; a spinner after its spin
+                toWake = idle.wakeAll(); // idle ones exit now; busy ones after their request; a spinner after its spin
             }
         }
         toWake.forEach(LockSupport::unpark);
@@ -413,7 +347,7 @@ final class Workers {
                     r.finish(-Errno.ECANCELED);
                     cancelled.add(r);
                 }
-                toWake = wakeAll();
+                toWake = idle.wakeAll();
             }
         }
         cancelled.forEach(sink::done);
