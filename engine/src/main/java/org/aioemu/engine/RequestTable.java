@@ -10,10 +10,11 @@ import java.util.concurrent.RejectedExecutionException;
  * recycled object, keeps naming one submission: a stale ticket cannot reach the submission that reuses
  * its request.
  *
- * <p>A ticket is {@code (sequence << SLOT_BITS) | slot}: the slot is the request's index here, fixed
- * when the request is made; the sequence is the pool's submission count at the time it was queued, so it
- * differs for every submission (it wraps after 2^40 submissions, and a ticket kept that long would still
- * have to land on the same slot to match). The request keeps its current ticket; cancel compares the two.
+ * <p>A ticket is {@code (sequence << SLOT_BITS) | slot}, never negative: the slot is the request's index
+ * here, fixed when the request is made; the sequence is the pool's submission count at the time it was
+ * queued, so it differs for every submission (it wraps after 2^39 submissions, and a ticket kept that long
+ * would still have to land on the same slot to match). The request keeps its current ticket; cancel
+ * compares the two.
  *
  * <p>The table holds its requests weakly: a pooled request that the object pool drops, or that sits in
  * the cache of a thread that ended, is collected, and its slot is reused by a later request. A request in
@@ -26,6 +27,7 @@ final class RequestTable {
     static final int SLOT_BITS = 24;
     static final int MAX_SLOTS = 1 << SLOT_BITS;
     private static final long SLOT_MASK = MAX_SLOTS - 1;
+    private static final long SEQUENCE_MASK = (1L << (63 - SLOT_BITS)) - 1;
 
     /** Slot {@code i}'s request, weakly; cleared references come back on {@link #cleared}. */
     private static final class Entry extends WeakReference<PoolRequests.IntRequest> {
@@ -44,7 +46,7 @@ final class RequestTable {
 
     /** The ticket of submission number {@code sequence} carried by the request in {@code slot}. */
     static long ticket(long sequence, int slot) {
-        return (sequence << SLOT_BITS) | slot;
+        return ((sequence & SEQUENCE_MASK) << SLOT_BITS) | slot;
     }
 
     static int slotOf(long ticket) {
@@ -74,7 +76,7 @@ final class RequestTable {
     /** Any thread: the request that {@code ticket}'s slot holds now (maybe carrying a later submission), or null. */
     synchronized PoolRequests.IntRequest lookup(long ticket) {
         int slot = slotOf(ticket);
-        if (ticket <= 0 || slot >= highWater) {
+        if (ticket < 0 || slot >= highWater) {
             return null;
         }
         Entry e = entries[slot];

@@ -81,7 +81,7 @@ public final class ThreadPool implements AutoCloseable {
      * Any thread: runs {@code task} on a worker; {@code completion} (may be null) gets its result or
      * {@code -errno} on the loop, {@code -ECANCELED} if cancelled while queued. Allocates nothing.
      *
-     * @return the submission's ticket, for {@link #cancel(long)} and {@link #state(long)}; a positive number
+     * @return the submission's ticket, for {@link #cancel(long)} and {@link #state(long)}; never negative
      * @throws RejectedExecutionException once the pool is closing
      */
     public long submit(BlockingTask task, IntCompletion completion) {

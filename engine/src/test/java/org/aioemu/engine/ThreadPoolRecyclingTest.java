@@ -100,6 +100,16 @@ class ThreadPoolRecyclingTest {
     }
 
     @Test
+    void ticketsStayNonNegativeAndKeepTheirSlot() {
+        for (long seq : new long[] {1, 2, (1L << 39) - 1, 1L << 39, (1L << 40) + 7, Long.MAX_VALUE}) {
+            long t = RequestTable.ticket(seq, RequestTable.MAX_SLOTS - 1);
+            assertTrue(t >= 0, "ticket of sequence " + seq);
+            assertEquals(RequestTable.MAX_SLOTS - 1, RequestTable.slotOf(t));
+        }
+        assertTrue(RequestTable.ticket(2, 0) != RequestTable.ticket(3, 0));
+    }
+
+    @Test
     void cancellingARecycledRequestsCurrentTicketWorks() throws Exception {
         ThreadPool pool = pool(Transport.AUTO, 1, 1, 0);
         AtomicInteger done = new AtomicInteger();
