@@ -26,9 +26,12 @@ public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Dura
      * ({@code bench/jmh ThreadPoolRoundTrip -p workerSpinNanos=0,20000,50000}): with a core to spare, a
      * 20-50 µs spin took depth-1 round trips from ~25k/s to ~250k/s and depth 16 from ~0.8M/s to over
      * 1M/s; 50 µs rather than 20 µs because the gap it must bridge (the loop's own wake-up plus its
-     * completion work) is itself ~20 µs, and the extra cost is 30 µs of one core after a burst. When
+     * completion work) is itself ~20 µs, and the extra cost is 30 µs of one core after a burst. 4 KiB
+     * page-cache preads through the threads engine (PoolPread): depth 1 ~20-28k/s -> 55-72k/s; depth 16
+     * ~300-360k/s against ~490-520k/s with 0 (noisy, on a shared host), because even a spinner that
+     * only uses a spare core ({@link Workers}) delays the workers it then has to share it with. When
      * other processes take the second core, spinning competes with the loop thread and its gain
-     * disappears; set 0 for such hosts, or where a core must never be burnt.
+     * disappears; set 0 for such hosts, for deep queues of real I/O, or where a core must never be burnt.
      */
     public static final long DEFAULT_WORKER_SPIN_NANOS = 50_000;
 

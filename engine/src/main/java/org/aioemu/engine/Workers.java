@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * of waiting on a semaphore, so that waiting and waking allocate nothing.
  *
  * <p>Waiting. A worker that finds the queue empty becomes idle: if spinning is on
- * ({@code workerSpinNanos > 0}) and no other worker is spinning, it spins, watching the queue's size,
- * for up to that long; otherwise, or after that, it pushes itself on the parked stack and parks until
+ * ({@code workerSpinNanos > 0}), no other worker is spinning and a core is spare (the loop thread and
+ * every busy worker counted as holding one), it spins, watching the queue's size, for up to that long; otherwise, or after that, it pushes itself on the parked stack and parks until
  * woken or its idle timeout. A submitter wakes a parked worker only when the queue holds more requests
  * than workers that will look at it anyway (the spinner, and workers already woken but not yet back):
  * with a spinning or busy worker, submitting costs no futex call and no wake-up of an idle vCPU. At most
@@ -42,6 +42,12 @@ final class Workers {
         void done(PoolRequest req);
     }
 
+    /**
+     * Busy workers below which an idle worker may spin: the cores left once the loop thread and the
+     * spinner have one each (0 on one core, so nobody spins; 1 on two cores: only while no one is busy).
+     */
+    private static final int SPARE_CORES = Runtime.getRuntime().availableProcessors() - 1;
+
     /** What a worker did since it last held the monitor. */
     private static final int BORN = 0;
     private static final int RAN = 1;
@@ -58,7 +64,8 @@ final class Workers {
 
     // --- guarded by this --------------------------------------------------------------------------
     private final RequestQueue queue = new RequestQueue();
-    private int active;
+    /** Busy workers. Volatile only so that the spinner can watch it; written under the monitor. */
+    private volatile int active;
     private int curThreads;
     /** Idle workers: spinning, parked, or woken and not yet back under the monitor. */
     private int idleThreads;
@@ -252,7 +259,9 @@ final class Workers {
                         idleThreads++;
                         // Spin only within the window that began when this worker went idle, so a spin
                         // that ends empty-handed parks; one that lost a request to another worker goes on.
-                        if (idle.startSpin(spinNanos > 0 && now - idleSince < spinNanos)) {
+                        // And only on a spare core: the loop and the busy workers each need one, and a
+                        // spinner that takes theirs slows the pipeline it waits for (depth 16 on 2 cores).
+                        if (idle.startSpin(spinNanos > 0 && now - idleSince < spinNanos && active < SPARE_CORES)) {
                             phase = SPUN;
                         } else {
                             idle.park(self);
@@ -289,9 +298,12 @@ final class Workers {
         }
     }
 
-    /** The spinner, without the monitor: until a request is queued, stopping, or {@code deadline}. */
+    /**
+     * The spinner, without the monitor: until a request is queued, stopping, {@code deadline}, or the
+     * spare core it spins on is taken by a worker that became busy (then it parks and gives the core up).
+     */
     private void spin(long deadline) {
-        while (queue.size() == 0 && !stopping && System.nanoTime() - deadline < 0) {
+        while (queue.size() == 0 && !stopping && active < SPARE_CORES && System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();
         }
     }
