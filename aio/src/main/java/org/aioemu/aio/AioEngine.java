@@ -27,8 +27,8 @@ public interface AioEngine extends AutoCloseable {
      * Any thread: asks the engine to cancel {@code req}, submitted earlier. Returns true if a cancellation
      * was started; the request still completes exactly once, with -ECANCELED if the cancellation took
      * effect, else with its real result. Returns false if {@code req} is not outstanding here or the
-     * engine cannot cancel it (the default: sync runs requests before submit returns; threads does not
-     * keep its pool handles), and then it completes normally.
+     * engine cannot cancel it (sync runs requests before submit returns; threads only while the request is
+     * still queued for a worker), and then it completes normally.
      */
     default boolean cancel(AioRequest req) {
         return false;

@@ -48,7 +48,17 @@ public final class ThreadsEngine implements AioEngine {
         if (closed) {
             throw new IllegalStateException("the threads engine is closed");
         }
-        pool.submit(req, completion); // the request is its own task: run() executes it; the ticket is not needed
+        req.poolTicket = pool.submit(req, completion); // the request is its own task: run() executes it
+    }
+
+    /**
+     * Steals {@code req} from the pool's queue if no worker has taken it yet (it then completes with
+     * -ECANCELED); a request already running completes normally, as QEMU's thread pool does.
+     */
+    @Override
+    public boolean cancel(AioRequest req) {
+        long ticket = req.poolTicket;
+        return ticket >= 0 && pool.cancel(ticket);
     }
 
     @Override
