@@ -23,6 +23,17 @@ public interface AioEngine extends AutoCloseable {
     /** Any thread (the loop is the fast path): starts {@code req}; {@code completion} runs on the loop. */
     void submit(AioRequest req, IntCompletion completion);
 
+    /**
+     * Any thread: asks the engine to cancel {@code req}, submitted earlier. Returns true if a cancellation
+     * was started; the request still completes exactly once, with -ECANCELED if the cancellation took
+     * effect, else with its real result. Returns false if {@code req} is not outstanding here or the
+     * engine cannot cancel it (sync runs requests before submit returns; threads only while the request is
+     * still queued for a worker), and then it completes normally.
+     */
+    default boolean cancel(AioRequest req) {
+        return false;
+    }
+
     /** Whether the engine may run requests concurrently (false for sync). */
     boolean concurrent();
 

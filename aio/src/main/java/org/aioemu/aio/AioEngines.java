@@ -15,14 +15,14 @@ public final class AioEngines {
     /**
      * The engine called {@code name} on {@code ctx}.
      *
-     * @throws IllegalArgumentException naming the choices, for an unknown name or one not available here
+     * @throws IllegalArgumentException naming the choices, for an unknown name, or saying why, for an engine
+     *         not available here (io_uring without kernel support or on a loop that is not io_uring)
      */
     public static AioEngine create(String name, AioContext ctx) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "threads" -> new ThreadsEngine(ctx);
             case "sync" -> new SyncEngine(ctx);
-            case "io_uring", "io-uring", "iouring" -> throw new IllegalArgumentException(
-                    "the io_uring engine is not available in this version of aioemu yet; use --aio=threads or --aio=sync");
+            case "io_uring", "io-uring", "iouring" -> new IoUringEngine(ctx);
             default -> throw new IllegalArgumentException("unknown I/O engine '" + name + "' (expected one of " + String.join(", ", NAMES) + ")");
         };
     }

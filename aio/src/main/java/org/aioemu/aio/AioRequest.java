@@ -39,6 +39,13 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
     private int iovCount;
     private boolean datasyncOnly;
 
+    /**
+     * The threads engine's pool ticket for this request's latest submission, so {@link ThreadsEngine#cancel}
+     * can name it. Written by the submitter after the pool accepted it, read by a canceller on any thread:
+     * volatile. A ticket left over from an earlier submission is harmless (the pool ignores stale tickets).
+     */
+    volatile long poolTicket = -1;
+
     // The outcome, set by RawIo.execute.
     private int result;
     private String errorDetail;

@@ -34,38 +34,54 @@ public final class RawIo {
             throw new IllegalStateException("AioRequest executed before being prepared");
         }
         req.clearOutcome();
-        int r = switch (op) {
-            case READ -> readWrite(req, false);
-            case WRITE -> readWrite(req, true);
-            case FLUSH -> flush(req);
-            case DISCARD -> discard(req);
-            case WRITE_ZEROES -> writeZeroes(req);
+        int r = check(req);
+        if (r == 0) {
+            r = switch (op) {
+                case READ -> Transfer.readWrite(req.file().fd(), req, false);
+                case WRITE -> Transfer.readWrite(req.file().fd(), req, true);
+                case FLUSH -> flush(req);
+                case DISCARD -> discard(req);
+                case WRITE_ZEROES -> writeZeroes(req);
+            };
+        }
+        finish(req, r);
+        return r;
+    }
+
+    /**
+     * The validation every engine applies before any syscall: a closed handle is EBADF, and per op the
+     * range checks and (READ/WRITE) the buffer checks described in the class comment. Returns 0 or
+     * -errno, with {@link AioRequest#errorDetail()} set on failure. The io_uring engine calls it on the
+     * loop before it prepares an SQE, so both engines refuse the same requests with the same errno.
+     */
+    static int check(AioRequest req) {
+        FileHandle file = req.file();
+        if (file.fd() < 0) {
+            return fail(req, Errno.EBADF, file.path() + " is closed");
+        }
+        return switch (req.op()) {
+            case READ, WRITE -> {
+                int bad = checkRange(req, req.op() == AioOp.WRITE);
+                yield bad != 0 ? bad : checkBuffers(req, file);
+            }
+            case FLUSH -> 0;
+            case DISCARD, WRITE_ZEROES -> checkRange(req, true);
         };
+    }
+
+    /**
+     * Records the outcome {@code r} of an execution in {@code req}: the result, and for a failure without
+     * a more specific explanation, one naming the syscall and the errno. Shared by every engine so that a
+     * failure reads the same whichever engine ran it.
+     */
+    static void finish(AioRequest req, int r) {
         if (r < 0 && req.errorDetail() == null) {
             req.setErrorDetail(syscallName(req) + " failed: " + Errno.name(r) + " (" + Errno.describe(r) + ")");
         }
         req.setResult(r);
-        return r;
     }
 
     // --- READ / WRITE ----------------------------------------------------------------------------
-
-    private static int readWrite(AioRequest req, boolean write) {
-        FileHandle file = req.file();
-        int fd = file.fd();
-        if (fd < 0) {
-            return fail(req, Errno.EBADF, file.path() + " is closed");
-        }
-        int bad = checkRange(req, write);
-        if (bad != 0) {
-            return bad;
-        }
-        bad = checkBuffers(req, file);
-        if (bad != 0) {
-            return bad;
-        }
-        return Transfer.readWrite(fd, req, write);
-    }
 
     /**
      * Every buffer must be live native memory: the kernel gets raw addresses. On an O_DIRECT handle the
@@ -100,11 +116,7 @@ public final class RawIo {
     // --- FLUSH -----------------------------------------------------------------------------------
 
     private static int flush(AioRequest req) {
-        FileHandle file = req.file();
-        int fd = file.fd();
-        if (fd < 0) {
-            return fail(req, Errno.EBADF, file.path() + " is closed");
-        }
+        int fd = req.file().fd();
         int r;
         do {
             r = req.datasyncOnly() ? LibC.fdatasync(fd) : LibC.fsync(fd);
@@ -115,28 +127,18 @@ public final class RawIo {
     // --- DISCARD / WRITE_ZEROES --------------------------------------------------------------------
 
     private static int discard(AioRequest req) {
-        FileHandle file = req.file();
-        int fd = file.fd();
-        if (fd < 0) {
-            return fail(req, Errno.EBADF, file.path() + " is closed");
+        if (req.length() == 0) {
+            return 0;
         }
-        int bad = checkRange(req, true);
-        if (bad != 0 || req.length() == 0) {
-            return bad;
-        }
-        return fallocate(fd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, req.offset(), req.length());
+        return fallocate(req.file().fd(), LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, req.offset(), req.length());
     }
 
     private static int writeZeroes(AioRequest req) {
+        if (req.length() == 0) {
+            return 0;
+        }
         FileHandle file = req.file();
         int fd = file.fd();
-        if (fd < 0) {
-            return fail(req, Errno.EBADF, file.path() + " is closed");
-        }
-        int bad = checkRange(req, true);
-        if (bad != 0 || req.length() == 0) {
-            return bad;
-        }
         int r = fallocate(fd, LibC.FALLOC_FL_ZERO_RANGE, req.offset(), req.length());
         if (!unsupported(r)) {
             return r;
@@ -166,10 +168,9 @@ public final class RawIo {
     static int zeroByWriting(AioRequest req, FileHandle file, int fd) {
         long offset = req.offset();
         long length = req.length();
-        long alignment = file.alignment();
-        if (offset % alignment != 0 || length % alignment != 0) {
-            return fail(req, Errno.EINVAL, directPrefix(alignment) + "writing zeroes (no fallocate support) at offset "
-                    + offset + " length " + length + " is misaligned");
+        int bad = checkZeroWrite(req, file);
+        if (bad != 0) {
+            return bad;
         }
         MemorySegment zeroes = Zeroes.BUFFER;
         long done = 0;
@@ -182,6 +183,24 @@ public final class RawIo {
             done += chunk;
         }
         return 0;
+    }
+
+    /**
+     * Writing zeroes must respect the handle's alignment like any write: 0, or EINVAL with a detail.
+     * Shared with the io_uring engine's last-resort write-zeroes path.
+     */
+    static int checkZeroWrite(AioRequest req, FileHandle file) {
+        long alignment = file.alignment();
+        if (req.offset() % alignment != 0 || req.length() % alignment != 0) {
+            return fail(req, Errno.EINVAL, directPrefix(alignment) + "writing zeroes (no fallocate support) at offset "
+                    + req.offset() + " length " + req.length() + " is misaligned");
+        }
+        return 0;
+    }
+
+    /** The shared, page-aligned MiB of zeroes that write-zeroes writes from when fallocate cannot help. */
+    static MemorySegment zeroes() {
+        return Zeroes.BUFFER;
     }
 
     // --- helpers ---------------------------------------------------------------------------------
@@ -217,7 +236,7 @@ public final class RawIo {
     }
 
     /** fallocate's answers for "this file system (or kernel, or sandbox) cannot do that mode". */
-    private static boolean unsupported(int r) {
+    static boolean unsupported(int r) {
         return r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS;
     }
 

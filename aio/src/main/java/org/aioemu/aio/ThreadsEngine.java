@@ -11,6 +11,10 @@ import org.aioemu.engine.ThreadPool;
  *
  * <p>Threading: submit from any thread. The request is published to the worker by the pool's queue and
  * back to the loop by its done stack.
+ *
+ * <p>Allocation: none per request. The {@link AioRequest} is its own task, and the pool's int-completion
+ * submit takes its bookkeeping from a per-thread object pool (seed 002) and recycles it after the
+ * completion; waking a worker allocates nothing either.
  */
 public final class ThreadsEngine implements AioEngine {
     private final ThreadPool pool;
@@ -44,7 +48,17 @@ public final class ThreadsEngine implements AioEngine {
         if (closed) {
             throw new IllegalStateException("the threads engine is closed");
         }
-        pool.submit(req, completion); // the request is its own task: run() executes it
+        req.poolTicket = pool.submit(req, completion); // the request is its own task: run() executes it
+    }
+
+    /**
+     * Steals {@code req} from the pool's queue if no worker has taken it yet (it then completes with
+     * -ECANCELED); a request already running completes normally, as QEMU's thread pool does.
+     */
+    @Override
+    public boolean cancel(AioRequest req) {
+        long ticket = req.poolTicket;
+        return ticket >= 0 && pool.cancel(ticket);
     }
 
     @Override

@@ -76,11 +76,7 @@ final class Transfer {
     /** All {@code count} segments from or to {@code offset}, through the native iovec array {@code iov}. */
     static int vectored(int fd, MemorySegment[] segments, int count, MemorySegment iov,
                         long offset, long length, boolean write) {
-        for (int i = 0; i < count; i++) {
-            long entry = i * LibC.IOVEC_SIZE;
-            iov.set(JAVA_LONG, entry + LibC.IOVEC_BASE, segments[i].address());
-            iov.set(JAVA_LONG, entry + LibC.IOVEC_LEN, segments[i].byteSize());
-        }
+        fillIovec(segments, count, iov);
         long done = 0;
         int first = 0;
         int eagain = 0;
@@ -108,6 +104,15 @@ final class Transfer {
             } else {
                 return (int) r;
             }
+        }
+    }
+
+    /** Writes the native {@code struct iovec} entries for the first {@code count} segments into {@code iov}. */
+    static void fillIovec(MemorySegment[] segments, int count, MemorySegment iov) {
+        for (int i = 0; i < count; i++) {
+            long entry = i * LibC.IOVEC_SIZE;
+            iov.set(JAVA_LONG, entry + LibC.IOVEC_BASE, segments[i].address());
+            iov.set(JAVA_LONG, entry + LibC.IOVEC_LEN, segments[i].byteSize());
         }
     }
 

@@ -2,20 +2,28 @@ package org.aioemu.aio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
+import org.aioemu.engine.ErrnoException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every {@link AioEngine} promises: data round trips, errno results, and exactly one completion per
- * request, on the loop thread. Subclassed per engine.
+ * request, on the loop thread — also under cancel, close with requests in flight, and a randomized load.
+ * Subclassed per engine; the engines must give the same results.
  */
 abstract class AioEngineContractTest {
     @TempDir
@@ -201,6 +210,251 @@ abstract class AioEngineContractTest {
                 boolean zeroed = i < 4096 || (i >= 8192 && i < 12288);
                 assertEquals(zeroed ? 0 : 7, data[i], "byte " + i);
             }
+        }
+    }
+
+    @Test
+    void vectoredReadAcrossEndOfFileFillsZeroes() throws Exception {
+        Path path = dir.resolve("v");
+        byte[] data = TestSupport.randomBytes(new java.util.Random(3), 5000);
+        Files.write(path, data);
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readOnly()); AioRequest req = new AioRequest()) {
+            MemorySegment[] iov = {arena.allocate(1000), arena.allocate(3000), arena.allocate(4096)};
+            for (MemorySegment m : iov) {
+                m.fill((byte) 0x55);
+            }
+            assertEquals(8096, run(req.prepareRead(fh, 0, iov)));
+            byte[] got = new byte[8096];
+            int at = 0;
+            for (MemorySegment m : iov) {
+                MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 0, got, at, (int) m.byteSize());
+                at += (int) m.byteSize();
+            }
+            assertArrayEquals(data, java.util.Arrays.copyOf(got, 5000));
+            assertArrayEquals(new byte[8096 - 5000], java.util.Arrays.copyOfRange(got, 5000, 8096));
+        }
+    }
+
+    @Test
+    void kernelErrnosComeBackUnchanged() throws Exception {
+        MemorySegment buf = AlignedBuffers.allocate(arena, 4096);
+        try (AioRequest req = new AioRequest()) {
+            try (FileHandle directory = FileHandle.open(dir, OpenOptions.readOnly())) {
+                assertEquals(-Errno.EISDIR, run(req.prepareRead(directory, 0, buf)), "read of a directory");
+            }
+            try (FileHandle full = FileHandle.open(Path.of("/dev/full"), OpenOptions.readWrite())) {
+                assertEquals(-Errno.ENOSPC, run(req.prepareWrite(full, 0, buf, buf)), "vectored write to /dev/full");
+                assertTrue(req.errorDetail().contains("ENOSPC"), req.errorDetail());
+            }
+        }
+    }
+
+    @Test
+    void misalignedDirectIoIsEinval() throws Exception {
+        Path ddir = TestSupport.freshDirectDir();
+        try {
+            FileHandle fh;
+            try {
+                fh = FileHandle.open(ddir.resolve("d"), OpenOptions.readWrite().withCreate().withDirect());
+            } catch (ErrnoException e) {
+                assumeTrue(false, "no O_DIRECT here: " + e.getMessage());
+                return;
+            }
+            try (fh; AioRequest req = new AioRequest()) {
+                MemorySegment buf = AlignedBuffers.allocate(arena, 8192);
+                buf.fill((byte) 9);
+                assertEquals(8192, run(req.prepareWrite(fh, 0, buf)));
+                assertEquals(-Errno.EINVAL, run(req.prepareRead(fh, 0, buf.asSlice(1, 4096))), "misaligned address");
+                assertNotNull(req.errorDetail());
+                assertEquals(-Errno.EINVAL, run(req.prepareRead(fh, 100, buf.asSlice(0, 4096))), "misaligned offset");
+                assertEquals(-Errno.EINVAL, run(req.prepareWrite(fh, 0, buf.asSlice(0, 1000))), "misaligned length");
+                assertEquals(8192, run(req.prepareRead(fh, 0, buf.asSlice(0, 4096), buf.asSlice(4096, 4096))));
+            }
+        } finally {
+            TestSupport.deleteTree(ddir);
+        }
+    }
+
+    /** tmpfs has no FALLOC_FL_ZERO_RANGE: write-zeroes punches within the file and writes zeroes past its end. */
+    @Test
+    void writeZeroesFallsBackWhereZeroRangeIsMissing() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no /dev/shm");
+        Path path = Files.createTempFile(shm, "aioemu-wz", ".img");
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readWrite()); AioRequest req = new AioRequest()) {
+            MemorySegment buf = arena.allocate(65536);
+            buf.fill((byte) 7);
+            assertEquals(65536, run(req.prepareWrite(fh, 0, buf)));
+            assertEquals(0, run(req.prepareWriteZeroes(fh, 8192, 4096)), req.errorDetail());
+            assertEquals(0, run(req.prepareWriteZeroes(fh, 65536 - 1024, 3 << 20)), req.errorDetail());
+            byte[] data = Files.readAllBytes(path);
+            assertEquals(65536 - 1024 + (3 << 20), data.length, "zeroes past the end extend the file");
+            for (int i = 0; i < data.length; i++) {
+                boolean zeroed = (i >= 8192 && i < 12288) || i >= 65536 - 1024;
+                if (data[i] != (zeroed ? 0 : 7)) {
+                    assertEquals(zeroed ? 0 : 7, data[i], "byte " + i);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    /** Cancel, whatever the engine can do: each request still completes exactly once, with a legal result. */
+    @Test
+    void cancelledRequestsCompleteExactlyOnce() throws Exception {
+        int n = 256;
+        Path path = dir.resolve("c");
+        byte[] data = TestSupport.randomBytes(new java.util.Random(5), n * 4096);
+        Files.write(path, data);
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readOnly())) {
+            AioRequest[] reqs = new AioRequest[n];
+            MemorySegment[] bufs = new MemorySegment[n];
+            for (int i = 0; i < n; i++) {
+                bufs[i] = arena.allocate(4096);
+                reqs[i] = new AioRequest().prepareRead(fh, i * 4096L, bufs[i]);
+            }
+            AtomicIntegerArray calls = new AtomicIntegerArray(n);
+            int[] results = new int[n];
+            boolean[] cancelled = new boolean[n];
+            AtomicInteger total = new AtomicInteger();
+            ctx.execute(() -> {
+                for (int i = 0; i < n; i++) {
+                    int index = i;
+                    engine.submit(reqs[i], r -> {
+                        results[index] = r;
+                        calls.incrementAndGet(index);
+                        total.incrementAndGet();
+                    });
+                }
+                for (int i = 0; i < n; i += 2) {
+                    cancelled[i] = engine.cancel(reqs[i]);
+                }
+            });
+            assertTrue(ctx.runUntil(() -> total.get() == n, Duration.ofSeconds(30)), total.get() + " of " + n + " completed");
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, calls.get(i), "completions of request " + i);
+                if (results[i] == -Errno.ECANCELED) {
+                    assertTrue(cancelled[i], "request " + i + " was cancelled though cancel said no");
+                } else {
+                    assertEquals(4096, results[i], "request " + i);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(data, i * 4096, (i + 1) * 4096),
+                            bufs[i].toArray(ValueLayout.JAVA_BYTE), "data of request " + i);
+                }
+                assertFalse(engine.cancel(reqs[i]), "cancel of a completed request " + i);
+                reqs[i].close();
+            }
+        }
+    }
+
+    /** Close with requests in flight, submitted on and off the loop: all complete, once; later submits throw. */
+    @Test
+    void closeWithRequestsInFlightCompletesEachExactlyOnce() throws Exception {
+        int n = 512;
+        Path path = dir.resolve("s");
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readWrite().withCreate())) {
+            AtomicIntegerArray calls = new AtomicIntegerArray(n);
+            AtomicInteger wrong = new AtomicInteger();
+            AtomicInteger total = new AtomicInteger();
+            AioRequest[] reqs = new AioRequest[n];
+            for (int i = 0; i < n; i++) {
+                MemorySegment buf = arena.allocate(4096);
+                buf.fill((byte) i);
+                reqs[i] = new AioRequest().prepareWrite(fh, i * 4096L, buf);
+            }
+            java.util.function.IntConsumer submit = i -> engine.submit(reqs[i], r -> {
+                if (r != 4096 || !ctx.inLoop()) {
+                    wrong.incrementAndGet();
+                }
+                calls.incrementAndGet(i);
+                total.incrementAndGet();
+            });
+            AtomicInteger onLoop = new AtomicInteger();
+            ctx.execute(() -> {
+                for (int i = 0; i < n; i += 2) {
+                    submit.accept(i);
+                }
+                onLoop.set(1);
+            });
+            ctx.runUntil(() -> onLoop.get() == 1); // close must not overtake these submits
+            for (int i = 1; i < n; i += 2) {
+                submit.accept(i);
+            }
+            engine.close();
+            AioRequest late = new AioRequest().prepareRead(fh, 0, arena.allocate(16));
+            assertThrows(IllegalStateException.class, () -> engine.submit(late, r -> { }));
+            assertTrue(ctx.runUntil(() -> total.get() == n, Duration.ofSeconds(30)), total.get() + " of " + n + " completed");
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, calls.get(i), "completions of request " + i);
+                reqs[i].close();
+            }
+            assertEquals(0, wrong.get(), "completions with a wrong result or off the loop");
+            assertEquals(n * 4096L, fh.size());
+            late.close();
+        }
+    }
+
+    /** Close called by a completion, on the loop: it may not wait, and the rest still complete. */
+    @Test
+    void closeOnTheLoopLetsTheRestComplete() throws Exception {
+        int n = 64;
+        Path path = dir.resolve("l");
+        Files.write(path, new byte[n * 4096]);
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readOnly())) {
+            AtomicIntegerArray calls = new AtomicIntegerArray(n);
+            AtomicInteger total = new AtomicInteger();
+            AtomicInteger refusedAfterClose = new AtomicInteger();
+            List<AioRequest> reqs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                reqs.add(new AioRequest().prepareRead(fh, i * 4096L, arena.allocate(4096)));
+            }
+            ctx.execute(() -> {
+                for (int i = 0; i < n; i++) {
+                    int index = i;
+                    engine.submit(reqs.get(i), r -> {
+                        if (total.getAndIncrement() == 0) {
+                            engine.close();
+                            try {
+                                engine.submit(reqs.get(index), x -> { });
+                            } catch (IllegalStateException expected) {
+                                refusedAfterClose.incrementAndGet();
+                            }
+                        }
+                        calls.incrementAndGet(index);
+                    });
+                }
+            });
+            assertTrue(ctx.runUntil(() -> total.get() == n, Duration.ofSeconds(30)), total.get() + " of " + n + " completed");
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, calls.get(i), "completions of request " + i);
+                reqs.get(i).close();
+            }
+            assertEquals(1, refusedAfterClose.get());
+        }
+    }
+
+    @Test
+    void randomizedLoadCompletesEachRequestExactlyOnceWithTheRightData() throws Exception {
+        long seed = System.nanoTime();
+        int total = 20_000;
+        ExecutorService offLoop = Executors.newSingleThreadExecutor();
+        Path path = dir.resolve("stress");
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readWrite().withCreate())) {
+            EngineStress stress = new EngineStress(ctx, engine, fh, arena, offLoop, seed, total);
+            ctx.execute(stress::start);
+            boolean finished = ctx.runUntil(() -> stress.completed.get() == total || stress.failures.size() > 10,
+                    Duration.ofSeconds(120));
+            assertEquals(List.of(), stress.failures, "seed " + seed);
+            assertTrue(finished, stress.completed.get() + " of " + total + " completed, seed " + seed);
+            stress.assertExactlyOnce();
+            byte[] file = Files.readAllBytes(path);
+            assertArrayEquals(java.util.Arrays.copyOf(stress.model, file.length), file, "file contents, seed " + seed);
+            for (int i = file.length; i < stress.model.length; i++) {
+                assertEquals(0, stress.model[i], "model byte " + i + " past the end of the file, seed " + seed);
+            }
+            stress.closeRequests();
+        } finally {
+            offLoop.shutdownNow();
         }
     }
 }

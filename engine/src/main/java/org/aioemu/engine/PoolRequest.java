@@ -4,13 +4,17 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One piece of work submitted to a {@link ThreadPool}, and the handle to cancel it. It moves
- * QUEUED -> ACTIVE -> DONE (or QUEUED -> DONE when cancelled); its completion runs once, on the loop.
+ * One piece of work submitted to a {@link ThreadPool}. It moves QUEUED -> ACTIVE -> DONE (or
+ * QUEUED -> DONE when cancelled); its completion runs once, on the loop. Requests of the value-returning
+ * submissions are handed out as cancel handles; the int-completion requests are pooled and recycled after
+ * their completion, so they are never handed out: those submissions return a ticket instead
+ * ({@link ThreadPool#cancel(long)}).
  *
- * <p>Ownership: leaving QUEUED happens under the pool's lock (a worker taking it, or a cancel stealing
- * it). After ACTIVE only the worker writes it, until it publishes DONE. The worker writes {@code ret}
- * before it stores DONE with release semantics; the loop reads the state with acquire semantics before it
- * reads {@code ret}. The done stack's cas publishes the same writes again.
+ * <p>Ownership: entering and leaving QUEUED happens under the pool's lock (a submit queuing it, a worker
+ * taking it, or a cancel stealing it). After ACTIVE only the worker writes it, until it publishes DONE.
+ * The worker writes {@code ret} before it stores DONE with release semantics; the loop reads the state
+ * with acquire semantics before it reads {@code ret}. The done stack's cas publishes the same writes
+ * again. A request starts out DONE, so one that was made or recycled but not yet queued is not QUEUED.
  */
 public abstract class PoolRequest {
     /** The lifecycle of a request. */
@@ -29,13 +33,17 @@ public abstract class PoolRequest {
         }
     }
 
-    final ThreadPool pool;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
     /** Written before DONE (see class comment), read by the loop after it. */
     private int ret;
-    /** Set with ret by a successful cancel, under the pool lock. */
+    /** Set with ret by a successful cancel and cleared when queued, under the pool lock; read by the loop after DONE. */
     boolean cancelled;
+    /**
+     * Which submission this request currently carries ({@link RequestTable#ticket}): written when it is
+     * queued and compared by cancel, both under the pool lock.
+     */
+    long ticket;
 
     /** Request-queue links: guarded by the pool's lock. */
     PoolRequest prev;
@@ -43,8 +51,8 @@ public abstract class PoolRequest {
     /** Done-stack link (published by the push cas), then ready-list link (loop only). */
     PoolRequest doneNext;
 
-    PoolRequest(ThreadPool pool) {
-        this.pool = pool;
+    PoolRequest() {
+        STATE.setRelease(this, DONE); // not QUEUED until a submit queues it
     }
 
     /** Worker thread: runs the blocking part; returns bytes/count or -errno. */
@@ -64,6 +72,12 @@ public abstract class PoolRequest {
 
     boolean isQueued() {
         return (int) STATE.getAcquire(this) == QUEUED;
+    }
+
+    /** Under the pool lock: a submit queues it (again, for a recycled request). */
+    void markQueued() {
+        cancelled = false;
+        STATE.setRelease(this, QUEUED);
     }
 
     /** Under the pool lock: a worker takes it. */

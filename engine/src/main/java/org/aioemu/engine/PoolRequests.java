@@ -18,15 +18,49 @@ final class PoolRequests {
         return -Errno.EIO;
     }
 
-    /** A {@link BlockingTask} with an {@link IntCompletion}: the I/O path, no boxing. */
-    static final class IntRequest extends PoolRequest {
-        private final BlockingTask task;
-        private final IntCompletion completion;
+    /**
+     * A {@link BlockingTask} with an {@link IntCompletion}: the I/O path, no boxing, and pooled
+     * ({@link ObjectPool}) so that a submit allocates nothing.
+     *
+     * <p>Life cycle: taken from the pool by a submitting thread, which fills {@code task} and
+     * {@code completion} before queuing it (the queue's lock publishes them to the worker and to a
+     * canceller); run by a worker; completed on the loop, which then clears the fields and releases it
+     * (the release's cas publishes the clearing to the next allocator). It holds no reference to its
+     * thread pool, so a pooled request in a thread's cache keeps nothing else alive.
+     */
+    static final class IntRequest extends PoolRequest implements ObjectPool.Link<IntRequest> {
+        /** Index in the pool's {@link RequestTable}: set once, by the factory, before first use. */
+        final int slot;
+        private BlockingTask task;
+        private IntCompletion completion;
+        /** The object pool's link; touched only by the pool while this request is in it. */
+        private IntRequest poolNext;
 
-        IntRequest(ThreadPool pool, BlockingTask task, IntCompletion completion) {
-            super(pool);
+        IntRequest(int slot) {
+            this.slot = slot;
+        }
+
+        /** The allocating thread, before queuing. */
+        IntRequest prepare(BlockingTask task, IntCompletion completion) {
             this.task = task;
             this.completion = completion;
+            return this;
+        }
+
+        /** Loop, after the completion ran (or the submitting thread when queuing failed): forget the work. */
+        void clear() {
+            task = null;
+            completion = null;
+        }
+
+        @Override
+        public IntRequest poolNext() {
+            return poolNext;
+        }
+
+        @Override
+        public void poolNext(IntRequest next) {
+            poolNext = next;
         }
 
         @Override
@@ -49,10 +83,17 @@ final class PoolRequests {
                 completion.complete(result);
             }
         }
+
+        @Override
+        public String toString() {
+            return "IntRequest[slot " + slot + ", " + state() + ", " + task + "]";
+        }
     }
 
     /** A {@link Callable}: the value, or what it threw, goes to a two-argument callback. */
     static final class ValueRequest<T> extends PoolRequest {
+        /** The pool it was submitted to: cancel(PoolRequest) checks it. */
+        final ThreadPool pool;
         private final Callable<? extends T> task;
         private final BiConsumer<? super T, ? super Throwable> callback;
         /** Written by the worker before {@link #finish}, read by the loop after: same pairing as ret. */
@@ -60,7 +101,7 @@ final class PoolRequests {
         private Throwable error;
 
         ValueRequest(ThreadPool pool, Callable<? extends T> task, BiConsumer<? super T, ? super Throwable> callback) {
-            super(pool);
+            this.pool = pool;
             this.task = task;
             this.callback = callback;
         }

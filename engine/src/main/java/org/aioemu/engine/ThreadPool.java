@@ -6,12 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
@@ -22,12 +16,19 @@ import java.util.function.BiConsumer;
  * any thread. Tasks run on workers; every completion callback runs on the loop, exactly once, through one
  * completion bottom half that drains all finished requests in a batch. Workers are never created by a
  * submitting thread: a submit records a backlog and schedules a bottom half that starts one worker on the
- * loop, and each newborn worker starts the next while a backlog remains.
+ * loop, and each newborn worker starts the next while a backlog remains ({@link Workers}).
  *
- * <p>Shared state: the request queue, the thread counts and the semaphore's permits are guarded by
- * {@link #lock}, held only for list and counter updates, never across a task. Finished requests travel to
- * the loop on a lock-free stack ({@link #doneStack}). The ready list and the completed/cancelled counts
- * belong to the loop.
+ * <p>Allocation: the int-completion submit ({@link #submit(BlockingTask, IntCompletion)}, the I/O path)
+ * allocates nothing in steady state. Its requests come from an {@link ObjectPool} (seed 002) and go back
+ * to it once their completion has run; the loop thread uses a cache of its own, other submitting threads
+ * a thread-local one. Because its request object is then reused, that submit returns a ticket naming the
+ * submission rather than the object: {@link #cancel(long)} and {@link #state(long)} with a ticket whose
+ * request has since been recycled find a different ticket on it and leave it alone. The value-returning
+ * submissions allocate (their callbacks box anyway) and return their request as the handle.
+ *
+ * <p>Shared state: the queue, the thread counts and the parked workers belong to {@link Workers} and are
+ * guarded by its monitor. Finished requests travel to the loop on a lock-free stack ({@link #doneStack}).
+ * The ready list and the completed/cancelled counts belong to the loop.
  */
 public final class ThreadPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ThreadPool.class.getName());
@@ -43,33 +44,14 @@ public final class ThreadPool implements AutoCloseable {
 
     private final AioContext ctx;
     private final String name;
-    private final long idleTimeoutNanos;
-    private final ThreadFactory threadFactory;
     private final BottomHalf completionBh;
-    private final BottomHalf spawnBh;
-    private final Runnable worker = this::workerLoop;
-
-    /** One permit per queued request, plus wake-ups for shrinking and stopping. */
-    private final Semaphore sem = new Semaphore(0);
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition workerStopped = lock.newCondition();
-
-    // --- guarded by lock ------------------------------------------------------------------------
-    private PoolRequest queueHead;
-    private PoolRequest queueTail;
-    private int queued;
-    private int active;
-    private int curThreads;
-    private int idleThreads;
-    /** Workers owed but not yet started (the backlog). */
-    private int newThreads;
-    /** Workers started but not yet running their loop. */
-    private int pendingThreads;
-    private int minThreads;
-    private int maxThreads;
-    private boolean stopping;
-    /** Written under lock, read anywhere (close's wait condition, stats). */
-    private volatile long submitted;
+    private final Workers workers;
+    /** Any thread: slot -> pooled request, for tickets. */
+    private final RequestTable table = new RequestTable();
+    /** Any thread: the pooled int-completion requests. */
+    private final ObjectPool<PoolRequests.IntRequest> requests = new ObjectPool<>(table::newRequest);
+    /** Loop only: the loop thread's allocation cache, kept here to skip the thread-local look-up. */
+    private final ObjectPool.Cache<PoolRequests.IntRequest> loopCache = requests.newCache();
 
     /** Pushed by workers and cancellers (cas), taken whole by the loop (getAndSet). */
     @SuppressWarnings("unused") // accessed through DONE_STACK
@@ -83,20 +65,9 @@ public final class ThreadPool implements AutoCloseable {
     ThreadPool(AioContext ctx, ThreadPoolConfig config) {
         this.ctx = ctx;
         this.name = config.name();
-        this.idleTimeoutNanos = config.idleTimeout().toNanos();
-        this.threadFactory = config.threadFactory() != null ? config.threadFactory() : defaultFactory(name);
         this.completionBh = ctx.newBottomHalf(this::deliverCompletions);
-        this.spawnBh = ctx.newBottomHalf(this::spawnFromLoop);
+        this.workers = new Workers(ctx, config, this::pushDone);
         setLimits(config.minThreads(), config.maxThreads());
-    }
-
-    private static ThreadFactory defaultFactory(String name) {
-        AtomicInteger ids = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-worker-" + ids.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** The context whose loop runs this pool's completions. */
@@ -108,12 +79,22 @@ public final class ThreadPool implements AutoCloseable {
 
     /**
      * Any thread: runs {@code task} on a worker; {@code completion} (may be null) gets its result or
-     * {@code -errno} on the loop, {@code -ECANCELED} if cancelled while queued.
+     * {@code -errno} on the loop, {@code -ECANCELED} if cancelled while queued. Allocates nothing.
      *
+     * @return the submission's ticket, for {@link #cancel(long)} and {@link #state(long)}; never negative
      * @throws RejectedExecutionException once the pool is closing
      */
-    public PoolRequest submit(BlockingTask task, IntCompletion completion) {
-        return enqueue(new PoolRequests.IntRequest(this, Objects.requireNonNull(task, "task"), completion));
+    public long submit(BlockingTask task, IntCompletion completion) {
+        Objects.requireNonNull(task, "task");
+        PoolRequests.IntRequest req = ctx.inLoop() ? requests.allocate(loopCache) : requests.allocate();
+        req.prepare(task, completion);
+        try {
+            return workers.enqueue(req, req.slot);
+        } catch (RuntimeException e) {
+            req.clear();
+            requests.release(req);
+            throw e;
+        }
     }
 
     /**
@@ -151,89 +132,55 @@ public final class ThreadPool implements AutoCloseable {
         }, null));
     }
 
-    private PoolRequest enqueue(PoolRequest req) {
-        lock.lock();
-        try {
-            if (stopping) {
-                throw new RejectedExecutionException("thread pool " + name + " is closed; no new work is accepted");
-            }
-            // More work than the workers that will take it (idle ones, and ones owed or being born):
-            // owe one more. QEMU tests idle_threads == 0 instead, but an idle worker stays counted until
-            // it wakes, so a burst submitted faster than it wakes would all queue behind that one worker.
-            if (queued + 1 > idleThreads + pendingThreads + newThreads && curThreads < maxThreads) {
-                spawnThread();
-            }
-            req.prev = queueTail;
-            if (queueTail == null) {
-                queueHead = req;
-            } else {
-                queueTail.next = req;
-            }
-            queueTail = req;
-            queued++;
-            submitted++;
-        } finally {
-            lock.unlock();
-        }
-        sem.release();
+    private PoolRequest enqueue(PoolRequests.ValueRequest<?> req) {
+        workers.enqueue(req, 0); // not in the table: its handle is the request itself
         return req;
     }
 
     /**
-     * Any thread: cancels {@code req} if no worker has taken it yet. Then it completes with
+     * Any thread: cancels submission {@code ticket} if no worker has taken it yet. Then it completes with
      * {@code -ECANCELED}, through the completion bottom half like every other outcome, and this returns
-     * true. An active or finished request is left alone (it completes normally) and this returns false.
+     * true. An active or finished submission is left alone (it completes normally) and this returns
+     * false — also when its request has been recycled for a later submission.
+     */
+    public boolean cancel(long ticket) {
+        PoolRequest req = table.lookup(ticket);
+        return req != null && workers.cancel(req, ticket); // the done push schedules the completion
+    }
+
+    /**
+     * Any thread: as {@link #cancel(long)}, for a request returned by the value-returning submissions.
+     *
+     * @throws IllegalArgumentException if {@code req} was not submitted to this pool
      */
     public boolean cancel(PoolRequest req) {
-        if (req.pool != this) {
-            throw new IllegalArgumentException("request " + req + " belongs to another pool");
+        if (!(req instanceof PoolRequests.ValueRequest<?> v) || v.pool != this) {
+            throw new IllegalArgumentException("request " + req + " was not returned by this pool");
         }
-        lock.lock();
-        try {
-            // Steal the request's permit: if a worker already took it, the request is as good as active.
-            if (!req.isQueued() || !sem.tryAcquire()) {
-                return false;
-            }
-            unlink(req);
-            cancelQueued(req);
-        } finally {
-            lock.unlock();
-        }
-        completionBh.schedule();
-        return true;
+        return workers.cancel(req, req.ticket);
     }
 
-    /** Under lock: a queued request that will not run completes with -ECANCELED. */
-    private void cancelQueued(PoolRequest req) {
-        req.cancelled = true;
-        req.finish(-Errno.ECANCELED);
-        pushDone(req);
+    /**
+     * Any thread: where submission {@code ticket} is (racy by nature; for diagnostics and tests). DONE
+     * once its request has finished, whether or not the completion has run, and for any ticket this pool
+     * did not issue.
+     */
+    public PoolRequest.State state(long ticket) {
+        PoolRequest req = table.lookup(ticket);
+        return req == null ? PoolRequest.State.DONE : workers.state(req, ticket);
     }
 
-    /** Under lock. */
-    private void unlink(PoolRequest req) {
-        if (req.prev == null) {
-            queueHead = req.next;
-        } else {
-            req.prev.next = req.next;
-        }
-        if (req.next == null) {
-            queueTail = req.prev;
-        } else {
-            req.next.prev = req.prev;
-        }
-        req.prev = null;
-        req.next = null;
-        queued--;
-    }
-
-    /** Any thread: push a DONE request for the loop. The cas publishes everything written before it. */
+    /**
+     * Any thread, the workers' sink: pushes a DONE request for the loop and schedules the completion
+     * bottom half. The cas publishes what was written before it (the result, and the state).
+     */
     private void pushDone(PoolRequest req) {
         PoolRequest head;
         do {
             head = (PoolRequest) DONE_STACK.getVolatile(this);
             req.doneNext = head;
         } while (!DONE_STACK.compareAndSet(this, head, req));
+        completionBh.schedule();
     }
 
     // --- completion (loop) ------------------------------------------------------------------------
@@ -242,7 +189,8 @@ public final class ThreadPool implements AutoCloseable {
      * Loop only, the completion bottom half: delivers every finished request, oldest first. Before each
      * callback it reschedules itself if more are ready, so a callback that waits on the loop (nested
      * {@link AioContext#runUntil}) delivers them instead of stranding them; the ready list is a field, so
-     * the nested run and this one share it and each request is delivered once.
+     * the nested run and this one share it and each request is delivered once. A pooled request goes back
+     * to the object pool after its callback, so a callback still sees its own request untouched.
      */
     private void deliverCompletions() {
         for (;;) {
@@ -268,6 +216,10 @@ public final class ThreadPool implements AutoCloseable {
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "completion callback of " + r + " threw", t);
             }
+            if (r instanceof PoolRequests.IntRequest ir) {
+                ir.clear();
+                requests.release(ir); // if the release list is full it is dropped; its table slot frees after GC
+            }
         }
     }
 
@@ -285,121 +237,6 @@ public final class ThreadPool implements AutoCloseable {
         return reversed;
     }
 
-    // --- workers ----------------------------------------------------------------------------------
-
-    /** Under lock: owe one more worker; have the loop start it unless a newborn worker will. */
-    private void spawnThread() {
-        curThreads++;
-        newThreads++;
-        if (pendingThreads == 0) {
-            spawnBh.schedule();
-        }
-    }
-
-    /** Under lock: takes one worker from the backlog; true if the caller must start it. */
-    private boolean takeBacklog() {
-        if (newThreads == 0) {
-            return false;
-        }
-        newThreads--;
-        pendingThreads++;
-        return true;
-    }
-
-    /** Loop only, the spawn bottom half. */
-    private void spawnFromLoop() {
-        boolean start;
-        lock.lock();
-        try {
-            start = takeBacklog();
-        } finally {
-            lock.unlock();
-        }
-        if (start) {
-            startWorker();
-        }
-    }
-
-    /** Loop or a newborn worker, without the lock (thread creation costs tens of µs). */
-    private void startWorker() {
-        try {
-            threadFactory.newThread(worker).start();
-        } catch (Throwable t) {
-            lock.lock();
-            try {
-                pendingThreads--;
-                curThreads--;
-                workerStopped.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            LOG.log(System.Logger.Level.ERROR, "thread pool " + name + " could not start a worker", t);
-        }
-    }
-
-    /** Under lock, after a wait on the semaphore: whether to wait again instead of acting. */
-    private boolean backToSleep(boolean gotPermit) {
-        // Timed out: stay, unless stopping, when there is work after all (we raced with the post), the
-        // limit just shrank (we raced with that post), or we are one of the minimum threads.
-        return !gotPermit && !stopping
-                && (queued > 0 || curThreads > maxThreads || curThreads <= minThreads);
-    }
-
-    private void workerLoop() {
-        boolean startNext;
-        lock.lock();
-        try {
-            pendingThreads--;
-            startNext = takeBacklog();
-        } finally {
-            lock.unlock();
-        }
-        if (startNext) {
-            startWorker();
-        }
-        lock.lock();
-        try {
-            while (!stopping) {
-                boolean got;
-                do {
-                    idleThreads++;
-                    lock.unlock();
-                    try {
-                        got = sem.tryAcquire(idleTimeoutNanos, TimeUnit.NANOSECONDS);
-                    } catch (InterruptedException e) {
-                        got = false; // workers are not interrupted by design; treat as a timeout
-                    } finally {
-                        lock.lock();
-                    }
-                    idleThreads--;
-                } while (backToSleep(got));
-                if (!got || stopping || curThreads > maxThreads) {
-                    break;
-                }
-                PoolRequest req = queueHead;
-                if (req == null) {
-                    continue; // a permit whose request a cancel removed with another permit
-                }
-                unlink(req);
-                req.markActive();
-                active++;
-                lock.unlock();
-                try {
-                    req.finish(req.runOnWorker());
-                    pushDone(req);
-                    completionBh.schedule();
-                } finally {
-                    lock.lock();
-                }
-                active--;
-            }
-            curThreads--;
-            workerStopped.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     // --- limits, stats, close -----------------------------------------------------------------------
 
     /**
@@ -408,33 +245,12 @@ public final class ThreadPool implements AutoCloseable {
      */
     public void setLimits(int min, int max) {
         ThreadPoolConfig.checkLimits(min, max);
-        lock.lock();
-        try {
-            minThreads = min;
-            maxThreads = max;
-            if (stopping) {
-                return;
-            }
-            for (int i = curThreads; i < minThreads; i++) {
-                spawnThread();
-            }
-            if (curThreads > maxThreads) {
-                sem.release(curThreads - maxThreads);
-            }
-        } finally {
-            lock.unlock();
-        }
+        workers.setLimits(min, max);
     }
 
     /** Any thread: a consistent snapshot of the thread counts plus the loop's completion counts. */
     public ThreadPoolStats stats() {
-        lock.lock();
-        try {
-            return new ThreadPoolStats(curThreads, idleThreads, pendingThreads + newThreads, minThreads, maxThreads,
-                    queued, active, submitted, completed, cancelledCount);
-        } finally {
-            lock.unlock();
-        }
+        return workers.stats(completed, cancelledCount);
     }
 
     /**
@@ -444,35 +260,19 @@ public final class ThreadPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean cancelledAny = false;
-        lock.lock();
-        try {
-            if (!stopping) {
-                stopping = true;
-                spawnBh.cancel();
-                curThreads -= newThreads;
-                newThreads = 0;
-                for (PoolRequest r = queueHead; r != null; ) {
-                    PoolRequest next = r.next;
-                    unlink(r);
-                    cancelQueued(r);
-                    cancelledAny = true;
-                    r = next;
-                }
-            }
-            while (curThreads > 0) {
-                sem.release(curThreads);
-                workerStopped.awaitUninterruptibly();
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (cancelledAny) {
-            completionBh.schedule();
-        }
+        workers.stop();
         if (!ctx.isClosed()) {
-            ctx.runUntil(() -> completed == submitted);
+            ctx.runUntil(() -> completed == workers.submitted());
         }
+    }
+
+    /** Tests: the request pool and its ticket table. */
+    ObjectPool<PoolRequests.IntRequest> requestPool() {
+        return requests;
+    }
+
+    RequestTable requestTable() {
+        return table;
     }
 
     @Override

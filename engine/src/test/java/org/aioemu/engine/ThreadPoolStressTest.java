@@ -10,12 +10,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Over a million submissions from two outside threads and from completion callbacks, with random task
  * durations, random cancels, nested waits in callbacks and limit changes while running: every request
- * must complete exactly once, on the loop thread, with the result its outcome calls for.
+ * must complete exactly once, on the loop thread, with the result its outcome calls for. Run with
+ * workers that park at once, with the default spin, and with a spin longer than most gaps (so the
+ * spinner covers most submits and parked workers are seldom woken). Cancels use tickets of requests
+ * that are recycled meanwhile, so a stale ticket that cancelled a later submission would show up as
+ * a request completed with -ECANCELED that nobody cancelled.
  */
 class ThreadPoolStressTest {
     private static final int PER_SUBMITTER = 520_000;
@@ -31,11 +36,12 @@ class ThreadPoolStressTest {
     private final AtomicLong offLoopCompletions = new AtomicLong();
     private final AtomicInteger nested = new AtomicInteger();
 
-    @Test
-    void everyRequestCompletesExactlyOnceOnTheLoop() throws Exception {
+    @ParameterizedTest(name = "workerSpinNanos {0}")
+    @ValueSource(longs = {0, ThreadPoolConfig.DEFAULT_WORKER_SPIN_NANOS, 2_000_000})
+    void everyRequestCompletesExactlyOnceOnTheLoop(long spinNanos) throws Exception {
         long seed = System.nanoTime();
         AioContext ctx = AioContext.builder().threadPool(ThreadPoolConfig.defaults().withLimits(0, 6)
-                .withIdleTimeout(Duration.ofMillis(5))).build();
+                .withIdleTimeout(Duration.ofMillis(5)).withWorkerSpinNanos(spinNanos)).build();
         try {
             ThreadPool pool = ctx.threadPool();
             Thread[] submitters = new Thread[SUBMITTERS];
@@ -88,18 +94,18 @@ class ThreadPoolStressTest {
 
     private void submitLoop(AioContext ctx, ThreadPool pool, SplittableRandom rnd) {
         Semaphore inFlight = new Semaphore(2048);
-        PoolRequest[] recent = new PoolRequest[64];
+        long[] recent = new long[64];
         int[] recentIds = new int[64];
         for (int i = 0; i < PER_SUBMITTER; i++) {
             inFlight.acquireUninterruptibly();
             int id = nextId.getAndIncrement();
-            PoolRequest req = submitOne(ctx, pool, id, rnd.nextInt(1000), rnd.nextInt(1000), inFlight);
+            long req = submitOne(ctx, pool, id, rnd.nextInt(1000), rnd.nextInt(1000), inFlight);
             recent[i & 63] = req;
             recentIds[i & 63] = id;
             if (rnd.nextInt(10) == 0) {
                 int victim = rnd.nextInt(64);
-                PoolRequest r = recent[victim];
-                if (r != null && pool.cancel(r)) {
+                long r = recent[victim];
+                if (r != 0 && pool.cancel(r)) {
                     cancelWon.set(recentIds[victim], 1);
                 }
             }
@@ -113,7 +119,7 @@ class ThreadPoolStressTest {
      * @param durationDice 0..999: most tasks are instant, some spin, a few park
      * @param callbackDice 0..999: some callbacks submit more, a few wait nested for it
      */
-    private PoolRequest submitOne(AioContext ctx, ThreadPool pool, int id, int durationDice, int callbackDice, Semaphore inFlight) {
+    private long submitOne(AioContext ctx, ThreadPool pool, int id, int durationDice, int callbackDice, Semaphore inFlight) {
         return pool.submit(() -> {
             runs.incrementAndGet(id);
             if (durationDice >= 990) {

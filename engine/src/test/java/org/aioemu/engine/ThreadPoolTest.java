@@ -218,18 +218,18 @@ class ThreadPoolTest {
         AtomicInteger queuedResult = new AtomicInteger(1);
         AtomicInteger queuedRuns = new AtomicInteger();
         AtomicReference<Thread> cancelCallbackThread = new AtomicReference<>();
-        PoolRequest active = pool.submit(() -> {
+        long active = pool.submit(() -> {
             started.countDown();
             release.await();
             return 11;
         }, activeResult::set);
         started.await();
-        PoolRequest queued = pool.submit(() -> queuedRuns.incrementAndGet(), r -> {
+        long queued = pool.submit(() -> queuedRuns.incrementAndGet(), r -> {
             cancelCallbackThread.set(Thread.currentThread());
             queuedResult.set(r);
         });
-        assertEquals(PoolRequest.State.ACTIVE, active.state());
-        assertEquals(PoolRequest.State.QUEUED, queued.state());
+        assertEquals(PoolRequest.State.ACTIVE, pool.state(active));
+        assertEquals(PoolRequest.State.QUEUED, pool.state(queued));
         assertFalse(pool.cancel(active), "an active request runs to completion");
         assertTrue(pool.cancel(queued));
         assertFalse(pool.cancel(queued), "cancel is once");

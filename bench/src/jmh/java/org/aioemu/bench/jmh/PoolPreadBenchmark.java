@@ -11,6 +11,7 @@ import org.aioemu.blockdev.BlockBackend;
 import org.aioemu.blockdev.BlockBackendOptions;
 import org.aioemu.blockdev.BlockCompletion;
 import org.aioemu.engine.AioContext;
+import org.aioemu.engine.ThreadPoolConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * 4 KiB random preads of a page-cached 64 MiB raw image through {@link BlockBackend}: the threads engine
- * (a pool worker runs each pread) against the sync engine (the loop runs it), at depth 1 and 16.
+ * (a pool worker runs each pread) against the sync engine (the loop runs it) and the io_uring engine
+ * (READ SQEs through the loop's own ring), at depth 1 and 16.
+ * {@code -p workerSpinNanos=0,50000} compares the pool's spin windows (-1: the default).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -41,11 +44,15 @@ public class PoolPreadBenchmark {
     static final long IMAGE_SIZE = 64L << 20;
     static final int BLOCK = 4096;
 
-    @Param({"threads", "sync"})
+    @Param({"threads", "sync", "io_uring"})
     String engine;
 
     @Param({"1", "16"})
     int depth;
+
+    /** ThreadPoolConfig.workerSpinNanos for the threads engine; -1 for the default. */
+    @Param({"-1"})
+    long workerSpinNanos;
 
     private Path dir;
     private AioContext ctx;
@@ -65,7 +72,11 @@ public class PoolPreadBenchmark {
                 out.write(chunk);
             }
         }
-        ctx = AioContext.create();
+        ThreadPoolConfig pool = ThreadPoolConfig.defaults();
+        if (workerSpinNanos >= 0) {
+            pool = pool.withWorkerSpinNanos(workerSpinNanos);
+        }
+        ctx = AioContext.builder().threadPool(pool).build();
         backend = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(true).withEngine(engine));
         arena = Arena.ofShared();
         driver = new Driver(ctx, backend, arena, depth);

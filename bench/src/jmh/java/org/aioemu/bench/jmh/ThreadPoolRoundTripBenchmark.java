@@ -5,6 +5,8 @@ import org.aioemu.engine.AioContext;
 import org.aioemu.engine.BlockingTask;
 import org.aioemu.engine.IntCompletion;
 import org.aioemu.engine.ThreadPool;
+import org.aioemu.engine.ThreadPoolConfig;
+import org.aioemu.engine.Transport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,8 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A task that does nothing, submitted from the loop to the pool and completed back on the loop: the
- * pure cost of the thread pool (queue, semaphore, wake-ups, done stack, completion bottom half) at queue
- * depth 1 and 16. Run with {@code -prof gc} for allocation per round trip.
+ * pure cost of the thread pool (queue, worker wake-ups, done stack, completion bottom half) at queue
+ * depth 1 and 16. Run with {@code -prof gc} for allocation per round trip, and with
+ * {@code -p workerSpinNanos=0,20000,50000} to compare spin windows (-1 is the pool's default), and
+ * {@code -p transport=EPOLL} to leave out Netty's io_uring handler, which allocates a little per loop
+ * iteration of its own (visible at depth 1, where every round trip is a loop iteration).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -44,12 +49,25 @@ public class ThreadPoolRoundTripBenchmark {
     @Param({"0", "65536"})
     long pollMaxNs;
 
+    /** ThreadPoolConfig.workerSpinNanos; -1 for the default. */
+    @Param({"-1"})
+    long workerSpinNanos;
+
+    /** The loop's transport (AUTO: io_uring where available). */
+    @Param({"AUTO"})
+    String transport;
+
     private AioContext ctx;
     private Driver driver;
 
     @Setup(Level.Trial)
     public void setup() {
-        ctx = AioContext.builder().pollMaxNs(pollMaxNs).build();
+        ThreadPoolConfig pool = ThreadPoolConfig.defaults();
+        if (workerSpinNanos >= 0) {
+            pool = pool.withWorkerSpinNanos(workerSpinNanos);
+        }
+        ctx = AioContext.builder().transport(Transport.valueOf(transport)).threadPool(pool).pollMaxNs(pollMaxNs)
+                .build();
         driver = new Driver(ctx, ctx.threadPool(), depth);
         driver.startCpuClock();
     }

@@ -69,7 +69,9 @@ final class JobSetup {
         boolean nullEngine = isNullEngine(o);
         long seed = Seeds.jobSeed(o, clone.jobNumber());
         long dataSeed = Seeds.mix(o.randseed, Seeds.DATA);
-        p.ctx = AioContext.builder().name("aioemu-" + o.name + "." + clone.jobNumber()).build();
+        AioContext.Builder ctxBuilder = AioContext.builder().name("aioemu-" + o.name + "." + clone.jobNumber());
+        settings.contextTuning().accept(ctxBuilder);
+        p.ctx = ctxBuilder.build();
 
         boolean[] used = new boolean[3];
         List<FileSpec> files;
