@@ -30,7 +30,8 @@ import picocli.CommandLine.Unmatched;
                 "Every option of `aioemu run` job files is accepted here as --option=value."})
 final class BenchCommand implements Callable<Integer> {
     /** Options bench handles itself rather than the job. */
-    static final Set<String> OWN_OPTIONS = Set.of("aio", "output-format", "output", "eta");
+    static final Set<String> OWN_OPTIONS = Set.of("aio", "output-format", "output", "eta", EngineTuning.POLL_MAX_NS,
+            EngineTuning.WORKER_SPIN_NS);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -46,6 +47,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--eta", paramLabel = "WHEN", description = "Live status line: auto (on a terminal), always, never.")
     String etaDoc;
+
+    @Option(names = "--poll-max-ns", paramLabel = "NS",
+            description = "Longest the loop polls for completions before it blocks (adaptive; 0 disables).")
+    String pollDoc;
+
+    @Option(names = "--worker-spin-ns", paramLabel = "NS",
+            description = "How long an idle pool worker spins before it parks (0 parks at once).")
+    String spinDoc;
 
     /** Everything else: fio job options, read through the job language's option table. */
     @Unmatched
@@ -73,6 +82,8 @@ final class BenchCommand implements Callable<Integer> {
         addOwn(args, "output-format", formatDoc);
         addOwn(args, "output", outputDoc);
         addOwn(args, "eta", etaDoc);
+        addOwn(args, EngineTuning.POLL_MAX_NS, pollDoc);
+        addOwn(args, EngineTuning.WORKER_SPIN_NS, spinDoc);
         CommandLineJob cl = CommandLineJob.parse(args, defaults(), OWN_OPTIONS);
         JobOptions job = cl.job();
         Map<String, String> own = cl.callerOptions();
@@ -82,6 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         OutputSettings out = new OutputSettings(own.get("output-format"),
                 own.containsKey("output") ? Path.of(own.get("output")) : null, own.get("eta"));
+        EngineTuning tuning = EngineTuning.parse(own.get(EngineTuning.POLL_MAX_NS), own.get(EngineTuning.WORKER_SPIN_NS));
 
         Path tempDir = null;
         if (job.filename == null && job.directory == null && job.readIolog == null) {
@@ -101,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(cleanup); // an interrupted run still removes the image
         }
         try {
-            return JobLauncher.launch(List.of(job), cl.notices(), Map.of(), out);
+            return JobLauncher.launch(List.of(job), cl.notices(), Map.of(), out, tuning);
         } finally {
             if (tempDir != null) {
                 deleteQuietly(tempDir);

@@ -22,7 +22,8 @@ final class JobLauncher {
     private JobLauncher() {
     }
 
-    static int launch(List<JobOptions> jobs, List<String> notices, Map<String, String> globalOptions, OutputSettings out) {
+    static int launch(List<JobOptions> jobs, List<String> notices, Map<String, String> globalOptions, OutputSettings out,
+                      EngineTuning tuning) {
         PrintStream err = System.err;
         for (String n : notices) {
             err.println("aioemu: " + n);
@@ -48,7 +49,8 @@ final class JobLauncher {
             RunSettings settings = RunSettings.defaults()
                     .withNotices(err)
                     .withPrintStatus(status != null)
-                    .withStatusListener(status != null ? status : line -> { });
+                    .withStatusListener(status != null ? status : line -> { })
+                    .withContextTuning(tuning::apply);
             String version = "aioemu-" + Main.version();
             if (out.format().equals("normal")) {
                 Reports.header(WorkloadRunner.plan(jobs), version, dest); // before the run, as fio prints it

@@ -33,9 +33,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--aio", paramLabel = "ENGINE", description = "Override every job's engine: threads, io_uring, sync.")
     String aio;
 
+    @Option(names = "--poll-max-ns", paramLabel = "NS",
+            description = "Longest the loop polls for completions before it blocks (adaptive; 0 disables; default: the engine's).")
+    String pollMaxNs;
+
+    @Option(names = "--worker-spin-ns", paramLabel = "NS",
+            description = "How long an idle pool worker spins before it parks (0 parks at once; default: the engine's).")
+    String workerSpinNs;
+
     @Override
     public Integer call() {
         OutputSettings out = new OutputSettings(outputFormat, output, eta);
+        EngineTuning tuning = EngineTuning.parse(pollMaxNs, workerSpinNs);
         JobFileParser parser = new JobFileParser(System.getenv());
         List<JobOptions> jobs = parser.parseAll(jobFiles);
         if (jobs.isEmpty()) {
@@ -48,6 +57,6 @@ final class RunCommand implements Callable<Integer> {
                 j.ioengine = engine;
             }
         }
-        return JobLauncher.launch(jobs, parser.notices(), parser.globalOptions(), out);
+        return JobLauncher.launch(jobs, parser.notices(), parser.globalOptions(), out, tuning);
     }
 }

@@ -69,6 +69,8 @@ class BenchCommandTest {
         assertBad(Cli.aioemu("bench", "--bs=4q"), "4q");
         assertBad(Cli.aioemu("bench", "--runtime=soon"), "runtime");
         assertBad(Cli.aioemu("bench", "--aio=magic"), "--aio=magic");
+        assertBad(Cli.aioemu("bench", "--poll-max-ns=soon"), "--poll-max-ns=soon");
+        assertBad(Cli.aioemu("bench", "--worker-spin-ns=-1"), "--worker-spin-ns=-1");
         assertBad(Cli.aioemu("bench", "--ioengine=windowsaio"), "windowsaio");
         Path unreachable = dir.resolve("no-such-dir").resolve("missing.raw");
         Run r = Cli.aioemu("bench", "--filename=" + unreachable, "--runtime=1");
@@ -90,6 +92,17 @@ class BenchCommandTest {
                 "--time_based=0", "--verify=crc32c", "--output-format=json");
         assertEquals(0, w.exit(), w.err());
         assertTrue(w.out().contains("\"total_ios\" : 1024"), "every block written once, then read back and verified: " + w.out());
+    }
+
+    @Test
+    void engineKnobsAreAcceptedWithPollingAndSpinningOffOrOn() {
+        for (String[] knobs : new String[][] {{"--poll-max-ns=0", "--worker-spin-ns=0"}, {"--poll-max-ns=200000", "--worker-spin-ns=100000"}}) {
+            Run r = Cli.aioemu("bench", knobs[0], knobs[1], "--runtime=1", "--size=8m", "--output-format=terse");
+            assertEquals(0, r.exit(), r.err());
+            String[] f = r.out().strip().split(";");
+            assertTrue(Long.parseLong(f[7]) > 0, "reads happened with " + String.join(" ", knobs) + ": " + r.out());
+        }
+        assertTrue(Cli.aioemu("bench", "--help").out().contains("--poll-max-ns"));
     }
 
     @Test
