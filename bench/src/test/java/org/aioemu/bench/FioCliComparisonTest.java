@@ -70,7 +70,7 @@ class FioCliComparisonTest {
 
     @Test
     void fioAndAioemuReportTheSameTotalsForTheSameJobFile() throws Exception {
-        assumeTrue(fioAvailable(), "fio is not on the PATH");
+        assumeTrue(FioPeer.available(), "fio is not on the PATH");
         Path job = dir.resolve("compare.fio");
         Files.writeString(job, JOBS.formatted(dir));
         JsonNode fio = json(runFio(job));
@@ -130,18 +130,5 @@ class FioCliComparisonTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fio finished");
         assertEquals(0, p.exitValue(), out);
         return out;
-    }
-
-    private static boolean fioAvailable() {
-        try {
-            Process p = new ProcessBuilder("fio", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -30,18 +30,7 @@ class FioCompatibilityTest {
 
     @BeforeAll
     static void fioIsInstalled() {
-        boolean found;
-        try {
-            Process p = new ProcessBuilder("fio", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            found = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            found = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            found = false;
-        }
-        assumeTrue(found, "fio is not on the PATH");
+        assumeTrue(org.aioemu.bench.FioPeer.available(), "fio is not on the PATH");
     }
 
     /** fio's verdict and what it printed. */

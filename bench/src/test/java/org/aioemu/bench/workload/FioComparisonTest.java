@@ -30,20 +30,7 @@ class FioComparisonTest {
 
     @BeforeAll
     static void needFio() {
-        assumeTrue(fioAvailable(), "fio is not on the PATH");
-    }
-
-    private static boolean fioAvailable() {
-        try {
-            Process p = new ProcessBuilder("fio", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        assumeTrue(org.aioemu.bench.FioPeer.available(), "fio is not on the PATH");
     }
 
     /** Runs fio with {@code args} in the temp dir and returns its first job's JSON. */
