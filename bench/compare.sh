@@ -4,6 +4,7 @@
 # IOPS per tool and aioemu's ratio to each peer, plus depth-1 p99 completion latency.
 #
 #   bench/compare.sh [--runs N] [--runtime SEC] [--size SIZE] [--file PATH] [--only ROW[,ROW...]] [--keep]
+#                    [--aioemu-args "--thread-pool-max=1 ..."]   (extra options for every aioemu run)
 #
 # Rows (fio option strings; aioemu bench takes the same ones):
 #   seqread-qd1, seqread-qd16, randread-qd1, randread-qd16   4 KiB reads from page cache
@@ -15,7 +16,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 
-runs=3 runtime=5 size=1g file="" only="" keep=0
+runs=3 runtime=5 size=1g file="" only="" keep=0 extra=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -24,7 +25,8 @@ while [ $# -gt 0 ]; do
     --file) file=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --aioemu-args) extra=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -81,7 +83,7 @@ print("%.0f %d" % (d["iops"], p))'
 run_aioemu() { # engine opts
   local engine=$1; shift
   "$root/aioemu" bench --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --time_based \
-      --aio="$engine" --output-format=json --eta=never "$@" 2>/dev/null | parse_json
+      --aio="$engine" --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
 }
 
 run_fio() { # engine opts

@@ -31,7 +31,7 @@ import picocli.CommandLine.Unmatched;
 final class BenchCommand implements Callable<Integer> {
     /** Options bench handles itself rather than the job. */
     static final Set<String> OWN_OPTIONS = Set.of("aio", "output-format", "output", "eta", EngineTuning.POLL_MAX_NS,
-            EngineTuning.WORKER_SPIN_NS);
+            EngineTuning.WORKER_SPIN_NS, EngineTuning.THREAD_POOL_MAX);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -55,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--worker-spin-ns", paramLabel = "NS",
             description = "How long an idle pool worker spins before it parks (0 parks at once).")
     String spinDoc;
+
+    @Option(names = "--thread-pool-max", paramLabel = "N",
+            description = "Most pool workers (QEMU's thread-pool-max; default 64; 1 suits page-cached data on few cores).")
+    String poolMaxDoc;
 
     /** Everything else: fio job options, read through the job language's option table. */
     @Unmatched
@@ -84,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         addOwn(args, "eta", etaDoc);
         addOwn(args, EngineTuning.POLL_MAX_NS, pollDoc);
         addOwn(args, EngineTuning.WORKER_SPIN_NS, spinDoc);
+        addOwn(args, EngineTuning.THREAD_POOL_MAX, poolMaxDoc);
         CommandLineJob cl = CommandLineJob.parse(args, defaults(), OWN_OPTIONS);
         JobOptions job = cl.job();
         Map<String, String> own = cl.callerOptions();
@@ -93,7 +98,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         OutputSettings out = new OutputSettings(own.get("output-format"),
                 own.containsKey("output") ? Path.of(own.get("output")) : null, own.get("eta"));
-        EngineTuning tuning = EngineTuning.parse(own.get(EngineTuning.POLL_MAX_NS), own.get(EngineTuning.WORKER_SPIN_NS));
+        EngineTuning tuning = EngineTuning.parse(own.get(EngineTuning.POLL_MAX_NS), own.get(EngineTuning.WORKER_SPIN_NS),
+                own.get(EngineTuning.THREAD_POOL_MAX));
 
         Path tempDir = null;
         if (job.filename == null && job.directory == null && job.readIolog == null) {

@@ -6,19 +6,27 @@ import org.aioemu.engine.ThreadPoolConfig;
 /**
  * The engine knobs the CLI exposes beside fio's options: the loop's adaptive polling window
  * ({@code --poll-max-ns}, QEMU's poll-max-ns; 0 disables polling) and how long an idle pool worker spins
- * before it parks ({@code --worker-spin-ns}; 0 parks at once). Null means the engine's default. Applied to
- * every job's {@link AioContext.Builder}.
+ * before it parks ({@code --worker-spin-ns}; 0 parks at once), and the most pool workers
+ * ({@code --thread-pool-max}, QEMU's thread-pool-max: on few cores and page-cached data one worker beside
+ * the loop beats many, while O_DIRECT needs a worker per request in flight). Null means the engine's
+ * default. Applied to every job's {@link AioContext.Builder}.
  */
-record EngineTuning(Long pollMaxNs, Long workerSpinNs) {
-    static final EngineTuning DEFAULTS = new EngineTuning(null, null);
+record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax) {
+    static final EngineTuning DEFAULTS = new EngineTuning(null, null, null);
 
     /** The option names as `aioemu bench` and `aioemu run` spell them. */
     static final String POLL_MAX_NS = "poll-max-ns";
     static final String WORKER_SPIN_NS = "worker-spin-ns";
+    static final String THREAD_POOL_MAX = "thread-pool-max";
 
-    /** Parses the two options' values (either may be null); a bad value is a one-line user error. */
-    static EngineTuning parse(String pollMaxNs, String workerSpinNs) {
-        return new EngineTuning(nanos(POLL_MAX_NS, pollMaxNs), nanos(WORKER_SPIN_NS, workerSpinNs));
+    /** Parses the options' values (any may be null); a bad value is a one-line user error. */
+    static EngineTuning parse(String pollMaxNs, String workerSpinNs, String threadPoolMax) {
+        Long max = threadPoolMax == null ? null : nanos(THREAD_POOL_MAX, threadPoolMax);
+        if (max != null && (max < 1 || max > 1024)) {
+            throw new Main.UserError("--" + THREAD_POOL_MAX + "=" + threadPoolMax + ": expected a worker count from 1 to 1024");
+        }
+        return new EngineTuning(nanos(POLL_MAX_NS, pollMaxNs), nanos(WORKER_SPIN_NS, workerSpinNs),
+                max == null ? null : max.intValue());
     }
 
     private static Long nanos(String option, String value) {
@@ -32,7 +40,8 @@ record EngineTuning(Long pollMaxNs, Long workerSpinNs) {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new Main.UserError("--" + option + "=" + value + ": expected nanoseconds from 0 to 1000000000");
+            throw new Main.UserError("--" + option + "=" + value + (option.equals(THREAD_POOL_MAX)
+                    ? ": expected a worker count from 1 to 1024" : ": expected nanoseconds from 0 to 1000000000"));
         }
     }
 
@@ -41,8 +50,15 @@ record EngineTuning(Long pollMaxNs, Long workerSpinNs) {
         if (pollMaxNs != null) {
             b.pollMaxNs(pollMaxNs);
         }
-        if (workerSpinNs != null) {
-            b.threadPool(ThreadPoolConfig.defaults().withWorkerSpinNanos(workerSpinNs));
+        if (workerSpinNs != null || threadPoolMax != null) {
+            ThreadPoolConfig pool = ThreadPoolConfig.defaults();
+            if (workerSpinNs != null) {
+                pool = pool.withWorkerSpinNanos(workerSpinNs);
+            }
+            if (threadPoolMax != null) {
+                pool = pool.withLimits(0, threadPoolMax);
+            }
+            b.threadPool(pool);
         }
     }
 }

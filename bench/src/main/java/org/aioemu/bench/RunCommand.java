@@ -41,10 +41,14 @@ final class RunCommand implements Callable<Integer> {
             description = "How long an idle pool worker spins before it parks (0 parks at once; default: the engine's).")
     String workerSpinNs;
 
+    @Option(names = "--thread-pool-max", paramLabel = "N",
+            description = "Most pool workers per job (QEMU's thread-pool-max; default 64; 1 suits page-cached data on few cores).")
+    String threadPoolMax;
+
     @Override
     public Integer call() {
         OutputSettings out = new OutputSettings(outputFormat, output, eta);
-        EngineTuning tuning = EngineTuning.parse(pollMaxNs, workerSpinNs);
+        EngineTuning tuning = EngineTuning.parse(pollMaxNs, workerSpinNs, threadPoolMax);
         JobFileParser parser = new JobFileParser(System.getenv());
         List<JobOptions> jobs = parser.parseAll(jobFiles);
         if (jobs.isEmpty()) {

@@ -71,6 +71,7 @@ class BenchCommandTest {
         assertBad(Cli.aioemu("bench", "--aio=magic"), "--aio=magic");
         assertBad(Cli.aioemu("bench", "--poll-max-ns=soon"), "--poll-max-ns=soon");
         assertBad(Cli.aioemu("bench", "--worker-spin-ns=-1"), "--worker-spin-ns=-1");
+        assertBad(Cli.aioemu("bench", "--thread-pool-max=0"), "--thread-pool-max=0");
         assertBad(Cli.aioemu("bench", "--ioengine=windowsaio"), "windowsaio");
         Path unreachable = dir.resolve("no-such-dir").resolve("missing.raw");
         Run r = Cli.aioemu("bench", "--filename=" + unreachable, "--runtime=1");
@@ -96,7 +97,7 @@ class BenchCommandTest {
 
     @Test
     void engineKnobsAreAcceptedWithPollingAndSpinningOffOrOn() {
-        for (String[] knobs : new String[][] {{"--poll-max-ns=0", "--worker-spin-ns=0"}, {"--poll-max-ns=200000", "--worker-spin-ns=100000"}}) {
+        for (String[] knobs : new String[][] {{"--poll-max-ns=0", "--worker-spin-ns=0"}, {"--poll-max-ns=200000", "--thread-pool-max=1"}}) {
             Run r = Cli.aioemu("bench", knobs[0], knobs[1], "--runtime=1", "--size=8m", "--output-format=terse");
             assertEquals(0, r.exit(), r.err());
             String[] f = r.out().strip().split(";");
