@@ -12,8 +12,6 @@ import org.aioemu.engine.ThreadPoolConfig;
  * default. Applied to every job's {@link AioContext.Builder}.
  */
 record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax) {
-    static final EngineTuning DEFAULTS = new EngineTuning(null, null, null);
-
     /** The option names as `aioemu bench` and `aioemu run` spell them. */
     static final String POLL_MAX_NS = "poll-max-ns";
     static final String WORKER_SPIN_NS = "worker-spin-ns";
@@ -21,28 +19,25 @@ record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax) {
 
     /** Parses the options' values (any may be null); a bad value is a one-line user error. */
     static EngineTuning parse(String pollMaxNs, String workerSpinNs, String threadPoolMax) {
-        Long max = threadPoolMax == null ? null : nanos(THREAD_POOL_MAX, threadPoolMax);
-        if (max != null && (max < 1 || max > 1024)) {
-            throw new Main.UserError("--" + THREAD_POOL_MAX + "=" + threadPoolMax + ": expected a worker count from 1 to 1024");
-        }
-        return new EngineTuning(nanos(POLL_MAX_NS, pollMaxNs), nanos(WORKER_SPIN_NS, workerSpinNs),
-                max == null ? null : max.intValue());
+        Long max = number(THREAD_POOL_MAX, threadPoolMax, 1, 1024, "a worker count");
+        return new EngineTuning(number(POLL_MAX_NS, pollMaxNs, 0, 1_000_000_000L, "nanoseconds"),
+                number(WORKER_SPIN_NS, workerSpinNs, 0, 1_000_000_000L, "nanoseconds"), max == null ? null : max.intValue());
     }
 
-    private static Long nanos(String option, String value) {
+    /** {@code value} as a whole number in [min, max], or null when not given. */
+    private static Long number(String option, String value, long min, long max, String what) {
         if (value == null) {
             return null;
         }
         try {
             long v = Long.parseLong(value.trim().replace("_", ""));
-            if (v < 0 || v > 1_000_000_000L) {
-                throw new NumberFormatException();
+            if (v >= min && v <= max) {
+                return v;
             }
-            return v;
         } catch (NumberFormatException e) {
-            throw new Main.UserError("--" + option + "=" + value + (option.equals(THREAD_POOL_MAX)
-                    ? ": expected a worker count from 1 to 1024" : ": expected nanoseconds from 0 to 1000000000"));
+            // the message below says what is expected
         }
+        throw new Main.UserError("--" + option + "=" + value + ": expected " + what + " from " + min + " to " + max);
     }
 
     /** Sets the given knobs on {@code b}; the others keep the engine's defaults. */
