@@ -33,9 +33,6 @@ final class JobLauncher {
             if (j.cpusAllowed != null) {
                 err.println("aioemu: " + j.source + ": cpus_allowed=" + j.cpusAllowed + " is accepted but not applied (threads are not pinned)");
             }
-            if (j.given.containsKey("iodepth_batch_complete_max")) {
-                err.println("aioemu: " + j.source + ": iodepth_batch_complete_max is accepted but not applied (completions are reaped as they arrive)");
-            }
         }
         PrintStream dest;
         try {

@@ -91,10 +91,12 @@ class RunCommandTest {
         assertEquals(1, engine.exit());
         assertTrue(engine.err().startsWith("aioemu: "), engine.err());
         Path tuned = dir.resolve("tuned.fio");
-        Files.writeString(tuned, "[t]\nfilename=" + dir.resolve("t.raw") + "\nsize=64k\nrw=read\ncpus_allowed=0\n");
+        Files.writeString(tuned, "[t]\nfilename=" + dir.resolve("t.raw") + "\nsize=64k\nrw=read\ncpus_allowed=0\niodepth_batch_complete_max=2\nrandom_generator=lfsr\n");
         Cli.Run noticed = Cli.aioemu("run", tuned.toString());
         assertEquals(0, noticed.exit(), noticed.err());
         assertTrue(noticed.err().contains("cpus_allowed=0 is accepted but not applied"), "no silent difference: " + noticed.err());
+        assertFalse(noticed.err().contains("iodepth_batch_complete_max") || noticed.err().contains("random_generator"),
+                "options that are applied get no notice: " + noticed.err());
         Cli.Run format = Cli.aioemu("run", job.toString(), "--output-format=xml");
         assertEquals(1, format.exit());
         assertTrue(format.err().contains("xml"), format.err());
