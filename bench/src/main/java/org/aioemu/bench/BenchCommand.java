@@ -15,6 +15,7 @@ import org.aioemu.bench.job.JobOptions;
 import org.aioemu.blockdev.RawImage;
 import org.aioemu.engine.ErrnoException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -29,7 +30,7 @@ import picocli.CommandLine.Unmatched;
                 "--aio=threads, on a temporary image unless --filename or --directory is given.",
                 "Every option of `aioemu run` job files is accepted here as --option=value."})
 final class BenchCommand implements Callable<Integer> {
-    /** Options bench handles itself rather than the job. */
+    /** Options bench handles itself rather than the job (also what "did you mean" may suggest). */
     static final Set<String> OWN_OPTIONS = Set.of("aio", "output-format", "output", "eta", EngineTuning.POLL_MAX_NS,
             EngineTuning.WORKER_SPIN_NS, EngineTuning.THREAD_POOL_MAX);
 
@@ -48,17 +49,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--eta", paramLabel = "WHEN", description = "Live status line: auto (on a terminal), always, never.")
     String etaDoc;
 
-    @Option(names = "--poll-max-ns", paramLabel = "NS",
-            description = "Longest the loop polls for completions before it blocks (adaptive; 0 disables).")
-    String pollDoc;
-
-    @Option(names = "--worker-spin-ns", paramLabel = "NS",
-            description = "How long an idle pool worker spins before it parks (0 parks at once).")
-    String spinDoc;
-
-    @Option(names = "--thread-pool-max", paramLabel = "N",
-            description = "Most pool workers (QEMU's thread-pool-max; default 64; 1 suits page-cached data on few cores).")
-    String poolMaxDoc;
+    @Mixin
+    EngineOptions engine;
 
     /** Everything else: fio job options, read through the job language's option table. */
     @Unmatched
@@ -86,9 +78,6 @@ final class BenchCommand implements Callable<Integer> {
         addOwn(args, "output-format", formatDoc);
         addOwn(args, "output", outputDoc);
         addOwn(args, "eta", etaDoc);
-        addOwn(args, EngineTuning.POLL_MAX_NS, pollDoc);
-        addOwn(args, EngineTuning.WORKER_SPIN_NS, spinDoc);
-        addOwn(args, EngineTuning.THREAD_POOL_MAX, poolMaxDoc);
         CommandLineJob cl = CommandLineJob.parse(args, defaults(), OWN_OPTIONS);
         JobOptions job = cl.job();
         Map<String, String> own = cl.callerOptions();
@@ -98,8 +87,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         OutputSettings out = new OutputSettings(own.get("output-format"),
                 own.containsKey("output") ? Path.of(own.get("output")) : null, own.get("eta"));
-        EngineTuning tuning = EngineTuning.parse(own.get(EngineTuning.POLL_MAX_NS), own.get(EngineTuning.WORKER_SPIN_NS),
-                own.get(EngineTuning.THREAD_POOL_MAX));
+        EngineTuning tuning = engine.tuning();
 
         Path tempDir = null;
         if (job.filename == null && job.directory == null && job.readIolog == null) {

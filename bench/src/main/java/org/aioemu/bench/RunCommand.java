@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.aioemu.bench.job.JobFileParser;
 import org.aioemu.bench.job.JobOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,22 +34,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--aio", paramLabel = "ENGINE", description = "Override every job's engine: threads, io_uring, sync.")
     String aio;
 
-    @Option(names = "--poll-max-ns", paramLabel = "NS",
-            description = "Longest the loop polls for completions before it blocks (adaptive; 0 disables; default: the engine's).")
-    String pollMaxNs;
-
-    @Option(names = "--worker-spin-ns", paramLabel = "NS",
-            description = "How long an idle pool worker spins before it parks (0 parks at once; default: the engine's).")
-    String workerSpinNs;
-
-    @Option(names = "--thread-pool-max", paramLabel = "N",
-            description = "Most pool workers per job (QEMU's thread-pool-max; default 64; 1 suits page-cached data on few cores).")
-    String threadPoolMax;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() {
         OutputSettings out = new OutputSettings(outputFormat, output, eta);
-        EngineTuning tuning = EngineTuning.parse(pollMaxNs, workerSpinNs, threadPoolMax);
+        EngineTuning tuning = engine.tuning();
         JobFileParser parser = new JobFileParser(System.getenv());
         List<JobOptions> jobs = parser.parseAll(jobFiles);
         if (jobs.isEmpty()) {
