@@ -3,8 +3,12 @@
 # qemu-img bench (threads, io_uring) on ONE image file, the same workloads, several rounds; prints median
 # IOPS per tool and aioemu's ratio to each peer, plus depth-1 p99 completion latency.
 #
-#   bench/compare.sh [--runs N] [--runtime SEC] [--size SIZE] [--file PATH] [--only ROW[,ROW...]] [--keep]
-#                    [--aioemu-args "--thread-pool-max=1 ..."]   (extra options for every aioemu run)
+#   bench/compare.sh [--runs N] [--runtime SEC] [--ramp SEC] [--size SIZE] [--file PATH] [--only ROW[,ROW...]]
+#                    [--keep] [--aioemu-args "--thread-pool-max=1 ..."]   (extra options for every aioemu run)
+#
+# --ramp (default 1) is fio's ramp_time, given to aioemu and fio alike: each runs that long unmeasured
+# first, so the JVM's JIT compiling on one of few cores is not counted as aioemu's I/O time. qemu-img bench
+# has no warm-up option (nor a JIT to warm).
 #
 # Rows (fio option strings; aioemu bench takes the same ones):
 #   seqread-qd1, seqread-qd16, randread-qd1, randread-qd16   4 KiB reads from page cache
@@ -16,17 +20,18 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 
-runs=3 runtime=5 size=1g file="" only="" keep=0 extra=""
+runs=3 runtime=5 ramp=1 size=1g file="" only="" keep=0 extra=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --runtime) runtime=$2; shift 2 ;;
+    --ramp) ramp=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
     --file) file=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --aioemu-args) extra=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -82,14 +87,14 @@ print("%.0f %d" % (d["iops"], p))'
 
 run_aioemu() { # engine opts
   local engine=$1; shift
-  "$root/aioemu" bench --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --time_based \
-      --aio="$engine" --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
+  "$root/aioemu" bench --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --ramp_time="$ramp" \
+      --time_based --aio="$engine" --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
 }
 
 run_fio() { # engine opts
   local engine=$1; shift
-  fio --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --time_based --ioengine="$engine" \
-      --invalidate=0 --output-format=json "$@" 2>/dev/null | parse_json
+  fio --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --ramp_time="$ramp" --time_based \
+      --ioengine="$engine" --invalidate=0 --output-format=json "$@" 2>/dev/null | parse_json
 }
 
 # qemu-img bench runs a request count, not a time: calibrate the count on a short run, then scale it.
@@ -133,9 +138,9 @@ for round in $(seq 1 "$runs"); do
   done
 done
 
-python3 - "$results" "$runs" "$runtime" "$bytes" <<'EOF'
+python3 - "$results" "$runs" "$runtime" "$bytes" "$ramp" <<'EOF'
 import statistics, sys
-path, runs, runtime, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+path, runs, runtime, size, ramp = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 iops, p99, rows = {}, {}, []
 for line in open(path):
     row, tool, _, out = line.rstrip("\n").split("\t")
@@ -151,7 +156,8 @@ def med(d, k):
     return statistics.median(d[k]) if k in d else None
 def fmt(v):
     return "-" if v is None else ("%.1fk" % (v / 1000) if v >= 1000 else "%.0f" % v)
-print("median IOPS of %s runs x %ss on one %.1f GiB image" % (runs, runtime, size / 2**30))
+print("median IOPS of %s runs x %ss (after %ss unmeasured ramp; qemu-img: none) on one %.1f GiB image"
+      % (runs, runtime, ramp, size / 2**30))
 print("| workload | " + " | ".join(ours + peers) + " |")
 print("|---" * (1 + len(ours) + len(peers)) + "|")
 for r in rows:
