@@ -101,6 +101,51 @@ class IoUringEngineBehaviourTest {
         }
     }
 
+    /**
+     * More requests outstanding than the engine has tags for (65,536, all submitted in one loop task, so
+     * none can complete in between): the rest wait in the engine's own overflow queue and still complete
+     * exactly once with their data.
+     */
+    @Test
+    void moreRequestsThanTagsWaitInOrderAndCompleteOnce() throws Exception {
+        int n = UringSlots.MAX_SLOTS + 4_464; // 70,000
+        int size = 512;
+        Path path = dir.resolve("tags");
+        byte[] data = TestSupport.randomBytes(new Random(2), n * size);
+        Files.write(path, data);
+        IoUringEngine engine = new IoUringEngine(ctx, 128);
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readOnly())) {
+            MemorySegment all = arena.allocate((long) n * size, 4096);
+            AioRequest[] reqs = new AioRequest[n];
+            for (int i = 0; i < n; i++) {
+                reqs[i] = new AioRequest().prepareRead(fh, (long) i * size, all.asSlice((long) i * size, size));
+            }
+            AtomicIntegerArray calls = new AtomicIntegerArray(n);
+            AtomicInteger total = new AtomicInteger();
+            AtomicInteger wrong = new AtomicInteger();
+            ctx.execute(() -> {
+                for (int i = 0; i < n; i++) {
+                    int index = i;
+                    engine.submit(reqs[i], r -> {
+                        wrong.addAndGet(r == size ? 0 : 1);
+                        calls.incrementAndGet(index);
+                        total.incrementAndGet();
+                    });
+                }
+            });
+            assertTrue(ctx.runUntil(() -> total.get() == n, Duration.ofSeconds(60)), "completed " + total.get() + " of " + n);
+            assertEquals(0, wrong.get(), "requests with a result other than " + size);
+            byte[] got = all.toArray(ValueLayout.JAVA_BYTE);
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, calls.get(i), "request " + i);
+                reqs[i].close();
+            }
+            assertArrayEquals(data, got);
+        } finally {
+            engine.close();
+        }
+    }
+
     /** A FIFO gives a real short read: the engine continues it, single and vectored, until all bytes came. */
     @Test
     void shortReadsAreContinuedWhereTheyStopped() throws Exception {
@@ -212,6 +257,8 @@ class IoUringEngineBehaviourTest {
              OutputStream out = Files.newOutputStream(fifo, StandardOpenOption.WRITE);
              AioRequest req = new AioRequest()) {
             Pending read = submit(engine, req.prepareRead(fh, 0, arena.allocate(8)));
+            // In flight before close begins: a close that wins the race refuses the submit instead.
+            assertTrue(ctx.runUntil(read.accepted::get, Duration.ofSeconds(10)));
             CompletableFuture<Void> closing = CompletableFuture.runAsync(engine::close);
             assertThrows(TimeoutException.class, () -> closing.get(300, TimeUnit.MILLISECONDS));
             assertEquals(0, read.calls.get());
@@ -285,6 +332,8 @@ class IoUringEngineBehaviourTest {
     private final class Pending {
         final AtomicInteger calls = new AtomicInteger();
         final AtomicInteger result = new AtomicInteger();
+        /** Set on the loop once the engine has taken the request (the submit task ran). */
+        final java.util.concurrent.atomic.AtomicBoolean accepted = new java.util.concurrent.atomic.AtomicBoolean();
 
         boolean awaitFor(Duration d) {
             return ctx.runUntil(() -> calls.get() > 0, d);
@@ -298,10 +347,13 @@ class IoUringEngineBehaviourTest {
 
     private Pending submit(AioEngine engine, AioRequest req) {
         Pending p = new Pending();
-        ctx.execute(() -> engine.submit(req, r -> {
-            p.result.set(ctx.inLoop() ? r : Integer.MIN_VALUE); // off the loop shows as a wrong result
-            p.calls.incrementAndGet();
-        }));
+        ctx.execute(() -> {
+            engine.submit(req, r -> {
+                p.result.set(ctx.inLoop() ? r : Integer.MIN_VALUE); // off the loop shows as a wrong result
+                p.calls.incrementAndGet();
+            });
+            p.accepted.set(true);
+        });
         return p;
     }
 }
