@@ -75,23 +75,8 @@ class IoUringEngineBehaviourTest {
                     bufs[i] = arena.allocate(512);
                     reqs[i] = new AioRequest().prepareRead(fh, i * 512L, bufs[i]);
                 }
-                AtomicIntegerArray calls = new AtomicIntegerArray(n);
-                AtomicInteger total = new AtomicInteger();
-                AtomicInteger wrong = new AtomicInteger();
-                ctx.execute(() -> {
-                    for (int i = 0; i < n; i++) {
-                        int index = i;
-                        engine.submit(reqs[i], r -> {
-                            wrong.addAndGet(r == 512 ? 0 : 1);
-                            calls.incrementAndGet(index);
-                            total.incrementAndGet();
-                        });
-                    }
-                });
-                assertTrue(ctx.runUntil(() -> total.get() == n, Duration.ofSeconds(30)), "limit " + limit + ": " + total.get());
-                assertEquals(0, wrong.get(), "limit " + limit);
+                ReadBurst.start(ctx, reqs, 512, engine::submit).assertAllCompleteOnce(Duration.ofSeconds(30), "limit " + limit);
                 for (int i = 0; i < n; i++) {
-                    assertEquals(1, calls.get(i), "limit " + limit + ", request " + i);
                     assertArrayEquals(Arrays.copyOfRange(data, i * 512, (i + 1) * 512), bufs[i].toArray(ValueLayout.JAVA_BYTE));
                     reqs[i].close();
                 }
@@ -120,27 +105,11 @@ class IoUringEngineBehaviourTest {
             for (int i = 0; i < n; i++) {
                 reqs[i] = new AioRequest().prepareRead(fh, (long) i * size, all.asSlice((long) i * size, size));
             }
-            AtomicIntegerArray calls = new AtomicIntegerArray(n);
-            AtomicInteger total = new AtomicInteger();
-            AtomicInteger wrong = new AtomicInteger();
-            ctx.execute(() -> {
-                for (int i = 0; i < n; i++) {
-                    int index = i;
-                    engine.submit(reqs[i], r -> {
-                        wrong.addAndGet(r == size ? 0 : 1);
-                        calls.incrementAndGet(index);
-                        total.incrementAndGet();
-                    });
-                }
-            });
-            assertTrue(ctx.runUntil(() -> total.get() == n, Duration.ofSeconds(60)), "completed " + total.get() + " of " + n);
-            assertEquals(0, wrong.get(), "requests with a result other than " + size);
-            byte[] got = all.toArray(ValueLayout.JAVA_BYTE);
-            for (int i = 0; i < n; i++) {
-                assertEquals(1, calls.get(i), "request " + i);
-                reqs[i].close();
+            ReadBurst.start(ctx, reqs, size, engine::submit).assertAllCompleteOnce(Duration.ofSeconds(60), n + " reads");
+            assertArrayEquals(data, all.toArray(ValueLayout.JAVA_BYTE));
+            for (AioRequest req : reqs) {
+                req.close();
             }
-            assertArrayEquals(data, got);
         } finally {
             engine.close();
         }
