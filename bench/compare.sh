@@ -16,7 +16,8 @@
 #   seqread128k-qd4-direct                                     128 KiB sequential reads, O_DIRECT
 # Rounds interleave the tools (round 1: every tool on every row, then round 2, ...) so that the machine's
 # drift hits all of them alike; the table shows medians. Every page-cache run starts with the whole image
-# re-read into the page cache. qemu-img bench has no random mode: it runs the sequential rows only. Needs fio and qemu-img (apt-get install fio qemu-utils) and python3.
+# re-read into the page cache. qemu-img bench has no random mode: it runs the sequential rows only.
+# Needs fio and qemu-img (apt-get install fio qemu-utils) and python3.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 
