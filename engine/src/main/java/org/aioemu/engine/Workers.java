@@ -3,7 +3,9 @@ package org.aioemu.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -104,7 +106,7 @@ final class Workers {
     private long ranCount;
     /** The periodic stall check runs (or its start is under way); its timer once known. */
     private boolean stallCheckArmed;
-    private java.util.concurrent.ScheduledFuture<?> stallTimer;
+    private ScheduledFuture<?> stallTimer;
     /** ranCount at the last stall check, and checks in a row that found the queue empty. */
     private long ranAtLastCheck;
     private int quietChecks;
@@ -152,20 +154,17 @@ final class Workers {
             if (stopping) {
                 throw new RejectedExecutionException("thread pool " + name + " is closed; no new work is accepted");
             }
-            // More work than the workers that will take it (idle ones, and ones owed or being born): owe
-            // one more. QEMU tests idle_threads == 0 instead, but an idle worker stays counted until it
-            // wakes, so a burst submitted faster than it wakes would all queue behind that one worker.
-            // Busy workers running fast requests cover part of the queue themselves (FAST_NANOS).
-            covered = busyCover();
-            if (queue.size() + 1 > idleThreads + pendingThreads + newThreads + covered && curThreads < maxThreads) {
-                spawnThread();
-            }
             long seq = submitted + 1;
             submitted = seq;
             ticket = RequestTable.ticket(seq, slot);
             req.ticket = ticket;
             req.markQueued();
             queue.add(req);
+            // Busy workers running fast requests cover part of the queue themselves (FAST_NANOS).
+            covered = busyCover();
+            if (owesWorker(covered)) {
+                spawnThread();
+            }
             wake = idle.wakeIfUncovered(queue.size() - covered);
             startCheck = covered > 0 && armStallCheck();
         }
@@ -237,10 +236,10 @@ final class Workers {
 
     /** Any thread, after arming under the monitor: starts the periodic check (allocates; once per burst). */
     private void startStallCheck() {
-        java.util.concurrent.ScheduledFuture<?> timer;
+        ScheduledFuture<?> timer;
         try {
             timer = ctx.ioEventLoop().scheduleAtFixedRate(stallCheck, STALL_CHECK_NANOS, STALL_CHECK_NANOS,
-                    java.util.concurrent.TimeUnit.NANOSECONDS);
+                    TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException loopGone) {
             synchronized (this) {
                 stallCheckArmed = false; // the context is closing; its pools are stopping with it
@@ -266,7 +265,7 @@ final class Workers {
      */
     private void stallCheck() {
         IdleWorkers.Worker wake = null;
-        java.util.concurrent.ScheduledFuture<?> stop = null;
+        ScheduledFuture<?> stop = null;
         synchronized (this) {
             if (stopping || queue.size() == 0) {
                 if (stopping || ++quietChecks >= QUIET_CHECKS) {
@@ -278,7 +277,7 @@ final class Workers {
                 quietChecks = 0;
                 if (ranCount == ranAtLastCheck) {
                     serviceNanos = 0; // not fast any more, until requests finish again
-                    while (queue.size() > idleThreads + pendingThreads + newThreads && curThreads < maxThreads) {
+                    while (owesWorker(0)) {
                         spawnThread();
                     }
                     wake = idle.wakeIfUncovered(queue.size());
@@ -292,6 +291,16 @@ final class Workers {
         if (stop != null) {
             stop.cancel(false);
         }
+    }
+
+    /**
+     * Under the monitor: whether the queue holds more requests than the workers that will take them — idle
+     * ones, ones owed or being born, and {@code covered} requests the busy workers take themselves — and
+     * the limit allows one more. QEMU tests idle_threads == 0 instead, but an idle worker stays counted
+     * until it wakes, so a burst submitted faster than it wakes would all queue behind that one worker.
+     */
+    private boolean owesWorker(int covered) {
+        return queue.size() > idleThreads + pendingThreads + newThreads + covered && curThreads < maxThreads;
     }
 
     /** Under the monitor: owe one more worker; have the loop start it unless a newborn worker will. */
@@ -492,7 +501,7 @@ final class Workers {
     boolean stop() {
         List<PoolRequest> cancelled = new ArrayList<>();
         List<Thread> toWake = List.of();
-        java.util.concurrent.ScheduledFuture<?> timer;
+        ScheduledFuture<?> timer;
         synchronized (this) {
             if (!stopping) {
                 stopping = true;
