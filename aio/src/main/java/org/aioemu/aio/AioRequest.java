@@ -41,8 +41,10 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
 
     /**
      * The threads engine's pool ticket for this request's latest submission, so {@link ThreadsEngine#cancel}
-     * can name it. Written by the submitter after the pool accepted it, read by a canceller on any thread:
-     * volatile. A ticket left over from an earlier submission is harmless (the pool ignores stale tickets).
+     * can name it. Written by the pool through {@link #queued} on the submitting thread before any worker can
+     * run the request — never after, so a slow submitter cannot overwrite the ticket of a resubmission made by
+     * the completion meanwhile — and read by a canceller on any thread: volatile. A ticket left over from an
+     * earlier submission is harmless (the pool ignores stale tickets).
      */
     volatile long poolTicket = -1;
 
@@ -214,6 +216,12 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
     @Override
     public int run() {
         return RawIo.execute(this);
+    }
+
+    /** The pool names this submission before a worker can run it: see {@link #poolTicket}. */
+    @Override
+    public void queued(long ticket) {
+        poolTicket = ticket;
     }
 
     @Override

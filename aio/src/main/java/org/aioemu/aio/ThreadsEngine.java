@@ -48,7 +48,9 @@ public final class ThreadsEngine implements AioEngine {
         if (closed) {
             throw new IllegalStateException("the threads engine is closed");
         }
-        req.poolTicket = pool.submit(req, completion); // the request is its own task: run() executes it
+        // The request is its own task: run() executes it, and queued(ticket) records the ticket before any
+        // worker can run it (storing submit's return value instead could overwrite a resubmission's ticket).
+        pool.submit(req, completion);
     }
 
     /**

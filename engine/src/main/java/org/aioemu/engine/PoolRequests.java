@@ -47,6 +47,11 @@ final class PoolRequests {
             return this;
         }
 
+        @Override
+        void ticketed(long ticket) {
+            task.queued(ticket);
+        }
+
         /** Loop, after the completion ran (or the submitting thread when queuing failed): forget the work. */
         void clear() {
             task = null;

@@ -53,6 +53,16 @@ final class RequestTable {
         return (int) (ticket & SLOT_MASK);
     }
 
+    /** The submission number a ticket names, as {@link PoolRequest} stamps it. */
+    static long submissionOf(long ticket) {
+        return ticket >>> SLOT_BITS;
+    }
+
+    /** A pool's running submission count reduced to the width tickets and stamps carry. */
+    static long submission(long sequence) {
+        return sequence & SEQUENCE_MASK;
+    }
+
     /** Any thread: a new pooled request with a slot of its own (a dead request's, if one was collected). */
     synchronized PoolRequests.IntRequest newRequest() {
         int slot;

@@ -26,9 +26,14 @@ import java.util.function.BiConsumer;
  * request has since been recycled find a different ticket on it and leave it alone. The value-returning
  * submissions allocate (their callbacks box anyway) and return their request as the handle.
  *
- * <p>Shared state: the queue, the thread counts and the parked workers belong to {@link Workers} and are
- * guarded by its monitor. Finished requests travel to the loop on a lock-free stack ({@link #doneStack}).
- * The ready list and the completed/cancelled counts belong to the loop.
+ * <p>Dispatch: {@link ThreadPoolConfig#model} chooses where requests wait — one shared queue
+ * ({@link QueueWorkers}) or a ring per worker ({@link RingWorkers}); the hand-off adapts to measured costs
+ * either way ({@link HandoffPolicy}). Submitting and taking take no lock ({@link Workers}).
+ *
+ * <p>Shared state: the queue or rings, the thread counts and the parked workers belong to {@link Workers}.
+ * Finished requests travel to the loop on one MPSC done ring ({@link #doneRing}, seed 003), or, should it be
+ * full, on a lock-free stack ({@link #doneStack}); the completion bottom half drains both. The ready list
+ * and the completed/cancelled counts belong to the loop.
  */
 public final class ThreadPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ThreadPool.class.getName());
@@ -42,8 +47,14 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
+    /** Done-ring cells: a burst this deep reaches the loop without touching the fallback stack. */
+    static final int DONE_RING_CAPACITY = 1024;
+
     private final AioContext ctx;
     private final String name;
+    private final PoolModel model;
+    /** Any thread offers (workers, cancellers), the loop polls. */
+    private final MpscRing<PoolRequest> doneRing = new MpscRing<>(DONE_RING_CAPACITY);
     private final BottomHalf completionBh;
     private final Workers workers;
     /** Any thread: slot -> pooled request, for tickets. */
@@ -53,7 +64,7 @@ public final class ThreadPool implements AutoCloseable {
     /** Loop only: the loop thread's allocation cache, kept here to skip the thread-local look-up. */
     private final ObjectPool.Cache<PoolRequests.IntRequest> loopCache = requests.newCache();
 
-    /** Pushed by workers and cancellers (cas), taken whole by the loop (getAndSet). */
+    /** The done ring's overflow: pushed by workers and cancellers (cas), taken whole by the loop (getAndSet). */
     @SuppressWarnings("unused") // accessed through DONE_STACK
     private volatile PoolRequest doneStack;
 
@@ -65,9 +76,17 @@ public final class ThreadPool implements AutoCloseable {
     ThreadPool(AioContext ctx, ThreadPoolConfig config) {
         this.ctx = ctx;
         this.name = config.name();
+        this.model = config.model();
         this.completionBh = ctx.newBottomHalf(this::deliverCompletions);
-        this.workers = new Workers(ctx, config, this::pushDone);
+        this.workers = config.model() == PoolModel.RINGS
+                ? new RingWorkers(ctx, config, this::pushDone)
+                : new QueueWorkers(ctx, config, this::pushDone);
         setLimits(config.minThreads(), config.maxThreads());
+    }
+
+    /** How this pool hands requests to its workers. */
+    public PoolModel model() {
+        return model;
     }
 
     /** The context whose loop runs this pool's completions. */
@@ -80,6 +99,10 @@ public final class ThreadPool implements AutoCloseable {
     /**
      * Any thread: runs {@code task} on a worker; {@code completion} (may be null) gets its result or
      * {@code -errno} on the loop, {@code -ECANCELED} if cancelled while queued. Allocates nothing.
+     *
+     * <p>The ticket is also handed to {@link BlockingTask#queued} before any worker can run the task, so a
+     * task that keeps its own ticket never stores a stale one (a late store from the submitting thread could
+     * otherwise overwrite the ticket of a resubmission made by the completion meanwhile).
      *
      * @return the submission's ticket, for {@link #cancel(long)} and {@link #state(long)}; never negative
      * @throws RejectedExecutionException once the pool is closing
@@ -145,7 +168,8 @@ public final class ThreadPool implements AutoCloseable {
      */
     public boolean cancel(long ticket) {
         PoolRequest req = table.lookup(ticket);
-        return req != null && workers.cancel(req, ticket); // the done push schedules the completion
+        // The request may carry a later submission by now: the cas names this ticket's, and fails then.
+        return req != null && workers.cancel(req, RequestTable.submissionOf(ticket));
     }
 
     /**
@@ -157,7 +181,7 @@ public final class ThreadPool implements AutoCloseable {
         if (!(req instanceof PoolRequests.ValueRequest<?> v) || v.pool != this) {
             throw new IllegalArgumentException("request " + req + " was not returned by this pool");
         }
-        return workers.cancel(req, req.ticket);
+        return workers.cancel(req, req.submission()); // a value request carries one submission only
     }
 
     /**
@@ -167,20 +191,31 @@ public final class ThreadPool implements AutoCloseable {
      */
     public PoolRequest.State state(long ticket) {
         PoolRequest req = table.lookup(ticket);
-        return req == null ? PoolRequest.State.DONE : workers.state(req, ticket);
+        return req == null ? PoolRequest.State.DONE : req.state(RequestTable.submissionOf(ticket));
     }
 
     /**
-     * Any thread, the workers' sink: pushes a DONE request for the loop and schedules the completion
-     * bottom half. The cas publishes what was written before it (the result, and the state).
+     * Any thread, the workers' and cancellers' sink: hands a DONE request to the loop and schedules the
+     * completion bottom half. The ring's release store (or the stack's cas) publishes what was written before
+     * it (the result, and the stamp). The bottom half is looked at before it is scheduled: while it is
+     * already pending, its run has not yet drained, so it will see this request, and the push costs no cas
+     * on the bottom half's flag.
      */
     private void pushDone(PoolRequest req) {
-        PoolRequest head;
-        do {
-            head = (PoolRequest) DONE_STACK.getVolatile(this);
-            req.doneNext = head;
-        } while (!DONE_STACK.compareAndSet(this, head, req));
-        completionBh.schedule();
+        if (doneRing.offer(req)) {
+            // The ring publishes with a release store; the fence orders it before the read of the flag
+            // below (store then load: the loop clears the flag, then reads the ring).
+            VarHandle.fullFence();
+        } else {
+            PoolRequest head;
+            do {
+                head = (PoolRequest) DONE_STACK.getVolatile(this);
+                req.doneNext = head;
+            } while (!DONE_STACK.compareAndSet(this, head, req));
+        }
+        if (!completionBh.isScheduled()) {
+            completionBh.schedule();
+        }
     }
 
     // --- completion (loop) ------------------------------------------------------------------------
@@ -223,8 +258,35 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
-    /** Loop only: takes the done stack into the ready list in submission-completion order. */
+    /**
+     * Loop only: the next finished requests into the ready list: what the done ring holds now (up to a lap,
+     * oldest first), then the whole fallback stack, reversed to the order it was pushed in.
+     */
     private PoolRequest takeDone() {
+        PoolRequest first = doneRing.poll();
+        if (first != null) {
+            PoolRequest last = first;
+            for (int n = 1; n < DONE_RING_CAPACITY; n++) {
+                PoolRequest r = doneRing.poll();
+                if (r == null) {
+                    break;
+                }
+                last.doneNext = r;
+                last = r;
+            }
+            last.doneNext = takeStack(); // the stack's, behind: so a busy ring cannot starve them
+            readyHead = first;
+            return first;
+        }
+        readyHead = takeStack();
+        return readyHead;
+    }
+
+    /** Loop only: the whole fallback stack in push order, or null (one volatile read when it is empty). */
+    private PoolRequest takeStack() {
+        if (DONE_STACK.getVolatile(this) == null) {
+            return null;
+        }
         PoolRequest taken = (PoolRequest) DONE_STACK.getAndSet(this, null);
         PoolRequest reversed = null;
         while (taken != null) {
@@ -233,7 +295,6 @@ public final class ThreadPool implements AutoCloseable {
             reversed = taken;
             taken = next;
         }
-        readyHead = reversed;
         return reversed;
     }
 
@@ -264,6 +325,11 @@ public final class ThreadPool implements AutoCloseable {
         if (!ctx.isClosed()) {
             ctx.runUntil(() -> completed == workers.submitted());
         }
+    }
+
+    /** Any thread: throws IllegalStateException if the caller is one of this pool's workers. */
+    void checkNotOwnWorker(String what) {
+        workers.threads().checkNotOwnWorker(what);
     }
 
     /** Tests: the request pool and its ticket table. */

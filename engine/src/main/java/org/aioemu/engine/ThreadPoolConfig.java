@@ -7,37 +7,37 @@ import java.util.concurrent.ThreadFactory;
 /**
  * Limits of a {@link ThreadPool}: {@code min} workers started at creation that never exit, at most
  * {@code max} in all, and idle workers above {@code min} exiting after {@code idleTimeout}
- * (QEMU's {@code thread-pool-min}, {@code thread-pool-max} and its 10 s idle exit).
+ * (QEMU's {@code thread-pool-min}, {@code thread-pool-max} and its 10 s idle exit); and how requests reach
+ * the workers.
  *
  * @param threadFactory   makes worker threads; null for daemon threads named {@code name-worker-N}
- * @param workerSpinNanos how long a worker that runs out of work spins watching the queue before it
- *                        parks (seed 003); 0 parks at once. At most one worker spins at a time. Spinning
- *                        spares a submitter the wake-up of a parked worker (a futex call, and ~20 µs for
- *                        an idle vCPU on a VM) when requests follow each other closely, at the price of
- *                        one core busy for this long after the last request.
+ * @param workerSpinNanos the longest an idle worker may spin watching for work before it parks (seed 003);
+ *                        0 parks at once. The pool spins less than this: at most twice the wake-up cost it
+ *                        measures on this host, and only as long as spinning catches work
+ *                        ({@link HandoffPolicy}, {@link IdleSpin}); at most one worker spins, and only while
+ *                        a core is spare. This bound is for hosts where a core must never be burnt.
+ * @param model           where requests wait for a worker: one shared queue or a ring per worker
+ * @param ringCapacity    the ring model's ring size per worker (a power of two; seed 003 uses 4)
  */
 public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Duration idleTimeout, ThreadFactory threadFactory,
-                               long workerSpinNanos) {
+                               long workerSpinNanos, PoolModel model, int ringCapacity) {
     public static final int DEFAULT_MIN = 0;
     public static final int DEFAULT_MAX = 64;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
     /**
-     * See {@link #workerSpinNanos}. Measured on a 2-vCPU VM where waking an idle vCPU costs ~20 µs
-     * ({@code bench/jmh ThreadPoolRoundTrip -p workerSpinNanos=0,20000,50000}): with a core to spare, a
-     * 20-50 µs spin took depth-1 round trips from ~25k/s to ~250k/s and depth 16 from ~0.8M/s to over
-     * 1M/s; 50 µs rather than 20 µs because the gap it must bridge (the loop's own wake-up plus its
-     * completion work) is itself ~20 µs, and the extra cost is 30 µs of one core after a burst. 4 KiB
-     * page-cache preads through the threads engine (PoolPread): depth 1 ~20-28k/s -> 55-72k/s; depth 16
-     * ~300-360k/s against ~490-520k/s with 0 (noisy, on a shared host), because even a spinner that
-     * only uses a spare core ({@link Workers}) delays the workers it then has to share it with. When
-     * other processes take the second core, spinning competes with the loop thread and its gain
-     * disappears; set 0 for such hosts, for deep queues of real I/O, or where a core must never be burnt.
+     * See {@link #workerSpinNanos}: a ceiling, not a setting. The measured bound (twice a wake-up: 40-80 µs
+     * where waking an idle vCPU costs 20-40 µs, far less on bare metal) is what limits spinning in practice.
      */
-    public static final long DEFAULT_WORKER_SPIN_NANOS = 50_000;
+    public static final long DEFAULT_WORKER_SPIN_NANOS = 1_000_000;
+    /** The default dispatch model: see the README's measurements for why. */
+    public static final PoolModel DEFAULT_MODEL = PoolModel.QUEUE;
+    /** Seed 003's ring size. */
+    public static final int DEFAULT_RING_CAPACITY = 4;
 
     public ThreadPoolConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(model, "model");
         checkLimits(minThreads, maxThreads);
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
@@ -45,37 +45,57 @@ public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Dura
         if (workerSpinNanos < 0) {
             throw new IllegalArgumentException("workerSpinNanos must be >= 0, got " + workerSpinNanos);
         }
+        if (ringCapacity < 1 || ringCapacity > 1 << 16 || Integer.bitCount(ringCapacity) != 1) {
+            throw new IllegalArgumentException("ringCapacity must be a power of two from 1 to 65536, got " + ringCapacity);
+        }
     }
 
-    /** As before spinning existed: the default spin. */
+    /** As before the dispatch models existed: the default model and ring size. */
+    public ThreadPoolConfig(String name, int minThreads, int maxThreads, Duration idleTimeout, ThreadFactory threadFactory,
+                            long workerSpinNanos) {
+        this(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, DEFAULT_MODEL, DEFAULT_RING_CAPACITY);
+    }
+
+    /** As before spinning existed: the default spin, model and ring size. */
     public ThreadPoolConfig(String name, int minThreads, int maxThreads, Duration idleTimeout, ThreadFactory threadFactory) {
         this(name, minThreads, maxThreads, idleTimeout, threadFactory, DEFAULT_WORKER_SPIN_NANOS);
     }
 
-    /** min 0, max 64, 10 s idle timeout, default thread factory, default spin. */
+    /** min 0, max 64, 10 s idle timeout, default thread factory, spin bound, model and ring size. */
     public static ThreadPoolConfig defaults() {
-        return new ThreadPoolConfig("aioemu-pool", DEFAULT_MIN, DEFAULT_MAX, DEFAULT_IDLE_TIMEOUT, null, DEFAULT_WORKER_SPIN_NANOS);
+        return new ThreadPoolConfig("aioemu-pool", DEFAULT_MIN, DEFAULT_MAX, DEFAULT_IDLE_TIMEOUT, null,
+                DEFAULT_WORKER_SPIN_NANOS, DEFAULT_MODEL, DEFAULT_RING_CAPACITY);
     }
 
     public ThreadPoolConfig withName(String n) {
-        return new ThreadPoolConfig(n, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos);
+        return new ThreadPoolConfig(n, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, model, ringCapacity);
     }
 
     public ThreadPoolConfig withLimits(int min, int max) {
-        return new ThreadPoolConfig(name, min, max, idleTimeout, threadFactory, workerSpinNanos);
+        return new ThreadPoolConfig(name, min, max, idleTimeout, threadFactory, workerSpinNanos, model, ringCapacity);
     }
 
     public ThreadPoolConfig withIdleTimeout(Duration d) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, d, threadFactory, workerSpinNanos);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, d, threadFactory, workerSpinNanos, model, ringCapacity);
     }
 
     public ThreadPoolConfig withThreadFactory(ThreadFactory f) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, f, workerSpinNanos);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, f, workerSpinNanos, model, ringCapacity);
     }
 
-    /** How long an idle worker spins before parking; 0 parks at once. */
+    /** The longest an idle worker may spin before it parks; 0 parks at once. */
     public ThreadPoolConfig withWorkerSpinNanos(long nanos) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, nanos);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, nanos, model, ringCapacity);
+    }
+
+    /** Where requests wait for a worker. */
+    public ThreadPoolConfig withModel(PoolModel m) {
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, m, ringCapacity);
+    }
+
+    /** The ring model's per-worker ring size (a power of two). */
+    public ThreadPoolConfig withRingCapacity(int capacity) {
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, model, capacity);
     }
 
     static void checkLimits(int min, int max) {

@@ -1,0 +1,151 @@
+package org.aioemu.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One worker thread of a {@link ThreadPool}, as the rest of the pool sees it: whether it runs a request and
+ * since when (for the stall check), its parking record, its idle spin, and — in the ring model — its own
+ * request ring. Made once when the thread starts.
+ *
+ * <p>Run state ({@link #runState}): IDLE, BUSY (running requests, covering the queue) or STUCK (running one
+ * request so long that the stall check stopped counting it as covering). The worker moves IDLE <-> BUSY and
+ * STUCK -> BUSY/IDLE; the loop's stall check moves BUSY -> STUCK. Every move is a cas or getAndSet, so the
+ * covering count ({@link Workers}) is adjusted exactly once per move whoever races.
+ *
+ * <p>Threading: fields under "owner" are the worker thread's; {@link #busySince} is written by the worker
+ * (opaque) and read by the stall check, which only needs a recent value; the parking fields are guarded by
+ * the pool's monitor, except {@link #wakeStamp}, written by the waker before its unpark and read by the
+ * worker after park returns (the unpark/park pair orders them; a missed one only loses a sample).
+ */
+final class PoolWorker {
+    static final int IDLE = 0;
+    static final int BUSY = 1;
+    static final int STUCK = 2;
+
+    private static final VarHandle RUN_STATE;
+    private static final VarHandle BUSY_SINCE;
+    private static final VarHandle WAKE_STAMP;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            RUN_STATE = l.findVarHandle(PoolWorker.class, "runState", int.class);
+            BUSY_SINCE = l.findVarHandle(PoolWorker.class, "busySince", long.class);
+            WAKE_STAMP = l.findVarHandle(PoolWorker.class, "wakeStamp", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** How many back-to-back samples a worker averages before it publishes its service time. */
+    private static final int PUBLISH_EVERY = 16;
+
+    final Thread thread;
+    /** Ring model: this worker's request ring; null in the queue model. */
+    final SpscRing ring;
+
+    @SuppressWarnings("unused") // RUN_STATE
+    private volatile int runState;
+    @SuppressWarnings("unused") // BUSY_SINCE
+    private long busySince;
+    @SuppressWarnings("unused") // WAKE_STAMP
+    private long wakeStamp;
+
+    // --- owner ----------------------------------------------------------------------------------------
+    final IdleSpin spin = new IdleSpin();
+    /** When it last went idle (its idle timeout counts from here); reset under the monitor for min workers. */
+    long idleSince;
+    /** It has been taken out of the thread count (exiting); written by the owner under the monitor. */
+    boolean uncounted;
+    /** The worker's own average service time, and samples since it last published it. */
+    private long serviceAverage;
+    private int unpublished;
+
+    // --- written under the pool's monitor -------------------------------------------------------------
+    /**
+     * On the parked stack. Volatile: a ring-model producer reads it after placing an entry in this worker's
+     * ring, to know whether to wake it (paired with the worker publishing it before its last look).
+     */
+    volatile boolean parked;
+    /** Its link on the parked stack: under the monitor only. */
+    PoolWorker nextParked;
+
+    PoolWorker(Thread thread, SpscRing ring) {
+        this.thread = thread;
+        this.ring = ring;
+    }
+
+    int runState() {
+        return runState;
+    }
+
+    /** Owner: IDLE -> BUSY. Returns the state it left. */
+    int becomeBusy() {
+        return (int) RUN_STATE.getAndSet(this, BUSY);
+    }
+
+    /** Owner: back to IDLE; returns the state it left (BUSY or STUCK). A full fence: see Workers' Dekker pairs. */
+    int becomeIdle() {
+        return (int) RUN_STATE.getAndSet(this, IDLE);
+    }
+
+    /** Owner, at the start of each request while busy: STUCK -> BUSY if the check had marked it. */
+    boolean unstick() {
+        return runState == STUCK && RUN_STATE.compareAndSet(this, STUCK, BUSY);
+    }
+
+    /** The stall check: BUSY -> STUCK; true if this call made the move. */
+    boolean markStuck() {
+        return RUN_STATE.compareAndSet(this, BUSY, STUCK);
+    }
+
+    /** Owner: the current request started at {@code nanos}. */
+    void startedAt(long nanos) {
+        BUSY_SINCE.setOpaque(this, nanos);
+    }
+
+    /** The stall check: when the current request started (meaningful while BUSY). */
+    long busySince() {
+        return (long) BUSY_SINCE.getOpaque(this);
+    }
+
+    /** The waker, before its unpark. */
+    void wokenAt(long nanos) {
+        WAKE_STAMP.setOpaque(this, nanos);
+    }
+
+    /** Owner, after park returned: when it was woken (0 if not by a waker), clearing it. */
+    long takeWakeStamp() {
+        long s = (long) WAKE_STAMP.getOpaque(this);
+        if (s != 0) {
+            WAKE_STAMP.setOpaque(this, 0L);
+        }
+        return s;
+    }
+
+    /** Owner: one back-to-back service time; publishes the average to {@code policy} every few samples. */
+    void sampleService(long nanos, HandoffPolicy policy) {
+        serviceAverage = HandoffPolicy.ewma(serviceAverage, nanos);
+        if (++unpublished >= PUBLISH_EVERY) {
+            flushService(policy);
+        }
+    }
+
+    /** Owner: publishes what it has averaged (when it goes idle, so a short burst still teaches the pool). */
+    void flushService(HandoffPolicy policy) {
+        if (unpublished > 0) {
+            unpublished = 0;
+            policy.publishService(serviceAverage);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName() + switch (runState) {
+            case BUSY -> " busy";
+            case STUCK -> " stuck";
+            default -> " idle";
+        };
+    }
+}

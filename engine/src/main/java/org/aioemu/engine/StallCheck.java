@@ -1,0 +1,167 @@
+package org.aioemu.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps requests left to busy workers from being stranded when one of those workers blocks after all (a
+ * "fast" request that waits on a lock, a page fault on a cold page): while the pool relies on covering, a
+ * periodic check on the loop marks every worker that has run its current request for longer than
+ * {@link HandoffPolicy#stuckAfterNanos} as stuck — it no longer covers anything — and has the model wake or
+ * start workers for what waits ({@link Workers#rebalance}). A stuck worker covers again from its next request.
+ *
+ * <p>The period follows the policy: half the stuck threshold when the check is armed, so a blocked worker is
+ * found within about 1.5 thresholds (the threshold itself is read afresh at every tick; the period is not
+ * changed while armed, since every change would cost a new timer). The check runs only while armed: the first covered submit arms it, and it disarms itself after
+ * {@link #QUIET_CHECKS} periods with nothing waiting and no covered submit, so an idle pool schedules nothing,
+ * and a steady load allocates nothing (one periodic timer per burst).
+ *
+ * <p>Threading: {@link #ensureArmed} from any thread; {@link #tick} on the loop. {@code armed} is volatile
+ * for the fast path; arming and disarming happen under the pool's monitor. Disarming pairs with arming as a
+ * Dekker pair: a submitter queues, then reads {@code armed}; the check clears {@code armed}, then looks at
+ * the queue once more and re-arms if it finds work.
+ */
+final class StallCheck {
+    /** Periods in a row with nothing waiting before the check stops itself. */
+    static final int QUIET_CHECKS = 8;
+    /** The shortest period: about a hundred loop iterations' worth of timer overhead on any host. */
+    static final long MIN_PERIOD_NANOS = 10_000;
+    private static final VarHandle ARMED;
+
+    static {
+        try {
+            ARMED = MethodHandles.lookup().findVarHandle(StallCheck.class, "armed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Workers pool;
+    private final AioContext ctx;
+    private final Runnable tick = this::tick;
+
+    @SuppressWarnings("unused") // ARMED
+    private volatile boolean armed;
+    /**
+     * Set by a submit that relied on covering since the last tick (written only when it was clear, so a
+     * steady load does not bounce its cache line); cleared by the tick. A tick that finds it clear and the
+     * queue empty counts as quiet.
+     */
+    private volatile boolean relied;
+    // --- under the pool's monitor --------------------------------------------------------------------
+    private ScheduledFuture<?> timer;
+    /** Bumped by every arm and disarm, so a starter that lost a race cancels its own timer. */
+    private long generation;
+    // --- loop only -------------------------------------------------------------------------------------
+    private int quiet;
+
+    StallCheck(Workers pool, AioContext ctx) {
+        this.pool = pool;
+        this.ctx = ctx;
+    }
+
+    /** Any thread, after relying on covering: makes sure the check runs. One volatile read when it does. */
+    void ensureArmed() {
+        if (!(boolean) ARMED.getVolatile(this)) {
+            arm();
+        } else if (!relied) {
+            relied = true;
+        }
+    }
+
+    private void arm() {
+        long gen;
+        long period;
+        synchronized (pool) {
+            if (armed || pool.stopping) {
+                return;
+            }
+            ARMED.setVolatile(this, true);
+            gen = ++generation;
+            period = period();
+        }
+        start(gen, period);
+    }
+
+    /**
+     * Half the stuck threshold, but not below {@link #MIN_PERIOD_NANOS}: a timer firing more often would cost
+     * the loop more than the stall it finds.
+     */
+    private long period() {
+        return Math.max(MIN_PERIOD_NANOS, pool.policy.stuckAfterNanos() / 2);
+    }
+
+    /** Without the monitor (scheduling may allocate and take Netty's locks). */
+    private void start(long gen, long period) {
+        ScheduledFuture<?> t;
+        try {
+            t = ctx.ioEventLoop().scheduleAtFixedRate(tick, period, period, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException loopGone) {
+            synchronized (pool) {
+                if (generation == gen) {
+                    ARMED.setVolatile(this, false); // the context is closing; its pools stop with it
+                }
+            }
+            return;
+        }
+        boolean keep;
+        synchronized (pool) {
+            keep = generation == gen && armed;
+            if (keep) {
+                timer = t;
+            }
+        }
+        if (!keep) {
+            t.cancel(false);
+        }
+    }
+
+    /** Any thread: stops the check (the pool is stopping). */
+    void disarm() {
+        ScheduledFuture<?> t;
+        synchronized (pool) {
+            ARMED.setVolatile(this, false);
+            generation++;
+            t = timer;
+            timer = null;
+        }
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    /** Loop, every period while armed. */
+    private void tick() {
+        long now = System.nanoTime();
+        long stuckAfter = pool.policy.stuckAfterNanos();
+        for (PoolWorker w : pool.registered()) {
+            if (w.runState() == PoolWorker.BUSY && now - w.busySince() > stuckAfter) {
+                pool.markStuck(w);
+            }
+        }
+        boolean reliedOn = relied;
+        if (reliedOn) {
+            relied = false;
+        }
+        if (pool.queued() > 0) {
+            quiet = 0;
+            pool.rebalance();
+            return;
+        }
+        if (reliedOn) {
+            quiet = 0;
+            return;
+        }
+        if (++quiet < QUIET_CHECKS) {
+            return;
+        }
+        quiet = 0;
+        disarm();
+        if (pool.queued() > 0) {
+            ensureArmed(); // a submitter that read armed == true before we cleared it: see the class comment
+        }
+    }
+}
