@@ -48,12 +48,19 @@ public final class IoUringEngine implements AioEngine {
     private final AioContext ctx;
     private final UringQueue queue;
     /**
-     * Submissions handed to the loop and not yet accepted there. A submitter increments it before it reads
-     * {@link #closed}; close writes {@code closed} before the loop reads this: so either the submitter sees
-     * the engine closed and backs out, or the closing engine waits for its request.
+     * Submissions from off the loop between their increment here and their acceptance on the loop (or their
+     * backing out). A submitter increments it before it reads {@link #closed}; close writes {@code closed}
+     * before the loop reads this (all volatile, so one total order): either the submitter sees the engine
+     * closed and backs out, or the closing loop sees the count and waits for the request.
+     *
+     * <p>Who brings it back to 0 re-checks the drain, so the loop never waits for a count that nobody will
+     * report: a hop accepted on the loop leaves a request whose completion checks; a hop that backs out off
+     * the loop hands {@link #drainCheck} to the loop ({@link #unhop}).
      */
     private final AtomicInteger hopping = new AtomicInteger();
     private volatile boolean closed;
+    /** Loop: the queue's drain check, made once so that backing out allocates nothing of ours. */
+    private final Runnable drainCheck;
 
     /** An engine on {@code ctx}'s loop, keeping at most the loop's SQ ring size of requests in the kernel. */
     public IoUringEngine(AioContext ctx) {
@@ -76,6 +83,7 @@ public final class IoUringEngine implements AioEngine {
             throw new IllegalArgumentException("the io_uring engine cannot run here: " + why + "; use --aio=threads");
         }
         this.queue = new UringQueue(ctx, maxInFlight, hopping);
+        this.drainCheck = queue::checkDrained;
         register();
     }
 
@@ -155,7 +163,7 @@ public final class IoUringEngine implements AioEngine {
         }
         hopping.incrementAndGet(); // before reading closed: see the field comment
         if (closed) {
-            hopping.decrementAndGet();
+            unhop();
             throw new IllegalStateException("the io_uring engine is closed");
         }
         try {
@@ -163,12 +171,32 @@ public final class IoUringEngine implements AioEngine {
                 try {
                     queue.acceptHopped(req, completion);
                 } finally {
-                    hopping.decrementAndGet(); // after accept: the loop never sees the request in neither place
+                    // After accept: the loop never sees the request in neither place. No drain check here even
+                    // at 0: the request is now outstanding, and its completion checks (on this thread, later).
+                    hopping.decrementAndGet();
                 }
             });
         } catch (RuntimeException e) {
-            hopping.decrementAndGet();
+            unhop();
             throw e;
+        }
+    }
+
+    /**
+     * Off the loop: takes back a hop that never reached the loop. The loop may have looked at the count while
+     * this hop was in it and put off unregistering; if this is the last hop of a closing engine, nothing else
+     * would look again, and {@link #close} would wait forever. So the one that brings the count to 0 reads
+     * {@link #closed} after its decrement and, if set, has the loop check again. If {@code closed} reads
+     * false, the closer writes it later, so its own check on the loop reads this decrement (field comment).
+     * A loop already gone needs no check: closing the context closes the queue.
+     */
+    private void unhop() {
+        if (hopping.decrementAndGet() == 0 && closed) {
+            try {
+                ctx.execute(drainCheck);
+            } catch (RejectedExecutionException gone) {
+                // The context is closed or closing: its loop closes the queue and releases close()'s wait.
+            }
         }
     }
 

@@ -351,7 +351,13 @@ final class UringQueue implements IoUringIoHandle {
         return unregistered;
     }
 
-    private void checkDrained() {
+    /**
+     * Loop: once closing and nothing is outstanding — no slot, no overflow, no submission on its way here —
+     * cancels the registration. Called after every change that may have drained the queue, and handed to the
+     * loop by a submitter that backed out of a closing engine (the hop count is the one input that changes
+     * off the loop). Idempotent.
+     */
+    void checkDrained() {
         if (closing && !unregistered && slots.used() == 0 && overflow.isEmpty() && hopping.get() == 0
                 && registration.isValid()) {
             // Nothing in the kernel, so Netty removes the registration at once (or after the CQE being handled).
