@@ -5,8 +5,10 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aioemu.engine.AioContext;
@@ -205,7 +207,9 @@ public final class IoUringEngine implements AioEngine {
      * engine completes with -ECANCELED; one in the kernel gets an ASYNC_CANCEL and completes with
      * -ECANCELED, or with its real result if the kernel finished it first. Either way it completes exactly
      * once. Returns false if {@code req} is not outstanding here (already completed, or never submitted).
-     * Off the loop the answer is computed on the loop, so this waits for the loop to run a task.
+     * Off the loop the answer is computed on the loop, so this waits for the loop to run a task; if the
+     * context is closed or closing and its loop refuses or never runs that task, this cancelled nothing and
+     * returns false (the context's close completes what was left with -ECANCELED).
      */
     @Override
     public boolean cancel(AioRequest req) {
@@ -213,9 +217,32 @@ public final class IoUringEngine implements AioEngine {
         if (ctx.inLoop()) {
             return queue.cancel(req);
         }
+        // Completed once, by whichever comes first: the loop task with its answer (or its failure), or the
+        // loop's termination. Netty terminates a loop only after it ran or refused every task it took, so a
+        // task that ran has completed this before the termination listener tries to.
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
-        ctx.execute(() -> answer.complete(queue.cancel(req)));
-        return answer.join();
+        Future<?> terminated = ctx.ioEventLoop().terminationFuture();
+        GenericFutureListener<Future<Object>> gone = f -> answer.complete(false);
+        terminated.addListener(gone);
+        try {
+            ctx.execute(() -> {
+                try {
+                    answer.complete(queue.cancel(req));
+                } catch (RuntimeException | Error e) {
+                    answer.completeExceptionally(e); // rethrown in the caller; the loop goes on
+                }
+            });
+            return answer.join();
+        } catch (RejectedExecutionException closed) {
+            return false; // the context is closed, or its loop stopped taking tasks
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw (RuntimeException) e.getCause(); // the task completes exceptionally with nothing else
+        } finally {
+            terminated.removeListener(gone);
+        }
     }
 
     /**
