@@ -401,13 +401,21 @@ final class UringQueue implements IoUringIoHandle {
         }
     }
 
+    /**
+     * Netty, on the loop: the registration is gone. While the loop runs, a bottom half run makes the context
+     * re-check a closer's wait condition now. Not once {@link #dying}: Netty may call this from its final
+     * teardown, when the loop refuses tasks, and a throw from here would cut short Netty's handling of the
+     * rest of that batch of CQEs, other handles' too (a closer waiting then is released by the context's close).
+     */
     @Override
     public void unregistered() {
         unregistered = true;
         if (ctx.ioEventLoop() instanceof SingleThreadEventExecutor loop) {
             loop.removeShutdownHook(shutdownHook); // a long-lived loop must not collect hooks of closed engines
         }
-        deliverBh.schedule(); // a bottom half run makes the context re-check a closer's wait condition now
+        if (!dying) {
+            deliverBh.schedule();
+        }
     }
 
     /**
