@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.netty.channel.uring.IoUring;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.Transport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,7 +47,7 @@ class IoUringCancelAfterCloseTest {
 
     @BeforeEach
     void start() {
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        Requires.ioUring();
         arena = Arena.ofShared();
         threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "cancel-after-close");
@@ -70,7 +68,7 @@ class IoUringCancelAfterCloseTest {
 
     @Test
     void cancelAfterTheContextClosedAnswersFalse() throws Exception {
-        Path fifo = fifo();
+        Path fifo = Requires.fifo(dir, "fifo");
         AioContext ctx = AioContext.builder().transport(Transport.IO_URING).build();
         IoUringEngine engine = new IoUringEngine(ctx);
         try (FileHandle fh = FileHandle.open(fifo, OpenOptions.readWrite()); AioRequest req = new AioRequest()) {
@@ -93,7 +91,7 @@ class IoUringCancelAfterCloseTest {
     void cancelRacingTheContextsCloseNeitherHangsNorThrows() throws Exception {
         long seed = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed);
-        Path fifo = fifo();
+        Path fifo = Requires.fifo(dir, "fifo");
         AioRequest[] reqs = new AioRequest[REQUESTS];
         for (int i = 0; i < REQUESTS; i++) {
             reqs[i] = new AioRequest();
@@ -185,13 +183,6 @@ class IoUringCancelAfterCloseTest {
         });
         assertTrue(ctx.runUntil(() -> submitted.get() == 1, BOUND), "submitted");
         return blocked;
-    }
-
-    private Path fifo() throws Exception {
-        Path fifo = dir.resolve("fifo");
-        Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo failed");
-        return fifo;
     }
 
     private static void spin(long nanos) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.netty.channel.uring.IoUring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -24,7 +23,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Transport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,7 +53,7 @@ class IoUringCloseRaceTest {
 
     @BeforeEach
     void start() {
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        Requires.ioUring();
         ctx = AioContext.builder().transport(Transport.IO_URING).build();
         arena = Arena.ofShared();
         threads = Executors.newFixedThreadPool(SUBMITTERS + 1, r -> {

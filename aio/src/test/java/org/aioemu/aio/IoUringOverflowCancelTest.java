@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.uring.IoUring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,7 +20,6 @@ import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.Transport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,7 +48,7 @@ class IoUringOverflowCancelTest {
 
     @BeforeEach
     void start() {
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        Requires.ioUring();
         ctx = AioContext.builder().transport(Transport.IO_URING).build();
         arena = Arena.ofShared();
     }

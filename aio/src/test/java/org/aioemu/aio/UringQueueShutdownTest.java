@@ -3,7 +3,6 @@ package org.aioemu.aio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.uring.IoUring;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.Transport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,7 +61,7 @@ class UringQueueShutdownTest {
 
     @BeforeEach
     void start() {
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        Requires.ioUring();
         arena = Arena.ofShared();
         netty.addHandler(recorder);
     }
@@ -78,9 +76,7 @@ class UringQueueShutdownTest {
 
     @Test
     void contextCloseUnderEnginesWithReadsInTheKernelCompletesEachOnceAndThrowsNothingIntoNetty() throws Exception {
-        Path fifo = dir.resolve("fifo");
-        Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo failed");
+        Path fifo = Requires.fifo(dir, "fifo");
         int n = ENGINES * PER_ENGINE;
         AioRequest[] reqs = new AioRequest[n];
         for (int i = 0; i < n; i++) {
