@@ -5,8 +5,10 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aioemu.engine.AioContext;
@@ -48,12 +50,19 @@ public final class IoUringEngine implements AioEngine {
     private final AioContext ctx;
     private final UringQueue queue;
     /**
-     * Submissions handed to the loop and not yet accepted there. A submitter increments it before it reads
-     * {@link #closed}; close writes {@code closed} before the loop reads this: so either the submitter sees
-     * the engine closed and backs out, or the closing engine waits for its request.
+     * Submissions from off the loop between their increment here and their acceptance on the loop (or their
+     * backing out). A submitter increments it before it reads {@link #closed}; close writes {@code closed}
+     * before the loop reads this (all volatile, so one total order): either the submitter sees the engine
+     * closed and backs out, or the closing loop sees the count and waits for the request.
+     *
+     * <p>Who brings it back to 0 re-checks the drain, so the loop never waits for a count that nobody will
+     * report: a hop accepted on the loop leaves a request whose completion checks; a hop that backs out off
+     * the loop hands {@link #drainCheck} to the loop ({@link #unhop}).
      */
     private final AtomicInteger hopping = new AtomicInteger();
     private volatile boolean closed;
+    /** Loop: the queue's drain check, made once so that backing out allocates nothing of ours. */
+    private final Runnable drainCheck;
 
     /** An engine on {@code ctx}'s loop, keeping at most the loop's SQ ring size of requests in the kernel. */
     public IoUringEngine(AioContext ctx) {
@@ -76,6 +85,7 @@ public final class IoUringEngine implements AioEngine {
             throw new IllegalArgumentException("the io_uring engine cannot run here: " + why + "; use --aio=threads");
         }
         this.queue = new UringQueue(ctx, maxInFlight, hopping);
+        this.drainCheck = queue::checkDrained;
         register();
     }
 
@@ -155,7 +165,7 @@ public final class IoUringEngine implements AioEngine {
         }
         hopping.incrementAndGet(); // before reading closed: see the field comment
         if (closed) {
-            hopping.decrementAndGet();
+            unhop();
             throw new IllegalStateException("the io_uring engine is closed");
         }
         try {
@@ -163,12 +173,32 @@ public final class IoUringEngine implements AioEngine {
                 try {
                     queue.acceptHopped(req, completion);
                 } finally {
-                    hopping.decrementAndGet(); // after accept: the loop never sees the request in neither place
+                    // After accept: the loop never sees the request in neither place. No drain check here even
+                    // at 0: the request is now outstanding, and its completion checks (on this thread, later).
+                    hopping.decrementAndGet();
                 }
             });
         } catch (RuntimeException e) {
-            hopping.decrementAndGet();
+            unhop();
             throw e;
+        }
+    }
+
+    /**
+     * Off the loop: takes back a hop that never reached the loop. The loop may have looked at the count while
+     * this hop was in it and put off unregistering; if this is the last hop of a closing engine, nothing else
+     * would look again, and {@link #close} would wait forever. So the one that brings the count to 0 reads
+     * {@link #closed} after its decrement and, if set, has the loop check again. If {@code closed} reads
+     * false, the closer writes it later, so its own check on the loop reads this decrement (field comment).
+     * A loop already gone needs no check: closing the context closes the queue.
+     */
+    private void unhop() {
+        if (hopping.decrementAndGet() == 0 && closed) {
+            try {
+                ctx.execute(drainCheck);
+            } catch (RejectedExecutionException gone) {
+                // The context is closed or closing: its loop closes the queue and releases close()'s wait.
+            }
         }
     }
 
@@ -177,7 +207,9 @@ public final class IoUringEngine implements AioEngine {
      * engine completes with -ECANCELED; one in the kernel gets an ASYNC_CANCEL and completes with
      * -ECANCELED, or with its real result if the kernel finished it first. Either way it completes exactly
      * once. Returns false if {@code req} is not outstanding here (already completed, or never submitted).
-     * Off the loop the answer is computed on the loop, so this waits for the loop to run a task.
+     * Off the loop the answer is computed on the loop, so this waits for the loop to run a task; if the
+     * context is closed or closing and its loop refuses or never runs that task, this cancelled nothing and
+     * returns false (the context's close completes what was left with -ECANCELED).
      */
     @Override
     public boolean cancel(AioRequest req) {
@@ -185,9 +217,32 @@ public final class IoUringEngine implements AioEngine {
         if (ctx.inLoop()) {
             return queue.cancel(req);
         }
+        // Completed once, by whichever comes first: the loop task with its answer (or its failure), or the
+        // loop's termination. Netty terminates a loop only after it ran or refused every task it took, so a
+        // task that ran has completed this before the termination listener tries to.
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
-        ctx.execute(() -> answer.complete(queue.cancel(req)));
-        return answer.join();
+        Future<?> terminated = ctx.ioEventLoop().terminationFuture();
+        GenericFutureListener<Future<Object>> gone = f -> answer.complete(false);
+        terminated.addListener(gone);
+        try {
+            ctx.execute(() -> {
+                try {
+                    answer.complete(queue.cancel(req));
+                } catch (RuntimeException | Error e) {
+                    answer.completeExceptionally(e); // rethrown in the caller; the loop goes on
+                }
+            });
+            return answer.join();
+        } catch (RejectedExecutionException closed) {
+            return false; // the context is closed, or its loop stopped taking tasks
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw (RuntimeException) e.getCause(); // the task completes exceptionally with nothing else
+        } finally {
+            terminated.removeListener(gone);
+        }
     }
 
     /**

@@ -32,11 +32,12 @@ import org.aioemu.engine.IntCompletion;
  *
  * <p>One completion path: {@link #handle} only decides (continue, retry, or a final result); every final
  * result — from a CQE, from validation, for a zero-length request, for a request cancelled while queued —
- * waits in {@link #delivering} for one bottom half, which runs the callbacks in the same loop iteration
- * (Netty reaps CQEs, then runs tasks). So a callback never runs inside submit, cancel or Netty's CQE
- * processing, a burst of CQEs costs one bottom-half run, a callback's nested wait on the loop still gets
- * the completions already reaped, and the context re-checks {@code runUntil} conditions after it. Each
- * callback runs after its slot is released, so it may submit again.
+ * waits in {@link #delivering} (or, cancelled before it got a slot, in {@link #cancelledOverflow}) for one
+ * bottom half, which runs the callbacks in the same loop iteration (Netty reaps CQEs, then runs tasks). So
+ * a callback never runs inside submit, cancel or Netty's CQE processing, a burst of CQEs costs one
+ * bottom-half run, a callback's nested wait on the loop still gets the completions already reaped, and the
+ * context re-checks {@code runUntil} conditions after it. Each callback runs after its slot is released,
+ * so it may submit again.
  */
 final class UringQueue implements IoUringIoHandle {
     private static final System.Logger LOG = System.getLogger(IoUringEngine.class.getName());
@@ -54,6 +55,11 @@ final class UringQueue implements IoUringIoHandle {
     private final Runnable shutdownHook = this::close;
     /** Requests accepted while all 65,536 slots were taken; they allocate, but only at that depth. */
     private final ArrayDeque<Overflow> overflow = new ArrayDeque<>();
+    /**
+     * Requests cancelled while in {@link #overflow}: decided (-ECANCELED) but not yet delivered. They have no
+     * slot, so they wait here rather than in {@link #delivering}, for the same bottom half.
+     */
+    private final ArrayDeque<Overflow> cancelledOverflow = new ArrayDeque<>();
 
     private IoRegistration registration;
     /** Request SQEs in the kernel: bounded by maxInFlight. */
@@ -284,15 +290,24 @@ final class UringQueue implements IoUringIoHandle {
         deliverBh.schedule();
     }
 
-    /** Bottom half: every final result, in the order decided. Reschedules itself first, for nested waits. */
+    /**
+     * Bottom half: every final result, in the order decided (those of slot-less cancelled overflow requests
+     * after the slots' of the same run). Reschedules itself before each callback while more wait, for nested waits.
+     */
     private void deliver() {
         while (!delivering.isEmpty()) {
             int slot = delivering.pollFirst();
-            if (!delivering.isEmpty()) {
+            if (!delivering.isEmpty() || !cancelledOverflow.isEmpty()) {
                 deliverBh.schedule();
             }
             slots.clear(slot, UringSlots.DELIVERING);
             complete(slot, slots.result[slot]);
+        }
+        for (Overflow o; (o = cancelledOverflow.poll()) != null; ) {
+            if (!cancelledOverflow.isEmpty()) {
+                deliverBh.schedule();
+            }
+            callback(o.request(), o.completion(), -Errno.ECANCELED);
         }
         checkDrained();
     }
@@ -307,7 +322,10 @@ final class UringQueue implements IoUringIoHandle {
      */
     boolean cancel(AioRequest req) {
         int slot = slots.find(req);
-        if (slot < 0 || slots.has(slot, UringSlots.DELIVERING)) {
+        if (slot < 0) {
+            return cancelOverflowed(req);
+        }
+        if (slots.has(slot, UringSlots.DELIVERING)) {
             return false;
         }
         if (slots.has(slot, UringSlots.QUEUED)) {
@@ -323,6 +341,24 @@ final class UringQueue implements IoUringIoHandle {
             }
         }
         return true;
+    }
+
+    /**
+     * Cancel of a request without a slot: if it waits in {@link #overflow}, it is taken out and its
+     * -ECANCELED queued for the delivery bottom half, like a queued slot's. Linear, as {@link UringSlots#find}.
+     * Never while {@link #dying}: {@link #close()} empties the overflow then and nothing refills it.
+     */
+    private boolean cancelOverflowed(AioRequest req) {
+        for (var it = overflow.iterator(); it.hasNext(); ) {
+            Overflow o = it.next();
+            if (o.request() == req) {
+                it.remove();
+                cancelledOverflow.add(o);
+                deliverBh.schedule();
+                return true;
+            }
+        }
+        return false;
     }
 
     private void submitCancel(int slot) {
@@ -351,21 +387,35 @@ final class UringQueue implements IoUringIoHandle {
         return unregistered;
     }
 
-    private void checkDrained() {
-        if (closing && !unregistered && slots.used() == 0 && overflow.isEmpty() && hopping.get() == 0
-                && registration.isValid()) {
+    /**
+     * Loop: once closing and nothing is outstanding — no slot, no overflow, no submission on its way here —
+     * cancels the registration. Called after every change that may have drained the queue, and handed to the
+     * loop by a submitter that backed out of a closing engine (the hop count is the one input that changes
+     * off the loop). Idempotent.
+     */
+    void checkDrained() {
+        if (closing && !unregistered && slots.used() == 0 && overflow.isEmpty() && cancelledOverflow.isEmpty()
+                && hopping.get() == 0 && registration.isValid()) {
             // Nothing in the kernel, so Netty removes the registration at once (or after the CQE being handled).
             registration.cancel();
         }
     }
 
+    /**
+     * Netty, on the loop: the registration is gone. While the loop runs, a bottom half run makes the context
+     * re-check a closer's wait condition now. Not once {@link #dying}: Netty may call this from its final
+     * teardown, when the loop refuses tasks, and a throw from here would cut short Netty's handling of the
+     * rest of that batch of CQEs, other handles' too (a closer waiting then is released by the context's close).
+     */
     @Override
     public void unregistered() {
         unregistered = true;
         if (ctx.ioEventLoop() instanceof SingleThreadEventExecutor loop) {
             loop.removeShutdownHook(shutdownHook); // a long-lived loop must not collect hooks of closed engines
         }
-        deliverBh.schedule(); // a bottom half run makes the context re-check a closer's wait condition now
+        if (!dying) {
+            deliverBh.schedule();
+        }
     }
 
     /**
@@ -384,6 +434,9 @@ final class UringQueue implements IoUringIoHandle {
         closing = true;
         dying = true;
         for (Overflow o; (o = overflow.poll()) != null; ) {
+            callback(o.request(), o.completion(), -Errno.ECANCELED);
+        }
+        for (Overflow o; (o = cancelledOverflow.poll()) != null; ) {
             callback(o.request(), o.completion(), -Errno.ECANCELED);
         }
         while (!delivering.isEmpty()) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.uring.IoUring;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +26,6 @@ import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.Transport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +44,7 @@ class IoUringEngineBehaviourTest {
 
     @BeforeEach
     void start() {
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        Requires.ioUring();
         ctx = AioContext.builder().transport(Transport.IO_URING).build();
         arena = Arena.ofShared();
     }
@@ -118,7 +116,7 @@ class IoUringEngineBehaviourTest {
     /** A FIFO gives a real short read: the engine continues it, single and vectored, until all bytes came. */
     @Test
     void shortReadsAreContinuedWhereTheyStopped() throws Exception {
-        Path fifo = fifo();
+        Path fifo = Requires.fifo(dir, "fifo");
         IoUringEngine engine = new IoUringEngine(ctx);
         try (FileHandle fh = FileHandle.open(fifo, OpenOptions.readWrite());
              OutputStream out = Files.newOutputStream(fifo, StandardOpenOption.WRITE);
@@ -172,7 +170,7 @@ class IoUringEngineBehaviourTest {
     /** A read blocked on an empty FIFO ends only by ASYNC_CANCEL: -ECANCELED, once; on and off the loop. */
     @Test
     void cancelOfABlockedSqeCompletesItWithEcanceled() throws Exception {
-        Path fifo = fifo();
+        Path fifo = Requires.fifo(dir, "fifo");
         IoUringEngine engine = new IoUringEngine(ctx);
         try (FileHandle fh = FileHandle.open(fifo, OpenOptions.readWrite());
              AioRequest a = new AioRequest(); AioRequest b = new AioRequest()) {
@@ -196,7 +194,7 @@ class IoUringEngineBehaviourTest {
     /** With room for one SQE, a second request waits in the engine; cancelling it there needs no kernel. */
     @Test
     void cancelOfAQueuedRequestCompletesItWithEcanceled() throws Exception {
-        Path fifo = fifo();
+        Path fifo = Requires.fifo(dir, "fifo");
         Path file = dir.resolve("f");
         Files.write(file, new byte[4096]);
         IoUringEngine engine = new IoUringEngine(ctx, 1);
@@ -220,7 +218,7 @@ class IoUringEngineBehaviourTest {
     /** close() from another thread returns only after the last CQE: here, once the FIFO gets data. */
     @Test
     void closeWaitsForTheLastCqe() throws Exception {
-        Path fifo = fifo();
+        Path fifo = Requires.fifo(dir, "fifo");
         IoUringEngine engine = new IoUringEngine(ctx);
         try (FileHandle fh = FileHandle.open(fifo, OpenOptions.readWrite());
              OutputStream out = Files.newOutputStream(fifo, StandardOpenOption.WRITE);
@@ -242,7 +240,7 @@ class IoUringEngineBehaviourTest {
     /** The context closed under an open engine: Netty closes the handle; every request still completes once. */
     @Test
     void closingTheContextFirstCompletesEveryRequestOnce() throws Exception {
-        Path fifo = fifo();
+        Path fifo = Requires.fifo(dir, "fifo");
         Path file = dir.resolve("g");
         Files.write(file, new byte[4096]);
         AioContext own = AioContext.builder().transport(Transport.IO_URING).build();
@@ -276,7 +274,7 @@ class IoUringEngineBehaviourTest {
 
     @Test
     void refusedWithAReasonWhereTheLoopIsNotIoUring() {
-        Assumptions.assumeTrue(AioContext.isAvailable(Transport.EPOLL));
+        Requires.epoll();
         try (AioContext epoll = AioContext.builder().transport(Transport.EPOLL).build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> AioEngines.create("io_uring", epoll));
@@ -289,13 +287,6 @@ class IoUringEngineBehaviourTest {
     }
 
     // --- helpers --------------------------------------------------------------------------------------
-
-    private Path fifo() throws Exception {
-        Path fifo = dir.resolve("fifo");
-        Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo failed");
-        return fifo;
-    }
 
     /** A submitted request's completion, counted. */
     private final class Pending {

@@ -27,7 +27,8 @@ class RawIoAllocationTest {
         assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
                 "no per-thread allocation counter in this JVM");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "per-thread allocation counting is not supported or not enabled in this JVM");
 
         try (FileHandle file = FileHandle.open(dir.resolve("a.img"), OpenOptions.readWrite().withCreate());
              AioRequest req = new AioRequest(); Arena arena = Arena.ofConfined()) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.uring.IoUring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,7 +17,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Transport;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +70,7 @@ class UringQueueStallTest {
 
     @Test
     void refusedSqesAreRetriedAndEveryRequestCompletesOnce() throws Exception {
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        Requires.ioUring();
         int n = 500;
         Path path = dir.resolve("stall");
         byte[] data = TestSupport.randomBytes(new Random(8), n * 1024);

@@ -141,7 +141,7 @@ class RunCommandTest {
 
     @Test
     void aTraceWrittenByFioReplaysWithTheSameOps() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/fio")), "fio is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(FioPeer.available(), "fio is not on the PATH");
         Path data = dir.resolve("traced.raw");
         Path trace = dir.resolve("fio.iolog");
         Process fio = new ProcessBuilder("fio", "--name=traced", "--filename=" + data, "--size=1m", "--rw=randrw",

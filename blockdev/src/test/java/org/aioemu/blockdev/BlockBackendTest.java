@@ -19,11 +19,16 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.aioemu.aio.AioRequest;
 import org.aioemu.aio.AlignedBuffers;
+import org.aioemu.aio.FileHandle;
+import org.aioemu.aio.OpenOptions;
+import org.aioemu.aio.RawIo;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.ErrnoException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -132,6 +137,7 @@ class BlockBackendTest {
     void directIoRoundTripsAlignedDataAndRefusesMisalignedBuffers() throws Exception {
         // O_DIRECT needs a real block filesystem: the module's target directory, not a tmpfs.
         Path base = Files.createDirectories(Path.of("target", "odirect-backend"));
+        assumeDirectIo(base);
         Path image = base.resolve("direct-" + System.nanoTime() + ".raw");
         try (BlockBackend disk = BlockBackend.create(ctx, image, 1 << 20, BlockBackendOptions.defaults().withDirect(true))) {
             assertTrue(disk.requestAlignment() >= 512);
@@ -166,6 +172,24 @@ class BlockBackendTest {
         }
         BlockIOException e = failure(disk.read(0, arena.allocate(4096)));
         assertEquals(Errno.EBADF, e.errno());
+    }
+
+    /**
+     * Skips the test unless the file system under {@code base} takes an aligned O_DIRECT write: tmpfs and
+     * some overlay file systems refuse O_DIRECT with EINVAL, at open or at the first write.
+     */
+    private void assumeDirectIo(Path base) throws Exception {
+        Path probe = base.resolve("probe-" + System.nanoTime());
+        try (FileHandle fh = FileHandle.open(probe, OpenOptions.readWrite().withCreateNew().withDirect());
+             AioRequest req = new AioRequest()) {
+            int r = RawIo.execute(req.prepareWrite(fh, 0, AlignedBuffers.allocate(arena, 4096)));
+            Assumptions.assumeTrue(r == 4096, () -> "O_DIRECT writes fail on the file system of " + base.toAbsolutePath()
+                    + ": " + req.errorDetail());
+        } catch (ErrnoException e) {
+            Assumptions.abort("O_DIRECT is not supported by the file system of " + base.toAbsolutePath() + ": " + e.getMessage());
+        } finally {
+            Files.deleteIfExists(probe);
+        }
     }
 
     private BlockIOException failure(CompletableFuture<Integer> f) {

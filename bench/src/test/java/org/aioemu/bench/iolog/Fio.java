@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.aioemu.bench.FioPeer;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs the installed fio as the reference; tests that need it are skipped where it is missing. */
@@ -19,12 +20,9 @@ final class Fio {
     private Fio() {
     }
 
+    /** Skips the test unless {@code fio --version} runs (the probe the other fio-reference tests use). */
     static void assumeInstalled() {
-        boolean found = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            found |= !dir.isEmpty() && Files.isExecutable(Path.of(dir, "fio"));
-        }
-        Assumptions.assumeTrue(found, "fio is not on the PATH");
+        Assumptions.assumeTrue(FioPeer.available(), "fio is not on the PATH");
     }
 
     /** Runs fio in {@code dir} and returns its JSON (stdout from the first '{': fio may print errors first). */

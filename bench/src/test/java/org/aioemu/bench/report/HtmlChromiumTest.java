@@ -24,11 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Leaves a screenshot in target/ for a look by eye.
  */
 class HtmlChromiumTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final List<String> NAMES = List.of("chromium", "chromium-browser");
 
     @TempDir
     static Path tmp;
     private static Path page;
+    /** The Chromium found on the PATH that runs, else null, and then why not; probed once, by {@link #chromium()}. */
+    private static Path chromium;
+    private static String missing;
 
     @BeforeAll
     static void writePage() throws IOException {
@@ -36,8 +39,44 @@ class HtmlChromiumTest {
         HtmlReport.write(Fixtures.path("fio-3.33-groups.json"), HtmlReportTest.fioLogs(), page);
     }
 
+    /** Skips the test, saying why, unless a Chromium on the PATH answers {@code --version}. */
+    private static synchronized Path chromium() {
+        if (chromium == null && missing == null) {
+            missing = "no " + String.join(" or ", NAMES) + " on the PATH";
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+                for (String name : NAMES) {
+                    Path candidate = dir.isEmpty() ? null : Path.of(dir, name);
+                    if (chromium == null && candidate != null && Files.isExecutable(candidate)) {
+                        missing = runs(candidate);
+                        chromium = missing == null ? candidate : null;
+                    }
+                }
+            }
+        }
+        assumeTrue(chromium != null, missing);
+        return chromium;
+    }
+
+    /** Null if {@code exe --version} exits 0 within 30 s, else what went wrong. */
+    private static String runs(Path exe) {
+        try {
+            Process p = new ProcessBuilder(exe.toString(), "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return exe + " --version did not finish in 30 s";
+            }
+            return p.exitValue() == 0 ? null : exe + " --version failed with exit " + p.exitValue();
+        } catch (IOException e) {
+            return exe + " cannot be run: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while probing " + exe;
+        }
+    }
+
     private static List<String> chromium(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        List<String> cmd = new ArrayList<>(List.of(chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(tmp, "profile")));
         cmd.addAll(Arrays.asList(args));
@@ -57,7 +96,7 @@ class HtmlChromiumTest {
 
     @Test
     void domKeepsTheCharts() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "no chromium at " + CHROMIUM);
+        chromium();
         String dom = run(chromium("--dump-dom", page.toUri().toString()));
 
         assertTrue(dom.contains("<h2>a<span class=\"group\">group 0, jobs 2</span></h2>"), dom);
@@ -79,7 +118,7 @@ class HtmlChromiumTest {
 
     @Test
     void screenshotIsAPicture() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "no chromium at " + CHROMIUM);
+        chromium();
         Path png = Path.of(System.getProperty("basedir", "."), "target", "html-report.png");
         Files.createDirectories(png.getParent());
         Files.deleteIfExists(png);

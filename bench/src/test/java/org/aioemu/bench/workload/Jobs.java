@@ -1,11 +1,25 @@
 package org.aioemu.bench.workload;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.aioemu.aio.AioRequest;
+import org.aioemu.aio.AlignedBuffers;
+import org.aioemu.aio.FileHandle;
+import org.aioemu.aio.OpenOptions;
+import org.aioemu.aio.RawIo;
 import org.aioemu.bench.job.JobOptions;
 import org.aioemu.bench.report.JobStats;
+import org.aioemu.engine.ErrnoException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AnnotatedElementContext;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDirFactory;
 
 /** Test helpers: jobs with fio's defaults in a directory, runs, and a trace sink that keeps what was issued. */
 final class Jobs {
@@ -17,6 +31,37 @@ final class Jobs {
         o.name = name;
         o.directory = dir.toString();
         return o;
+    }
+
+    /**
+     * Skips the test unless the file system under {@code dir} takes an aligned O_DIRECT write: tmpfs (before
+     * Linux 6.6) and some overlay file systems refuse O_DIRECT with EINVAL, at open or at the first write.
+     */
+    static void assumeDirectIo(Path dir) {
+        Path probe = dir.resolve("odirect-probe");
+        try (Arena arena = Arena.ofConfined();
+             FileHandle fh = FileHandle.open(probe, OpenOptions.readWrite().withCreateNew().withDirect());
+             AioRequest req = new AioRequest()) {
+            int r = RawIo.execute(req.prepareWrite(fh, 0, AlignedBuffers.allocate(arena, 4096)));
+            Assumptions.assumeTrue(r == 4096, () -> "O_DIRECT writes fail on the file system of " + dir + ": "
+                    + req.errorDetail());
+        } catch (ErrnoException e) {
+            Assumptions.abort("O_DIRECT is not supported by the file system of " + dir + ": " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** {@code @TempDir} directories under the module's target/ (a disk file system) rather than java.io.tmpdir. */
+    static final class UnderTarget implements TempDirFactory {
+        @Override
+        public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext context) throws IOException {
+            return Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "junit");
+        }
     }
 
     static JobStats run(JobOptions o) {
