@@ -47,6 +47,11 @@ final class QueueWorkers extends Workers {
     }
 
     @Override
+    boolean hasOwnWork(PoolWorker w) {
+        return false;
+    }
+
+    @Override
     SpscRing newRing() {
         return null;
     }

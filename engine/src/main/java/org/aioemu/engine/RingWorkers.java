@@ -5,9 +5,13 @@ package org.aioemu.engine;
  * single-producer single-consumer request ring ({@link SpscRing}, capacity {@link ThreadPoolConfig#ringCapacity})
  * whose producer is the loop thread. A submit on the loop places the request itself:
  * <ol>
- *   <li>in the ring of an idle worker that is awake (spinning, or back from its last request): no wake-up;</li>
- *   <li>for fast requests ({@link HandoffPolicy}), in the least-loaded ring of a busy worker that will get to it
- *       within a wake-up, or once busy workers hold every spare core: no wake-up, the stall check armed;</li>
+ *   <li>for fast requests ({@link HandoffPolicy}) while busy workers hold every spare core, in the least-loaded
+ *       ring of a busy worker (or the spill queue): another worker would only crowd them; the stall check
+ *       is armed;</li>
+ *   <li>in the empty ring of an idle worker that is awake (spinning, or back from its last request): no
+ *       wake-up;</li>
+ *   <li>for fast requests, in the least-loaded ring of a busy worker that will get to it within a wake-up:
+ *       no wake-up, the stall check armed;</li>
  *   <li>in a parked worker's ring, waking that worker;</li>
  *   <li>else, or when every candidate ring is full, in the pool's spill queue (a {@link SharedQueue}), where
  *       any worker whose ring is empty takes from, as in the queue model — and a worker is woken or started
@@ -68,23 +72,30 @@ final class RingWorkers extends Workers {
             if (state == PoolWorker.IDLE) {
                 if (w.parked) {
                     parked = parked == null ? w : parked;
-                } else if (awake == null || load < awake.ring.size()) {
-                    awake = w;
+                } else if (load == 0) {
+                    awake = w; // idle, awake and empty: it takes this at once
                 }
             } else if (state == PoolWorker.BUSY && load < busyLoad) {
                 busy = w;
                 busyLoad = load;
             }
         }
-        if (awake != null && offer(awake, req, sub)) {
-            return true;
-        }
-        if (busy != null && policy.fast()) {
-            int cov = covering();
-            if ((cov >= HandoffPolicy.SPARE_CORES || busyLoad < policy.cover(1)) && offer(busy, req, sub)) {
+        boolean fast = policy.fast();
+        if (fast && covering() >= HandoffPolicy.SPARE_CORES) {
+            // Fast requests and every spare core taken: another worker would only crowd the busy ones, so
+            // queue behind them (their least-loaded ring, else the spill queue) and let the stall check watch.
+            if (busy != null && offer(busy, req, sub)) {
                 armStallCheck();
                 return true;
             }
+            return false;
+        }
+        if (awake != null && offer(awake, req, sub)) {
+            return true;
+        }
+        if (fast && busy != null && busyLoad < policy.cover(1) && offer(busy, req, sub)) {
+            armStallCheck(); // the busy worker gets to it within a wake-up
+            return true;
         }
         return parked != null && offer(parked, req, sub);
     }
@@ -139,6 +150,11 @@ final class RingWorkers extends Workers {
     @Override
     boolean hasWork(PoolWorker w) {
         return w.ring.hasEntries() || !queue.isEmpty() || stuckHaveEntries(w);
+    }
+
+    @Override
+    boolean hasOwnWork(PoolWorker w) {
+        return w.ring.hasEntries();
     }
 
     private boolean stuckHaveEntries(PoolWorker self) {

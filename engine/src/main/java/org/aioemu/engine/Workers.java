@@ -105,6 +105,9 @@ abstract class Workers {
     /** Worker {@code w} (spinning, or about to park): whether {@link #take} may find something. */
     abstract boolean hasWork(PoolWorker w);
 
+    /** Worker {@code w}: whether work was handed to it alone (its ring), which it must not leave behind. */
+    abstract boolean hasOwnWork(PoolWorker w);
+
     /** A new worker's ring, or null in the queue model. */
     abstract SpscRing newRing();
 
@@ -405,9 +408,9 @@ abstract class Workers {
                 return false;
             }
             idle.park(w);
-            // A yielding worker parks although work waits: the covering workers take it, and the stall
-            // check (armed) wakes it if they stop.
-            if (!yielding && hasWork(w)) {
+            // A yielding worker parks although shared work waits: the covering workers take it, and the
+            // stall check (armed) wakes it if they stop. Work placed in its own ring it never leaves.
+            if (yielding ? hasOwnWork(w) : hasWork(w)) {
                 idle.back(w);
                 return true;
             }

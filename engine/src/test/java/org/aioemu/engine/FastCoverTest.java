@@ -14,13 +14,16 @@ import org.junit.jupiter.api.Test;
  * Busy workers running fast requests cover the queue without waking others; a fast worker whose request
  * then blocks must not strand the requests behind it: the loop's stall check wakes or starts workers.
  */
-class FastCoverTest {
+abstract class FastCoverTest {
+    /** The dispatch model under test: one subclass per model. */
+    abstract PoolModel model();
+
     @Test
     void aBlockedFastWorkerDoesNotStrandTheQueue() throws Exception {
         for (int round = 0; round < 10; round++) {
             try (AioContext ctx = AioContext.create()) {
                 // No spinning: an idle worker parks at once, so only a wake-up can bring a second one to B.
-                ThreadPool pool = ctx.newThreadPool(ThreadPoolConfig.defaults().withWorkerSpinNanos(round % 2 == 0 ? 0 : 50_000));
+                ThreadPool pool = ctx.newThreadPool(ThreadPoolConfig.defaults().withModel(model()).withWorkerSpinNanos(round % 2 == 0 ? 0 : 50_000));
                 List<CompletableFuture<Integer>> warm = new ArrayList<>();
                 for (int i = 0; i < 20_000; i++) {
                     warm.add(pool.submitAsync(() -> 1)); // fast: the pool learns its requests are short
@@ -60,7 +63,7 @@ class FastCoverTest {
     void aRequestLeftToABusyFastWorkerThatBlocksIsNotStranded() throws Exception {
         for (int round = 0; round < 10; round++) {
             try (AioContext ctx = AioContext.create()) {
-                ThreadPool pool = ctx.newThreadPool(ThreadPoolConfig.defaults().withWorkerSpinNanos(0));
+                ThreadPool pool = ctx.newThreadPool(ThreadPoolConfig.defaults().withModel(model()).withWorkerSpinNanos(0));
                 List<CompletableFuture<Integer>> warm = new ArrayList<>();
                 for (int i = 0; i < 20_000; i++) {
                     warm.add(pool.submitAsync(() -> 1));

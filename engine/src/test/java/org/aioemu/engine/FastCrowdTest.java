@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
  * core. Before workers left a covered queue alone, 15-31% of such requests started beside another busy
  * worker on 2 cores; since, about 0.02%.
  */
-class FastCrowdTest {
+abstract class FastCrowdTest {
+    /** The dispatch model under test: one subclass per model. */
+    abstract PoolModel model();
+
     private static final int DEPTH = 16;
     private static final long RUN_NANOS = 1_500_000_000L;
     /** Counted only after the pool has learnt the requests are fast and settled its workers. */
@@ -24,7 +27,7 @@ class FastCrowdTest {
     void fastRequestsAtDepthRunOnNoMoreWorkersThanSpareCores() throws Exception {
         int spare = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         try (AioContext ctx = AioContext.create()) {
-            ThreadPool pool = ctx.newThreadPool(ThreadPoolConfig.defaults());
+            ThreadPool pool = ctx.newThreadPool(ThreadPoolConfig.defaults().withModel(model()));
             long start = System.nanoTime();
             long countFrom = start + WARM_NANOS;
             long until = start + RUN_NANOS;

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Pooled int-completion requests: tickets against recycling, no allocation, no CPU when idle. */
-class ThreadPoolRecyclingTest {
+abstract class ThreadPoolRecyclingTest {
+    /** The dispatch model under test: one subclass per model. */
+    abstract PoolModel model();
+
     private AioContext ctx;
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
     /** Holds blocking tasks; opened before close so that a failed test cannot hang in it. */
@@ -31,7 +34,7 @@ class ThreadPoolRecyclingTest {
             workers.add(t);
             return t;
         };
-        ctx = AioContext.builder().transport(transport).threadPool(ThreadPoolConfig.defaults().withLimits(min, max)
+        ctx = AioContext.builder().transport(transport).threadPool(ThreadPoolConfig.defaults().withModel(model()).withLimits(min, max)
                 .withThreadFactory(recording).withWorkerSpinNanos(spinNanos)).build();
         return ctx.threadPool();
     }

@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that are recycled meanwhile, so a stale ticket that cancelled a later submission would show up as
  * a request completed with -ECANCELED that nobody cancelled.
  */
-class ThreadPoolStressTest {
+abstract class ThreadPoolStressTest {
+    /** The dispatch model under test: one subclass per model. */
+    abstract PoolModel model();
+
     private static final int PER_SUBMITTER = 520_000;
     private static final int SUBMITTERS = 2;
     private static final int MAX_IDS = SUBMITTERS * PER_SUBMITTER * 2;
@@ -40,7 +43,7 @@ class ThreadPoolStressTest {
     @ValueSource(longs = {0, ThreadPoolConfig.DEFAULT_WORKER_SPIN_NANOS, 2_000_000})
     void everyRequestCompletesExactlyOnceOnTheLoop(long spinNanos) throws Exception {
         long seed = System.nanoTime();
-        AioContext ctx = AioContext.builder().threadPool(ThreadPoolConfig.defaults().withLimits(0, 6)
+        AioContext ctx = AioContext.builder().threadPool(ThreadPoolConfig.defaults().withModel(model()).withLimits(0, 6)
                 .withIdleTimeout(Duration.ofMillis(5)).withWorkerSpinNanos(spinNanos)).build();
         try {
             ThreadPool pool = ctx.threadPool();

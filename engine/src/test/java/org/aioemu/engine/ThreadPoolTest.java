@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ThreadPoolTest {
+abstract class ThreadPoolTest {
+    /** The dispatch model under test: one subclass per model. */
+    abstract PoolModel model();
+
     private static final Duration SHORT_IDLE = Duration.ofMillis(100);
 
     private AioContext ctx;
@@ -36,7 +39,7 @@ class ThreadPoolTest {
             t.setDaemon(true);
             return t;
         };
-        ctx = AioContext.builder().threadPool(ThreadPoolConfig.defaults().withLimits(min, max)
+        ctx = AioContext.builder().threadPool(ThreadPoolConfig.defaults().withModel(model()).withLimits(min, max)
                 .withIdleTimeout(idle).withThreadFactory(recording)).build();
         return ctx.threadPool();
     }
@@ -304,7 +307,7 @@ class ThreadPoolTest {
     @Test
     void privatePoolsHaveTheirOwnLimits() {
         pool(0, 1, SHORT_IDLE);
-        ThreadPool other = ctx.newThreadPool(ThreadPoolConfig.defaults().withName("threadlets").withLimits(2, 2));
+        ThreadPool other = ctx.newThreadPool(ThreadPoolConfig.defaults().withModel(model()).withName("threadlets").withLimits(2, 2));
         ctx.runUntil(() -> other.stats().currentThreads() == 2 && other.stats().idleThreads() == 2);
         assertEquals(0, ctx.threadPool().stats().currentThreads());
         AtomicReference<String> where = new AtomicReference<>();
