@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 /**
  * What a {@link ThreadPool}'s hand-off has learnt about the host it runs on, and the decisions taken from
  * it: how long requests run on a worker, and how long a parked worker takes to run after it is woken. No
- * figure here is a constant measured on one machine: both are moving averages of what this pool saw, so the
+ * figure here is a constant measured on one machine: both are running medians of what this pool saw, so the
  * same code spins, covers and wakes differently on a host where a wake-up costs 5 µs and one where it costs
  * 40 µs (a paravirtualised guest whose idle vCPUs halt).
  *
@@ -28,9 +28,10 @@ import java.lang.invoke.VarHandle;
  * Until the first wake-up has been measured nothing counts as fast and nobody spins: the pool wakes a
  * worker per request, which measures the cost straight away.
  *
- * <p>Threading: any thread reads; workers (service) and woken workers (wake) write. The averages are
- * opaque longs updated without atomicity: two workers updating at once lose one sample, which an average
- * can afford, and a reader sees some recent value.
+ * <p>Threading: any thread reads; workers (service) and woken workers (wake) write. The published figures are
+ * opaque longs: a reader sees some recent value. Service times are averaged by each worker and published
+ * now and then (two publishing at once: one wins, which an estimate can afford); wake-up delays are sampled
+ * under a lock, on the slow path where a wake-up has just been paid.
  */
 final class HandoffPolicy {
     private static final VarHandle SERVICE;
@@ -46,15 +47,22 @@ final class HandoffPolicy {
         }
     }
 
-    /** Weight of a new sample in the averages: 1/8. */
-    private static final int EWMA_SHIFT = 3;
     /** A request running this many service times is stuck (and at least two wake-ups). */
     private static final int STUCK_SERVICE_TIMES = 8;
     /** Cores beside the loop thread's: how many workers may run fast requests at once. */
     static final int SPARE_CORES = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
+    /** Wake-up delays kept for the median. */
+    private static final int WAKE_SAMPLES = 16;
+
     /** The user's bound on spinning ({@code workerSpinNanos}); 0 turns spinning off. */
     private final long spinCapNanos;
+    /** The last wake-up delays (a ring), guarded by itself, with its write position and whether any was real. */
+    private final long[] wakeSamples = new long[WAKE_SAMPLES];
+    /** Scratch for the median, so a wake-up allocates nothing; guarded by {@code wakeSamples}. */
+    private final long[] wakeSorted = new long[WAKE_SAMPLES];
+    private int wakeNext;
+    private boolean measuredWake;
 
     @SuppressWarnings("unused") // SERVICE
     private long serviceNanos;
@@ -70,14 +78,35 @@ final class HandoffPolicy {
         SERVICE.setOpaque(this, nanos);
     }
 
-    /** A woken worker: it ran {@code nanos} after its waker asked for it. */
+    /**
+     * A woken worker: it ran {@code nanos} after its waker asked for it. The estimate is the median of the
+     * last {@link #WAKE_SAMPLES} such delays, not their mean: when every core is busy a woken thread may wait
+     * a whole scheduler tick (milliseconds), and a mean dragged up by those would call every request fast,
+     * every stall a millisecond long and every spin worth a millisecond. Slow path (a wake-up happened), so
+     * a lock here costs nothing that matters.
+     */
     void sampleWake(long nanos) {
-        WAKE.setOpaque(this, ewma((long) WAKE.getOpaque(this), nanos));
+        synchronized (wakeSamples) {
+            wakeSamples[wakeNext++ & (WAKE_SAMPLES - 1)] = nanos;
+            int n = Math.min(wakeNext, WAKE_SAMPLES);
+            System.arraycopy(wakeSamples, 0, wakeSorted, 0, n);
+            java.util.Arrays.sort(wakeSorted, 0, n);
+            WAKE.setOpaque(this, wakeSorted[n / 2]);
+            measuredWake = true;
+        }
     }
 
-    /** The average after one more sample; the first sample starts it. */
-    static long ewma(long average, long sample) {
-        return average == 0 ? sample : average + ((sample - average) >> EWMA_SHIFT);
+    /**
+     * A new worker ran {@code nanos} after its start was asked for. Until a real wake-up has been measured this
+     * stands in for one: a thread start costs at least a wake-up, so it is a cautious first estimate, and it
+     * lets the pool see that its requests are fast before it has started a worker for each of them.
+     */
+    void sampleStart(long nanos) {
+        synchronized (wakeSamples) {
+            if (!measuredWake) {
+                WAKE.setOpaque(this, nanos);
+            }
+        }
     }
 
     long serviceNanos() {

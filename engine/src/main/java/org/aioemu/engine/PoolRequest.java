@@ -126,6 +126,11 @@ public abstract class PoolRequest {
         return ret;
     }
 
+    /** Any thread: whether submission {@code submission} is still waiting for a worker. */
+    final boolean isQueued(long submission) {
+        return (long) STAMP.getAcquire(this) == (submission << 2 | QUEUED);
+    }
+
     /** Any thread: the submission this request carries now (or carried last). */
     final long submission() {
         return (long) STAMP.getAcquire(this) >>> 2;

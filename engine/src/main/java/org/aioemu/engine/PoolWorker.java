@@ -38,10 +38,12 @@ final class PoolWorker {
         }
     }
 
-    /** How many back-to-back samples a worker averages before it publishes its service time. */
+    /** How many samples a worker takes in before it publishes its service time. */
     private static final int PUBLISH_EVERY = 16;
 
     final Thread thread;
+    /** The kernel's id of the thread, or -1 (see {@link ThreadStates}). */
+    final int tid;
     /** Ring model: this worker's request ring; null in the queue model. */
     final SpscRing ring;
 
@@ -58,7 +60,7 @@ final class PoolWorker {
     long idleSince;
     /** It has been taken out of the thread count (exiting); written by the owner under the monitor. */
     boolean uncounted;
-    /** The worker's own average service time, and samples since it last published it. */
+    /** The worker's own median estimate of its service time, and samples since it last published it. */
     private long serviceAverage;
     private int unpublished;
 
@@ -71,8 +73,10 @@ final class PoolWorker {
     /** Its link on the parked stack: under the monitor only. */
     PoolWorker nextParked;
 
+    /** Made by the worker thread itself, as it starts. */
     PoolWorker(Thread thread, SpscRing ring) {
         this.thread = thread;
+        this.tid = ThreadStates.currentTid();
         this.ring = ring;
     }
 
@@ -124,9 +128,22 @@ final class PoolWorker {
         return s;
     }
 
-    /** Owner: one back-to-back service time; publishes the average to {@code policy} every few samples. */
+    /**
+     * Owner: one request's run time; publishes the estimate to {@code policy} every few samples. The
+     * estimate tracks the median, not the mean, by steps of 1/16 of itself towards each sample (a "frugal"
+     * streaming median): on a host whose cores are shared, a worker descheduled in the middle of a 1 µs
+     * request measures milliseconds now and then, and one such sample must not make every request look slow.
+     */
     void sampleService(long nanos, HandoffPolicy policy) {
-        serviceAverage = HandoffPolicy.ewma(serviceAverage, nanos);
+        long m = serviceAverage;
+        if (m == 0) {
+            m = Math.max(1, nanos);
+        } else if (nanos > m) {
+            m += Math.max(1, m >> 4);
+        } else if (nanos < m) {
+            m -= Math.min(m - nanos, Math.max(1, m >> 4));
+        }
+        serviceAverage = m;
         if (++unpublished >= PUBLISH_EVERY) {
             flushService(policy);
         }

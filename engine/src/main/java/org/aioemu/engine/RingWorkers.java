@@ -159,7 +159,7 @@ final class RingWorkers extends Workers {
 
     private boolean stuckHaveEntries(PoolWorker self) {
         for (PoolWorker w : registered()) {
-            if (w != self && w.runState() == PoolWorker.STUCK && w.ring.maybeEntries()) {
+            if (w != self && w.runState() == PoolWorker.STUCK && w.ring.maybeEntries() && w.ring.claimable() > 0) {
                 return true;
             }
         }
@@ -187,7 +187,9 @@ final class RingWorkers extends Workers {
     /** Loop, from the stall check: wakes an idle worker to steal from stuck rings, or for the spill queue. */
     @Override
     void rebalance() {
-        if (stuckHaveEntries(null)) {
+        // One awake idle worker is enough to steal what waits behind stuck ones; one woken earlier may still be
+        // on its way (a wake-up can take a scheduler tick when every core is busy).
+        if (idle.awake() == 0 && stuckHaveEntries(null)) {
             wakeOne();
         }
         wakeForSpill();
@@ -197,7 +199,7 @@ final class RingWorkers extends Workers {
     int queued() {
         int n = queue.size();
         for (PoolWorker w : registered()) {
-            n += w.ring.size();
+            n += w.ring.claimable();
         }
         return n;
     }

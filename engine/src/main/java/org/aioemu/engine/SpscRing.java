@@ -110,6 +110,24 @@ final class SpscRing extends SpscRingIndices {
         return lvTail() != lvHead();
     }
 
+    /**
+     * Any thread: how many entries could still be claimed (queued for the submission their cell names); the
+     * indices alone also count entries stolen or cancelled behind a stuck owner.
+     */
+    int claimable() {
+        long h = lvHead();
+        long t = lvTail();
+        int n = 0;
+        for (; h < t; h++) {
+            int i = (int) h & mask;
+            PoolRequest r = (PoolRequest) ITEMS.getOpaque(items, i);
+            if (r != null && r.isQueued((long) SUBS.getOpaque(subs, i))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Another worker: takes the oldest entry still queued without moving the indices; null if none. */
     PoolRequest steal() {
         long h = lvHead();

@@ -10,8 +10,11 @@ import java.util.concurrent.TimeUnit;
  * Keeps requests left to busy workers from being stranded when one of those workers blocks after all (a
  * "fast" request that waits on a lock, a page fault on a cold page): while the pool relies on covering, a
  * periodic check on the loop marks every worker that has run its current request for longer than
- * {@link HandoffPolicy#stuckAfterNanos} as stuck — it no longer covers anything — and has the model wake or
- * start workers for what waits ({@link Workers#rebalance}). A stuck worker covers again from its next request.
+ * {@link HandoffPolicy#stuckAfterNanos} and that the kernel reports asleep ({@link ThreadStates}) as stuck —
+ * it no longer covers anything — and has the model wake or start workers for what waits
+ * ({@link Workers#rebalance}). A worker that is merely descheduled (runnable, its core taken by other
+ * threads) is not stuck: another worker would only queue for the same cores. A stuck worker covers again from
+ * its next request.
  *
  * <p>The period follows the policy: half the stuck threshold when the check is armed, so a blocked worker is
  * found within about 1.5 thresholds (the threshold itself is read afresh at every tick; the period is not
@@ -57,6 +60,8 @@ final class StallCheck {
     private long generation;
     // --- loop only -------------------------------------------------------------------------------------
     private int quiet;
+    /** Scratch for reading a suspect's kernel state. */
+    private final java.nio.ByteBuffer statBuf = java.nio.ByteBuffer.allocate(1024);
 
     StallCheck(Workers pool, AioContext ctx) {
         this.pool = pool;
@@ -138,7 +143,7 @@ final class StallCheck {
         long now = System.nanoTime();
         long stuckAfter = pool.policy.stuckAfterNanos();
         for (PoolWorker w : pool.registered()) {
-            if (w.runState() == PoolWorker.BUSY && now - w.busySince() > stuckAfter) {
+            if (w.runState() == PoolWorker.BUSY && now - w.busySince() > stuckAfter && ThreadStates.asleep(w.tid, statBuf)) {
                 pool.markStuck(w);
             }
         }

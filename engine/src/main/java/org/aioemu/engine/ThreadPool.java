@@ -343,6 +343,6 @@ public final class ThreadPool implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ThreadPool[" + name + ", " + stats() + "]";
+        return "ThreadPool[" + name + ", " + model.cliName() + ", " + stats() + ", " + workers.policy + "]";
     }
 }

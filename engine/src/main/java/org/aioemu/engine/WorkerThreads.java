@@ -41,6 +41,11 @@ final class WorkerThreads {
     private int maxThreads;
 
     // --- written under the monitor, read anywhere -----------------------------------------------------
+    /**
+     * When the last start was asked for (by the loop or a newborn, one at a time): the newborn measures its
+     * start latency from it, a first estimate of a wake-up. Volatile: written and read by different threads.
+     */
+    private volatile long startAskedAt;
     /** The running workers (copy on write). */
     private volatile PoolWorker[] registry = new PoolWorker[0];
     /** curThreads > maxThreads: busy workers check it after each request. */
@@ -92,10 +97,26 @@ final class WorkerThreads {
         }
     }
 
-    /** Under the monitor: takes one worker from the backlog; true if the caller must start it. */
+    /**
+     * Under the monitor: takes one worker from the backlog; true if the caller must start it. The backlog was
+     * recorded when the pool knew less (a first burst is submitted before any worker runs, so it owes one
+     * per request): what is no longer owed now — requests taken meanwhile, or covered by busy workers now
+     * known to be fast — is dropped rather than started, down to what {@code min} asks for.
+     */
     private boolean takeBacklog() {
         if (newThreads == 0 || pool.stopping) {
             return false;
+        }
+        if (pool.uncoveredWaiting() <= pendingThreads) {
+            // Not owed for work any more; only what min asks for is started.
+            int belowMin = minThreads - (curThreads - newThreads);
+            int drop = newThreads - Math.max(0, belowMin);
+            curThreads -= drop;
+            newThreads -= drop;
+            updateShrinking();
+            if (newThreads == 0) {
+                return false;
+            }
         }
         newThreads--;
         pendingThreads++;
@@ -116,6 +137,7 @@ final class WorkerThreads {
 
     /** Loop or a newborn worker, without the monitor. */
     private void startWorker() {
+        startAskedAt = System.nanoTime();
         try {
             threadFactory.newThread(body).start();
         } catch (Throwable t) {
@@ -139,6 +161,7 @@ final class WorkerThreads {
     }
 
     private void workerMain() {
+        pool.policy.sampleStart(System.nanoTime() - startAskedAt);
         PoolWorker self = new PoolWorker(Thread.currentThread(), pool.newRing());
         boolean startNext;
         synchronized (pool) {

@@ -177,16 +177,35 @@ abstract class Workers {
         if (waiting <= awake || !policy.fast()) {
             return awake;
         }
+        // Fast requests: the awake idle workers take one each at once and then cover like the busy ones. More
+        // workers would not finish the queue sooner once they hold every spare core, nor would a woken one
+        // while they get to the requests within a wake-up.
         int cov = covering();
-        // Fast requests: another busy worker would not finish them sooner than the busy ones beside it,
-        // once they hold every spare core; nor would a woken one while they get to them within a wake-up.
-        if (cov >= HandoffPolicy.SPARE_CORES || waiting <= awake + policy.cover(cov)) {
-            if (cov > 0) {
-                stallCheck.ensureArmed();
-                return -1;
-            }
+        int soonBusy = cov + awake;
+        if (soonBusy >= HandoffPolicy.SPARE_CORES || waiting <= awake + policy.cover(soonBusy)) {
+            // Some of the waiting are left to workers that will be busy; if one blocks, the check wakes others.
+            stallCheck.ensureArmed();
+            return -1;
         }
         return awake;
+    }
+
+    /**
+     * Under the monitor: waiting requests that no idle worker about to look (spinning, woken, or between its
+     * last request and parking) and — for fast requests — no busy worker will take; zero or less when all are
+     * seen to. What a new worker would be started for.
+     */
+    final int uncoveredWaiting() {
+        int awake = idleNotParked();
+        int waiting = queued() - awake;
+        if (waiting > 0 && policy.fast()) {
+            int soonBusy = covering() + awake;
+            if (soonBusy >= HandoffPolicy.SPARE_CORES) {
+                return 0;
+            }
+            waiting -= policy.cover(soonBusy);
+        }
+        return waiting;
     }
 
     /**
@@ -201,12 +220,23 @@ abstract class Workers {
             }
             w = idle.pop();
             if (w == null) {
-                threads.spawnIfOwed(queued() - idle.awake());
+                threads.spawnIfOwed(uncoveredWaiting()); // no parked worker: start one if nobody else will do
             }
         }
         if (w != null) {
             unpark(w);
         }
+    }
+
+    /** Under the monitor: idle workers that are not parked (they look for work before they park). */
+    private int idleNotParked() {
+        int n = 0;
+        for (PoolWorker w : registered()) {
+            if (w.runState() == PoolWorker.IDLE && !w.parked) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Any thread: wakes {@code w} if it is parked (ring model: a request was placed in its ring). */
@@ -243,24 +273,25 @@ abstract class Workers {
     /** A worker thread's whole life after its start bookkeeping; returns when it must exit. */
     final void runWorker(PoolWorker w) {
         w.idleSince = System.nanoTime();
-        long lastStart = 0; // start of the request just run while running back to back, else 0
+        boolean busy = false; // running requests back to back
         for (;;) {
             PoolRequest r = take(w);
             if (r != null) {
-                long now = System.nanoTime();
-                if (lastStart == 0) {
+                long start = System.nanoTime();
+                if (!busy) {
+                    busy = true;
                     w.becomeBusy();
                     BUSY_WORKERS.getAndAdd(this, 1);
                     COVERING.getAndAdd(this, 1);
-                } else {
-                    w.sampleService(now - lastStart, policy);
-                    if (w.unstick()) {
-                        COVERING.getAndAdd(this, 1);
-                    }
+                } else if (w.unstick()) {
+                    COVERING.getAndAdd(this, 1);
                 }
-                w.startedAt(now);
-                lastStart = now;
+                w.startedAt(start);
                 int result = r.runOnWorker();
+                long end = System.nanoTime();
+                // The task's own time, not the time between starts: that would include the loop's share of
+                // a core the two may be sharing, and say nothing about how soon this worker gets to the next.
+                w.sampleService(end - start, policy);
                 r.finish(result);
                 done(r);
                 if (threads.shrinking() && threads.exitIfOverLimit(w)) {
@@ -270,8 +301,8 @@ abstract class Workers {
                 if (policy.fast() && tryYield(w)) {
                     // More workers run fast requests than there are cores beside the loop's (a stuck worker came
                     // back, or a wake-up raced): this one steps aside rather than crowd the others.
-                    flushAndIdle(w, lastStart);
-                    lastStart = 0;
+                    busy = false;
+                    goIdle(w, end);
                     armStallCheck();
                     if (!parkOrExit(w, true)) {
                         return;
@@ -279,9 +310,9 @@ abstract class Workers {
                 }
                 continue;
             }
-            if (lastStart != 0) {
-                flushAndIdle(w, lastStart);
-                lastStart = 0;
+            if (busy) {
+                busy = false;
+                goIdle(w, System.nanoTime());
                 leaveBusy(w);
                 continue; // look again after the fence: a submitter may have counted on us covering
             }
@@ -311,10 +342,8 @@ abstract class Workers {
         }
     }
 
-    /** Worker, at the end of a run of requests: the last service sample, and its idle clock starts. */
-    private void flushAndIdle(PoolWorker w, long lastStart) {
-        long now = System.nanoTime();
-        w.sampleService(now - lastStart, policy);
+    /** Worker, at the end of a run of requests: publishes what it learnt; its idle clock starts. */
+    private void goIdle(PoolWorker w, long now) {
         w.flushService(policy);
         w.idleSince = now;
     }
@@ -416,6 +445,7 @@ abstract class Workers {
             }
         }
         long left = w.idleSince + threads.idleTimeoutNanos() - now;
+        long parkedAt = System.nanoTime();
         LockSupport.parkNanos(this, Math.max(1, left));
         Thread.interrupted(); // workers are not interrupted by design; never let an interrupt make us spin
         synchronized (this) {
@@ -423,7 +453,9 @@ abstract class Workers {
         }
         long woken = w.takeWakeStamp();
         if (woken != 0) {
-            policy.sampleWake(System.nanoTime() - woken);
+            if (woken - parkedAt > 0) {
+                policy.sampleWake(System.nanoTime() - woken); // it really slept: a wake-up's cost
+            }
             w.spin.afterGap(woken - w.idleSince, policy.spinMaxNanos());
         } else if (System.nanoTime() - w.idleSince > policy.spinMaxNanos()) {
             w.spin.afterGap(Long.MAX_VALUE, policy.spinMaxNanos());
