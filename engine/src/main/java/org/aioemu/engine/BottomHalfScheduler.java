@@ -3,6 +3,7 @@ package org.aioemu.engine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -81,7 +82,21 @@ final class BottomHalfScheduler {
             LockSupport.unpark(parked);
         }
         if (head == null && !(Thread.currentThread() == loopThread && draining > 0)) {
+            handToLoop();
+        }
+    }
+
+    /**
+     * Any thread: gives the drain task to the loop. Once the loop has shut down it refuses tasks; then
+     * the bottom half is dropped rather than the refusal thrown into the scheduling thread (a pool worker
+     * finishing late, say): the context is closed and nothing can run it any more. It stays linked, so
+     * later schedules find the stack non-empty and do not even ask.
+     */
+    private void handToLoop() {
+        try {
             loopExecutor.execute(drainTask);
+        } catch (RejectedExecutionException loopGone) {
+            LOG.log(System.Logger.Level.DEBUG, "bottom half scheduled after its loop shut down; dropped");
         }
     }
 
@@ -95,7 +110,7 @@ final class BottomHalfScheduler {
     void drain() {
         runPending(true);
         if (hasPending()) {
-            loopExecutor.execute(drainTask); // in-loop pushes during the round skipped this
+            handToLoop(); // in-loop pushes during the round skipped this
         }
     }
 
