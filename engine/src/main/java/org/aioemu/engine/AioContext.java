@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -71,8 +72,15 @@ public final class AioContext implements AutoCloseable {
     private final List<ThreadPool> pools = new ArrayList<>();
     /** Guarded by {@code pools}: the lazily made default pool. */
     private ThreadPool defaultPool;
-    /** Written once under {@code pools}; read anywhere. */
+    /** Guarded by {@code pools}: set by the first {@link #close}, which alone does the closing. */
+    private boolean closing;
+    /**
+     * Written once, by the first close after it has closed the pools (whose own close still runs the loop);
+     * read anywhere: from then on the context refuses tasks, timers and waits.
+     */
     private volatile boolean closed;
+    /** Opened by the first close once the loop thread has ended; a concurrent second close waits for it. */
+    private final CountDownLatch closeFinished = new CountDownLatch(1);
 
     private AioContext(Builder b) {
         this.name = b.name != null ? b.name : "aioemu-loop-" + IDS.incrementAndGet();
@@ -334,7 +342,9 @@ public final class AioContext implements AutoCloseable {
     /**
      * Not on the loop thread: closes every thread pool of this context (cancelling their queued work
      * and delivering every completion), then stops the loop and waits for its thread to end. Bottom
-     * halves still scheduled after that are dropped. Idempotent.
+     * halves still scheduled after that are dropped; threads still waiting in {@link #runUntil} get a
+     * RejectedExecutionException. Idempotent: a second call, concurrent or later, returns once the first
+     * has finished.
      */
     @Override
     public void close() {
@@ -343,19 +353,60 @@ public final class AioContext implements AutoCloseable {
         }
         List<ThreadPool> toClose;
         synchronized (pools) {
-            if (closed) {
-                return;
+            if (closing) {
+                toClose = null;
+            } else {
+                closing = true;
+                toClose = new ArrayList<>(pools);
             }
-            toClose = new ArrayList<>(pools);
         }
-        for (ThreadPool pool : toClose) {
-            pool.close();
+        if (toClose == null) {
+            awaitUninterruptibly(closeFinished);
+            return;
         }
-        synchronized (pools) {
+        try {
+            for (ThreadPool pool : toClose) {
+                pool.close();
+            }
+        } finally {
             closed = true;
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            // Netty completes its termination future just before the thread exits; joining makes "the loop
+            // has ended" literal, and orders everything the loop wrote before what this thread does next.
+            joinUninterruptibly(loopThread);
+            waiters.failAll(new RejectedExecutionException(name + " was closed while a thread waited on it"));
+            closeFinished.countDown();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        waiters.failAll(new RejectedExecutionException(name + " was closed while a thread waited on it"));
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public boolean isClosed() {

@@ -99,7 +99,11 @@ final class LoopWaiters {
         waiters.removeIf(LoopWaiters::evaluate);
     }
 
-    /** After the loop has stopped, from the closing thread: fails every waiter left. */
+    /**
+     * Only after the loop thread has ended, and only from the one thread that closes the context (the
+     * first {@code close}; a concurrent one waits for it): fails every waiter left. The list is the loop's,
+     * unsynchronised; the join on the loop thread orders the loop's last writes to it before this.
+     */
     void failAll(Throwable why) {
         for (Waiter w : waiters) {
             w.finish(why);
