@@ -220,10 +220,14 @@ public final class AioContext implements AutoCloseable {
         }, delay, unit);
     }
 
-    /** Any thread: this context's thread pool, made on first use with the builder's limits. */
+    /**
+     * Any thread: this context's thread pool, made on first use with the builder's limits.
+     *
+     * @throws RejectedExecutionException once the context has begun closing
+     */
     public ThreadPool threadPool() {
         synchronized (pools) {
-            checkOpen();
+            checkNotClosing();
             if (defaultPool == null) {
                 defaultPool = new ThreadPool(this, defaultPoolConfig);
                 pools.add(defaultPool);
@@ -236,10 +240,12 @@ public final class AioContext implements AutoCloseable {
      * Any thread: a further pool with its own limits completing on this loop (a private threadlet
      * queue, seed 004), for blocking work that must not queue behind disk I/O. Closed with the context
      * unless closed before.
+     *
+     * @throws RejectedExecutionException once the context has begun closing
      */
     public ThreadPool newThreadPool(ThreadPoolConfig config) {
         synchronized (pools) {
-            checkOpen();
+            checkNotClosing();
             ThreadPool pool = new ThreadPool(this, config);
             pools.add(pool);
             return pool;
@@ -331,6 +337,17 @@ public final class AioContext implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Under {@code pools}: refuses a new pool once close has taken its list of pools to close. Testing
+     * {@code closed} instead would let a pool be made between that list and {@code closed} turning true,
+     * and nothing would ever close it.
+     */
+    private void checkNotClosing() {
+        if (closing) {
+            throw new RejectedExecutionException(name + " is closing");
+        }
     }
 
     private void checkOpen() {

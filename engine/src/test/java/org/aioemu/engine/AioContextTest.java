@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,64 @@ import org.junit.jupiter.api.Timeout;
 /** The context's own lifecycle: closing it while other threads use it. */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AioContextTest {
+    /**
+     * close() races threadPool() and newThreadPool(): whatever the interleaving, every pool either of them
+     * returned is closed with the context (a pool made between close's look at its pools and the context
+     * turning closed used to be left running), and after close they refuse to be made.
+     */
+    @Test
+    void everyPoolMadeWhileTheContextClosesIsClosedWithIt() throws Exception {
+        Random rnd = new Random(11);
+        for (int round = 0; round < 300; round++) {
+            AioContext ctx = AioContext.builder().transport(Transport.NIO).build();
+            List<ThreadPool> made = Collections.synchronizedList(new ArrayList<>());
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            CyclicBarrier start = new CyclicBarrier(3);
+            int spinDefault = rnd.nextInt(20_000);
+            int spinPrivate = rnd.nextInt(20_000);
+            Thread defaultPool = new Thread(() -> makePools(ctx::threadPool, start, spinDefault, made, unexpected));
+            Thread privatePools = new Thread(() -> makePools(
+                    () -> ctx.newThreadPool(ThreadPoolConfig.defaults().withName("private")), start, spinPrivate,
+                    made, unexpected));
+            defaultPool.start();
+            privatePools.start();
+            start.await();
+            for (int i = rnd.nextInt(50_000); i > 0; i--) {
+                Thread.onSpinWait();
+            }
+            ctx.close();
+            defaultPool.join();
+            privatePools.join();
+            assertNull(unexpected.get(), "round " + round);
+            for (ThreadPool pool : made) {
+                assertEquals(0, pool.stats().currentThreads(), "round " + round + ": " + pool);
+                assertThrows(RejectedExecutionException.class, () -> pool.submit((BlockingTask) () -> 0, (IntCompletion) null),
+                        "round " + round + ": a pool made while the context closed still takes work");
+                assertEquals(0, pool.stats().submitted(), "round " + round + ": " + pool);
+            }
+            assertThrows(RejectedExecutionException.class, ctx::threadPool);
+            assertThrows(RejectedExecutionException.class, () -> ctx.newThreadPool(ThreadPoolConfig.defaults()));
+        }
+    }
+
+    /** Makes pools, a short random spin apart, until the context refuses. */
+    private static void makePools(java.util.function.Supplier<ThreadPool> make, CyclicBarrier start, int spin,
+                                  List<ThreadPool> made, AtomicReference<Throwable> unexpected) {
+        try {
+            start.await();
+            for (int n = 0; n < 40; n++) {
+                made.add(make.get());
+                for (int i = spin; i > 0; i--) {
+                    Thread.onSpinWait();
+                }
+            }
+        } catch (RejectedExecutionException closed) {
+            // the context closed: the end of this thread's run
+        } catch (Throwable t) {
+            unexpected.set(t);
+        }
+    }
+
     /**
      * Two threads close the context at once while other threads wait on it: each waiter is released once,
      * with the RejectedExecutionException that says the context closed, neither close throws, and both
