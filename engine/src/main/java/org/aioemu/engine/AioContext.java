@@ -34,11 +34,12 @@ import java.util.function.BooleanSupplier;
  * <p>Waiting: {@link #runUntil} blocks a thread that is not the loop until a condition, evaluated on
  * the loop, holds. The condition is re-evaluated after every bottom half, task and timer the loop runs,
  * and at least every 10 ms while someone waits (for conditions on state other threads change). Called on
- * the loop thread itself it runs a nested loop instead (QEMU's nested {@code aio_poll}): it runs bottom
- * halves — and so thread-pool completions — until the condition holds, parking between them for at most
- * 10 ms. While nested, Netty channel I/O, timers and plain {@link #execute} tasks wait
- * for the outer callback to return; a condition that only those can satisfy never becomes true there,
- * so pass a timeout when that may be the case.
+ * the loop thread itself it runs a nested loop instead (QEMU's nested {@code aio_poll}, see
+ * {@link NestedLoop}): it runs bottom halves — and so thread-pool completions — and due timers of
+ * {@link #schedule} until the condition holds, sleeping in between until a bottom half is scheduled, the
+ * next timer falls due, or 10 ms pass. While nested, Netty channel I/O and plain {@link #execute} tasks
+ * wait for the outer callback to return; a condition that only those can satisfy never becomes true
+ * there, so pass a timeout when that may be the case.
  *
  * <p>Polling: when the loop runs out of work it polls for more — the transport, its task queue, due
  * timers — for an adaptive window of up to {@link Builder#pollMaxNs} before it blocks (QEMU's
@@ -56,6 +57,12 @@ public final class AioContext implements AutoCloseable {
     /** Default poll-shrink (QEMU's). */
     public static final int DEFAULT_POLL_SHRINK = 2;
 
+    /**
+     * How often waits re-evaluate their conditions while nothing else wakes them, for conditions on state
+     * that other threads change without telling the loop.
+     */
+    static final long DEFAULT_RECHECK_MILLIS = 10;
+
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final String name;
@@ -64,6 +71,8 @@ public final class AioContext implements AutoCloseable {
     private final IoEventLoop loop;
     private final Thread loopThread;
     private final BottomHalfScheduler bottomHalves;
+    private final LoopTimers timers;
+    private final NestedLoop nested;
     private final LoopWaiters waiters;
     private final ThreadPoolConfig defaultPoolConfig;
     private final AdaptivePoll poll;
@@ -101,10 +110,13 @@ public final class AioContext implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, tf, factory);
         try {
             this.loop = group.next();
-            this.waiters = new LoopWaiters(loop);
+            this.waiters = new LoopWaiters(loop, b.recheckNanos);
             this.bottomHalves = new BottomHalfScheduler(loop, waiters::check);
+            this.timers = new LoopTimers(loop, bottomHalves, waiters::check);
+            this.nested = new NestedLoop(bottomHalves, timers, b.recheckNanos);
             this.loopThread = loop.submit(Thread::currentThread).get();
             bottomHalves.setLoopThread(loopThread);
+            timers.setLoopThread(loopThread);
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof InterruptedException) {
@@ -177,6 +189,11 @@ public final class AioContext implements AutoCloseable {
         return poll.stats();
     }
 
+    /** Tests: the timer list. */
+    LoopTimers timers() {
+        return timers;
+    }
+
     /** Any thread: whether the caller is this context's loop thread. */
     public boolean inLoop() {
         return Thread.currentThread() == loopThread;
@@ -207,17 +224,16 @@ public final class AioContext implements AutoCloseable {
         });
     }
 
-    /** Any thread: runs {@code task} on the loop once {@code delay} has passed. Cancel through the future. */
+    /**
+     * Any thread: runs {@code task} on the loop once {@code delay} has passed — also inside a nested wait
+     * ({@link #runUntil} on the loop). Cancel through the future, from any thread; timers still pending when
+     * the context closes end cancelled. A task that throws is logged, and its future fails.
+     */
     public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
         Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(unit, "unit");
         checkOpen();
-        return loop.schedule(() -> {
-            try {
-                task.run();
-            } finally {
-                waiters.check();
-            }
-        }, delay, unit);
+        return timers.schedule(task, delay, unit);
     }
 
     /**
@@ -291,7 +307,7 @@ public final class AioContext implements AutoCloseable {
     private boolean runUntil(BooleanSupplier condition, long deadlineNanos) {
         Objects.requireNonNull(condition, "condition");
         if (inLoop()) {
-            return runNested(condition, deadlineNanos);
+            return nested.run(condition, deadlineNanos);
         }
         checkOpen();
         LoopWaiters.Waiter w = new LoopWaiters.Waiter(condition);
@@ -321,20 +337,6 @@ public final class AioContext implements AutoCloseable {
                 throw err;
             }
             throw new IllegalStateException(failure);
-        }
-        return true;
-    }
-
-    /** Loop only: a nested loop running bottom halves until the condition holds or the deadline passes. */
-    private boolean runNested(BooleanSupplier condition, long deadlineNanos) {
-        while (!condition.getAsBoolean()) {
-            if (!bottomHalves.runPending()) {
-                if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
-                    return false;
-                }
-                long recheckAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LoopWaiters.RECHECK_MILLIS);
-                bottomHalves.parkLoop(deadlineNanos - recheckAt < 0 ? deadlineNanos : recheckAt);
-            }
         }
         return true;
     }
@@ -391,6 +393,7 @@ public final class AioContext implements AutoCloseable {
             // Netty completes its termination future just before the thread exits; joining makes "the loop
             // has ended" literal, and orders everything the loop wrote before what this thread does next.
             joinUninterruptibly(loopThread);
+            timers.terminate();
             waiters.failAll(new RejectedExecutionException(name + " was closed while a thread waited on it"));
             closeFinished.countDown();
         }
@@ -438,6 +441,7 @@ public final class AioContext implements AutoCloseable {
         private long pollMaxNs = DEFAULT_POLL_MAX_NS;
         private int pollGrow = DEFAULT_POLL_GROW;
         private int pollShrink = DEFAULT_POLL_SHRINK;
+        private long recheckNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_RECHECK_MILLIS);
 
         private Builder() {
         }
@@ -488,6 +492,18 @@ public final class AioContext implements AutoCloseable {
         public Builder pollShrink(int divisor) {
             AdaptivePoll.check(pollMaxNs, pollGrow, divisor);
             this.pollShrink = divisor;
+            return this;
+        }
+
+        /**
+         * Tests: how often waits re-evaluate their conditions when nothing wakes them. A long interval
+         * makes a lost wake-up show as a hang instead of a 10 ms delay.
+         */
+        Builder recheckInterval(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("recheck interval must be positive: " + d);
+            }
+            this.recheckNanos = d.toNanos();
             return this;
         }
 

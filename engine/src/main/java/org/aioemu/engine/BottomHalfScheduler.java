@@ -108,29 +108,26 @@ final class BottomHalfScheduler {
      * {@code aio_bh_poll} runs only what was scheduled when it started.
      */
     void drain() {
-        runPending(true);
+        runRound();
         if (hasPending()) {
             handToLoop(); // in-loop pushes during the round skipped this
         }
     }
 
     /**
-     * Loop only: runs bottom halves until none is pending. Returns whether any callback ran.
-     * Re-entrant: a callback may call it again (through a nested wait) and the outer call goes on with
-     * whatever is left.
+     * Loop only: runs the bottom halves scheduled so far — the ready list and one take of the stack — as
+     * {@link #drain} does, for a nested wait that checks its condition between rounds. Returns whether any
+     * callback ran. Re-entrant: a callback may call it again (through a nested wait) and the outer call goes
+     * on with whatever is left.
      */
-    boolean runPending() {
-        return runPending(false);
-    }
-
-    private boolean runPending(boolean oneRound) {
+    boolean runRound() {
         boolean ran = false;
         boolean took = false;
         draining++;
         try {
             for (;;) {
                 if (readyHead == null) {
-                    if (oneRound && took) {
+                    if (took) {
                         break;
                     }
                     if (!takeStack()) {

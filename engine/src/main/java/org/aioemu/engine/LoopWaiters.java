@@ -11,19 +11,19 @@ import java.util.function.BooleanSupplier;
  * <p>Threading: the list is touched only on the loop thread. A waiter's outcome is published to its
  * waiting thread through the waiter's monitor. Conditions are evaluated on the loop, after every bottom
  * half and every task or timer the context runs, which is where loop-owned state changes; and, for
- * conditions on state that other threads change without telling the loop, every
- * {@link #RECHECK_MILLIS} ms while anyone waits. No timer is armed while nobody waits.
+ * conditions on state that other threads change without telling the loop, every recheck interval
+ * ({@link AioContext#DEFAULT_RECHECK_MILLIS} ms) while anyone waits. No timer is armed while nobody waits.
  */
 final class LoopWaiters {
-    static final long RECHECK_MILLIS = 10;
-
     private final ArrayList<Waiter> waiters = new ArrayList<>();
     private final ScheduledExecutorService loop;
+    private final long recheckNanos;
     private final Runnable recheck = this::recheck;
     private boolean recheckArmed;
 
-    LoopWaiters(ScheduledExecutorService loop) {
+    LoopWaiters(ScheduledExecutorService loop, long recheckNanos) {
         this.loop = loop;
+        this.recheckNanos = recheckNanos;
     }
 
     /** One waiting thread's condition and outcome. */
@@ -71,7 +71,7 @@ final class LoopWaiters {
             waiters.add(w);
             if (!recheckArmed) {
                 recheckArmed = true;
-                loop.schedule(recheck, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+                loop.schedule(recheck, recheckNanos, TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -82,7 +82,7 @@ final class LoopWaiters {
         if (waiters.isEmpty()) {
             recheckArmed = false;
         } else {
-            loop.schedule(recheck, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+            loop.schedule(recheck, recheckNanos, TimeUnit.NANOSECONDS);
         }
     }
 
