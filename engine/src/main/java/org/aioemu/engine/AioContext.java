@@ -35,11 +35,18 @@ import java.util.function.BooleanSupplier;
  * the loop, holds. The condition is re-evaluated after every bottom half, task and timer the loop runs,
  * and at least every 10 ms while someone waits (for conditions on state other threads change). Called on
  * the loop thread itself it runs a nested loop instead (QEMU's nested {@code aio_poll}, see
- * {@link NestedLoop}): it runs bottom halves — and so thread-pool completions — and due timers of
- * {@link #schedule} until the condition holds, sleeping in between until a bottom half is scheduled, the
- * next timer falls due, or 10 ms pass. While nested, Netty channel I/O and plain {@link #execute} tasks
- * wait for the outer callback to return; a condition that only those can satisfy never becomes true
- * there, so pass a timeout when that may be the case.
+ * {@link NestedLoop}): until the condition holds it runs bottom halves (and so thread-pool completions),
+ * the timers of {@link #schedule} that fall due, and the transport's completions (io_uring CQEs, epoll
+ * events, so an {@code IoUringIoHandle}'s {@code handle()} is called and an io_uring engine's requests
+ * complete). In between it sleeps — in the transport, where it may run it — until a bottom half is
+ * scheduled, a completion arrives, the next timer falls due, or 10 ms pass.
+ *
+ * <p>While nested, plain {@link #execute} tasks and Netty channel I/O wait for the outer callback to
+ * return: while a Netty channel is registered on the loop, a nested wait leaves the transport alone
+ * entirely, since reaping would run channel handlers inside the callback. A nested wait started inside
+ * the transport's own run (from a handle's {@code handle()}) leaves it alone too, as the transport cannot
+ * be re-entered ({@link #nestedWaitReapsTransport()} says which case holds). A condition that only
+ * something waiting can satisfy never becomes true there, so pass a timeout when that may be the case.
  *
  * <p>Polling: when the loop runs out of work it polls for more — the transport, its task queue, due
  * timers — for an adaptive window of up to {@link Builder#pollMaxNs} before it blocks (QEMU's
@@ -72,6 +79,7 @@ public final class AioContext implements AutoCloseable {
     private final Thread loopThread;
     private final BottomHalfScheduler bottomHalves;
     private final LoopTimers timers;
+    private final PollingIoHandler io;
     private final NestedLoop nested;
     private final LoopWaiters waiters;
     private final ThreadPoolConfig defaultPoolConfig;
@@ -100,7 +108,8 @@ public final class AioContext implements AutoCloseable {
             chosen = bestAvailable();
         }
         this.poll = new AdaptivePoll(b.pollMaxNs, b.pollGrow, b.pollShrink);
-        factory = PollingIoHandler.factory(factoryFor(chosen), poll);
+        PollingIoHandler[] handler = new PollingIoHandler[1];
+        factory = PollingIoHandler.factory(factoryFor(chosen), poll, h -> handler[0] = h);
         this.transport = chosen;
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, name);
@@ -113,10 +122,14 @@ public final class AioContext implements AutoCloseable {
             this.waiters = new LoopWaiters(loop, b.recheckNanos);
             this.bottomHalves = new BottomHalfScheduler(loop, waiters::check);
             this.timers = new LoopTimers(loop, bottomHalves, waiters::check);
-            this.nested = new NestedLoop(bottomHalves, timers, b.recheckNanos);
             this.loopThread = loop.submit(Thread::currentThread).get();
             bottomHalves.setLoopThread(loopThread);
             timers.setLoopThread(loopThread);
+            // The handler was made in the group's constructor, on this thread; the loop thread reads these
+            // fields only in tasks handed to it after this constructor.
+            this.io = Objects.requireNonNull(handler[0], "the loop made no I/O handler");
+            this.nested = new NestedLoop(bottomHalves, timers, io, loopThread, loop.ticker().initialNanoTime(),
+                    b.recheckNanos);
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof InterruptedException) {
@@ -192,6 +205,16 @@ public final class AioContext implements AutoCloseable {
     /** Tests: the timer list. */
     LoopTimers timers() {
         return timers;
+    }
+
+    /**
+     * Loop only: whether a {@link #runUntil} called here would reap the transport's completions: false
+     * inside the transport's own run (a handle's {@code handle()} callback), while a Netty channel is
+     * registered on this loop, and once the loop is being destroyed. See the class comment.
+     */
+    public boolean nestedWaitReapsTransport() {
+        assertInLoop();
+        return io.mayRunNested();
     }
 
     /** Any thread: whether the caller is this context's loop thread. */
