@@ -3,11 +3,6 @@ package org.aioemu.engine;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,15 +97,10 @@ public final class AioContext implements AutoCloseable {
     private AioContext(Builder b) {
         this.name = b.name != null ? b.name : "aioemu-loop-" + IDS.incrementAndGet();
         this.defaultPoolConfig = b.poolConfig;
-        Transport chosen = b.transport;
-        IoHandlerFactory factory;
-        if (chosen == Transport.AUTO) {
-            chosen = bestAvailable();
-        }
+        this.transport = b.transport.resolve();
         this.poll = new AdaptivePoll(b.pollMaxNs, b.pollGrow, b.pollShrink);
         PollingIoHandler[] handler = new PollingIoHandler[1];
-        factory = PollingIoHandler.factory(factoryFor(chosen), poll, h -> handler[0] = h);
-        this.transport = chosen;
+        IoHandlerFactory factory = PollingIoHandler.factory(transport.ioHandlerFactory(), poll, h -> handler[0] = h);
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -150,36 +140,7 @@ public final class AioContext implements AutoCloseable {
 
     /** Whether {@code t} can drive a loop here (false for io_uring under an old kernel or seccomp). */
     public static boolean isAvailable(Transport t) {
-        return switch (t) {
-            case AUTO, NIO -> true;
-            case IO_URING -> IoUring.isAvailable();
-            case EPOLL -> Epoll.isAvailable();
-        };
-    }
-
-    private static Transport bestAvailable() {
-        if (isAvailable(Transport.IO_URING)) {
-            return Transport.IO_URING;
-        }
-        return isAvailable(Transport.EPOLL) ? Transport.EPOLL : Transport.NIO;
-    }
-
-    private static IoHandlerFactory factoryFor(Transport t) {
-        return switch (t) {
-            case IO_URING -> {
-                if (!IoUring.isAvailable()) {
-                    throw new IllegalStateException("io_uring is not available here: " + IoUring.unavailabilityCause());
-                }
-                yield IoUringIoHandler.newFactory();
-            }
-            case EPOLL -> {
-                if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("epoll is not available here: " + Epoll.unavailabilityCause());
-                }
-                yield EpollIoHandler.newFactory();
-            }
-            case NIO, AUTO -> NioIoHandler.newFactory();
-        };
+        return t.available();
     }
 
     /** The transport driving the loop (never AUTO). */
@@ -333,35 +294,7 @@ public final class AioContext implements AutoCloseable {
             return nested.run(condition, deadlineNanos);
         }
         checkOpen();
-        LoopWaiters.Waiter w = new LoopWaiters.Waiter(condition);
-        loop.execute(() -> waiters.add(w));
-        boolean finished;
-        try {
-            finished = w.await(deadlineNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            loop.execute(() -> waiters.remove(w));
-            throw new IllegalStateException("interrupted while waiting on " + name, e);
-        }
-        if (!finished) {
-            try {
-                loop.execute(() -> waiters.remove(w));
-            } catch (RejectedExecutionException ignored) {
-                // the loop has stopped: nothing left to remove from
-            }
-            return false;
-        }
-        Throwable failure = w.failure();
-        if (failure != null) {
-            if (failure instanceof RuntimeException re) {
-                throw re;
-            }
-            if (failure instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(failure);
-        }
-        return true;
+        return waiters.await(condition, deadlineNanos, name);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.aioemu.engine;
 
 import java.util.ArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -65,8 +66,50 @@ final class LoopWaiters {
         }
     }
 
+    /**
+     * Any thread but the loop (the context's runUntil from outside): registers {@code condition} on the loop
+     * and blocks until it holds (true) or {@code deadlineNanos} passes (false). A failure of the condition,
+     * or the context closing meanwhile, is thrown here.
+     */
+    boolean await(BooleanSupplier condition, long deadlineNanos, String contextName) {
+        Waiter w = new Waiter(condition);
+        loop.execute(() -> add(w));
+        boolean finished;
+        try {
+            finished = w.await(deadlineNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            removeLater(w);
+            throw new IllegalStateException("interrupted while waiting on " + contextName, e);
+        }
+        if (!finished) {
+            removeLater(w);
+            return false;
+        }
+        Throwable failure = w.failure();
+        if (failure != null) {
+            if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+            if (failure instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(failure);
+        }
+        return true;
+    }
+
+    /** Any thread: drops a waiter that gave up, on the loop. */
+    private void removeLater(Waiter w) {
+        try {
+            loop.execute(() -> waiters.remove(w));
+        } catch (RejectedExecutionException ignored) {
+            // the loop has stopped: nothing left to remove from
+        }
+    }
+
     /** Loop only: finishes the waiter at once if its condition holds, else keeps it. */
-    void add(Waiter w) {
+    private void add(Waiter w) {
         if (!evaluate(w)) {
             waiters.add(w);
             if (!recheckArmed) {
@@ -84,11 +127,6 @@ final class LoopWaiters {
         } else {
             loop.schedule(recheck, recheckNanos, TimeUnit.NANOSECONDS);
         }
-    }
-
-    /** Loop only. */
-    void remove(Waiter w) {
-        waiters.remove(w);
     }
 
     /** Loop only: finishes and drops every waiter whose condition now holds. Cheap when there are none. */
