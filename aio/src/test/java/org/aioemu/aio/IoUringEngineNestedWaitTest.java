@@ -2,6 +2,7 @@ package org.aioemu.aio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.uring.IoUring;
@@ -141,6 +142,70 @@ class IoUringEngineNestedWaitTest {
             assertArrayEquals(data, all.toArray(ValueLayout.JAVA_BYTE));
         } finally {
             engine.close();
+        }
+    }
+
+    /** close() on the loop with a read still in the kernel returns only after its CQE, once the FIFO gets data. */
+    @Test
+    void closeOnTheLoopWaitsForTheLastCqe() throws Exception {
+        Path fifo = fifo();
+        IoUringEngine engine = new IoUringEngine(ctx);
+        try (FileHandle fh = FileHandle.open(fifo, OpenOptions.readWrite());
+             OutputStream out = Files.newOutputStream(fifo, StandardOpenOption.WRITE);
+             AioRequest req = new AioRequest()) {
+            AtomicInteger calls = new AtomicInteger();
+            AtomicInteger callsWhenCloseReturned = new AtomicInteger(-1);
+            CountDownLatch closing = new CountDownLatch(1);
+            ctx.execute(() -> {
+                engine.submit(req.prepareRead(fh, 0, arena.allocate(8)), r -> calls.incrementAndGet());
+                closing.countDown();
+                engine.close();
+                callsWhenCloseReturned.set(calls.get());
+            });
+            closing.await();
+            Thread.sleep(50);
+            assertEquals(-1, callsWhenCloseReturned.get(), "close on the loop returned with a read in the kernel");
+            out.write(new byte[8]);
+            out.flush();
+            assertTrue(ctx.runUntil(() -> callsWhenCloseReturned.get() >= 0, Duration.ofSeconds(10)));
+            assertEquals(1, callsWhenCloseReturned.get(), "close returned before the request completed");
+            assertThrows(IllegalStateException.class, () -> engine.submit(new AioRequest().prepareRead(fh, 0,
+                    arena.allocate(8)), r -> { }));
+        }
+    }
+
+    /**
+     * close() on the loop while a submission from another thread is still on its way there (a Netty task a
+     * nested wait does not run) returns at once rather than wait for ever; the request still completes once,
+     * and the engine unregisters after it.
+     */
+    @Test
+    void closeOnTheLoopDoesNotWaitForASubmissionStillOnItsWay() throws Exception {
+        Path path = dir.resolve("small");
+        Files.write(path, new byte[4096]);
+        IoUringEngine engine = new IoUringEngine(ctx);
+        try (FileHandle fh = FileHandle.open(path, OpenOptions.readOnly()); AioRequest req = new AioRequest()) {
+            CountDownLatch holdLoop = new CountDownLatch(1);
+            AtomicBoolean closeReturned = new AtomicBoolean();
+            ctx.execute(() -> {
+                try {
+                    holdLoop.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                engine.close(); // the submit below is queued behind this task
+                closeReturned.set(true);
+            });
+            AtomicInteger calls = new AtomicInteger();
+            AtomicInteger result = new AtomicInteger();
+            engine.submit(req.prepareRead(fh, 0, arena.allocate(4096)), r -> {
+                result.set(r);
+                calls.incrementAndGet();
+            });
+            holdLoop.countDown();
+            assertTrue(ctx.runUntil(closeReturned::get, Duration.ofSeconds(10)), "close waited for a task");
+            assertTrue(ctx.runUntil(() -> calls.get() == 1, Duration.ofSeconds(10)));
+            assertEquals(4096, result.get());
         }
     }
 
