@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * the loop, holds. The condition is re-evaluated after every bottom half, task and timer the loop runs,
  * and at least every 10 ms while someone waits (for conditions on state other threads change). Called on
  * the loop thread itself it runs a nested loop instead (QEMU's nested {@code aio_poll}, see
- * {@link NestedLoop}): until the condition holds it runs bottom halves (and so thread-pool completions),
+ * {@code NestedLoop}): until the condition holds it runs bottom halves (and so thread-pool completions),
  * the timers of {@link #schedule} that fall due, and the transport's completions (io_uring CQEs, epoll
  * events, so an {@code IoUringIoHandle}'s {@code handle()} is called and an io_uring engine's requests
  * complete). In between it sleeps — in the transport, where it may run it — until a bottom half is

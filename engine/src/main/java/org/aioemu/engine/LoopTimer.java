@@ -44,7 +44,10 @@ final class LoopTimer implements ScheduledFuture<Object> {
     final long deadline;
 
     // --- loop only ----------------------------------------------------------------------------------
-    /** Order among equal deadlines: the one that entered the heap first runs first. */
+    /**
+     * Order among equal deadlines: the one that entered the heap first runs first. Also read, racily, by
+     * {@link #compareTo} on other threads, where it only breaks ties.
+     */
     long seq;
     /** Position in the owner's heap; -1 while not in it. */
     int heapIndex = -1;

@@ -54,7 +54,8 @@ class AioContextTest {
             assertNull(unexpected.get(), "round " + round);
             for (ThreadPool pool : made) {
                 assertEquals(0, pool.stats().currentThreads(), "round " + round + ": " + pool);
-                assertThrows(RejectedExecutionException.class, () -> pool.submit((BlockingTask) () -> 0, (IntCompletion) null),
+                BlockingTask nothing = () -> 0;
+                assertThrows(RejectedExecutionException.class, () -> pool.submit(nothing, (IntCompletion) null),
                         "round " + round + ": a pool made while the context closed still takes work");
                 assertEquals(0, pool.stats().submitted(), "round " + round + ": " + pool);
             }
