@@ -37,10 +37,11 @@ import org.aioemu.engine.Transport;
  * is in the kernel and completes every request with -ECANCELED while the loop shuts down, but Netty waits
  * only a bounded time for CQEs then.
  *
- * <p>Nested waits: completions run in a bottom half, so a callback that waits on the loop
- * ({@code AioContext.runUntil} there) still gets those already reaped; but the nested loop runs only
- * bottom halves and Netty reaps CQEs only between tasks, so it cannot wait for a request still in the
- * kernel. Pass a timeout there, or do not wait on the loop for io_uring requests.
+ * <p>Nested waits: a callback that waits on the loop ({@code AioContext.runUntil} there) gets its requests'
+ * completions, also of those still in the kernel: the nested wait reaps CQEs and runs the bottom half that
+ * delivers them. Except where the context says a nested wait cannot reap
+ * ({@link AioContext#nestedWaitReapsTransport()}: inside the transport's own run, or while a Netty channel
+ * is registered on the loop): pass a timeout there.
  *
  * <p>Availability: needs an {@link AioContext} whose transport is {@link Transport#IO_URING}, which in
  * turn needs a kernel with io_uring that neither sysctl nor seccomp forbids; otherwise the constructor
@@ -247,14 +248,21 @@ public final class IoUringEngine implements AioEngine {
 
     /**
      * Stops accepting requests and unregisters from the loop once every request has completed and every
-     * CQE has arrived. Off the loop this waits for that. On the loop it cannot (a nested wait does not reap
-     * CQEs), so it returns at once and the engine finishes closing with its last completion. Idempotent.
+     * CQE has arrived, and waits for that: on the loop through a nested wait, which reaps the CQEs. On the
+     * loop it returns at once instead, and the engine finishes closing with its last completion, where that
+     * wait could not end: the context cannot reap there ({@link AioContext#nestedWaitReapsTransport()}), a
+     * submission from another thread is still on its way (a Netty task, which nested waits do not run), or
+     * the context is closing. Idempotent.
      */
     @Override
     public void close() {
         closed = true;
         if (ctx.inLoop()) {
             queue.beginClose();
+            // hopping is read after closed was written, so no further hop can start (see the field).
+            if (!ctx.isClosed() && hopping.get() == 0 && ctx.nestedWaitReapsTransport()) {
+                ctx.runUntil(queue::isUnregistered);
+            }
             return;
         }
         if (ctx.isClosed()) {

@@ -8,16 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.uring.IoUring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.aioemu.aio.AioRequest;
 import org.aioemu.aio.AlignedBuffers;
@@ -27,12 +34,14 @@ import org.aioemu.aio.RawIo;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.ErrnoException;
+import org.aioemu.engine.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class BlockBackendTest {
@@ -189,6 +198,68 @@ class BlockBackendTest {
             Assumptions.abort("O_DIRECT is not supported by the file system of " + base.toAbsolutePath() + ": " + e.getMessage());
         } finally {
             Files.deleteIfExists(probe);
+        }
+    }
+
+    /**
+     * The brief's case (c): close() called on the loop, from a callback, with io_uring requests in flight.
+     * Its wait for them is a nested wait on the loop, which must reap their CQEs: it returns, and every
+     * request completes exactly once, with its data.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void closeOnTheLoopWithIoUringRequestsInFlightCompletesEachOnce() throws Exception {
+        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        AioContext uring = AioContext.builder().transport(Transport.IO_URING).build();
+        try {
+            int n = 64;
+            Path image = dir.resolve("u.raw");
+            byte[] data = new byte[n * 4096];
+            new SplittableRandom(9).nextBytes(data);
+            try (BlockBackend writer = BlockBackend.create(uring, image, data.length, BlockBackendOptions.defaults())) {
+                MemorySegment all = arena.allocate(data.length);
+                MemorySegment.copy(data, 0, all, ValueLayout.JAVA_BYTE, 0, data.length);
+                uring.await(writer.write(0, all));
+            }
+            BlockBackend disk = BlockBackend.open(uring, image, BlockBackendOptions.defaults().withEngine("io_uring"));
+            AtomicIntegerArray calls = new AtomicIntegerArray(n);
+            int[] results = new int[n];
+            MemorySegment[] bufs = new MemorySegment[n];
+            for (int i = 0; i < n; i++) {
+                bufs[i] = arena.allocate(4096);
+            }
+            AtomicBoolean closedOnLoop = new AtomicBoolean();
+            AtomicInteger inFlightAtClose = new AtomicInteger(-1);
+            uring.execute(() -> {
+                for (int i = 0; i < n; i++) {
+                    int index = i;
+                    disk.read(i * 4096L, bufs[i], (r, detail) -> {
+                        results[index] = r;
+                        calls.incrementAndGet(index);
+                    });
+                }
+                int completedBefore = 0;
+                for (int i = 0; i < n; i++) {
+                    completedBefore += calls.get(i);
+                }
+                inFlightAtClose.set(n - completedBefore);
+                disk.close();
+                closedOnLoop.set(true);
+            });
+            assertTrue(uring.runUntil(closedOnLoop::get, Duration.ofSeconds(20)), "close on the loop never returned");
+            assertEquals(n, inFlightAtClose.get(), "requests were not in flight when close began");
+            CompletableFuture<Void> flushed = new CompletableFuture<>();
+            uring.execute(() -> flushed.complete(null)); // any duplicate completion would have run by then
+            flushed.get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, calls.get(i), "completions of read " + i);
+                assertEquals(4096, results[i], "read " + i);
+                assertArrayEquals(Arrays.copyOfRange(data, i * 4096, (i + 1) * 4096),
+                        bufs[i].toArray(ValueLayout.JAVA_BYTE), "data of read " + i);
+            }
+        } finally {
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(uring::close);
+            closing.get(10, TimeUnit.SECONDS);
         }
     }
 

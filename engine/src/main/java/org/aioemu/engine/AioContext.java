@@ -3,15 +3,11 @@ package org.aioemu.engine;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,11 +29,19 @@ import java.util.function.BooleanSupplier;
  * <p>Waiting: {@link #runUntil} blocks a thread that is not the loop until a condition, evaluated on
  * the loop, holds. The condition is re-evaluated after every bottom half, task and timer the loop runs,
  * and at least every 10 ms while someone waits (for conditions on state other threads change). Called on
- * the loop thread itself it runs a nested loop instead (QEMU's nested {@code aio_poll}): it runs bottom
- * halves — and so thread-pool completions — until the condition holds, parking between them for at most
- * 10 ms. While nested, Netty channel I/O, timers and plain {@link #execute} tasks wait
- * for the outer callback to return; a condition that only those can satisfy never becomes true there,
- * so pass a timeout when that may be the case.
+ * the loop thread itself it runs a nested loop instead (QEMU's nested {@code aio_poll}, see
+ * {@code NestedLoop}): until the condition holds it runs bottom halves (and so thread-pool completions),
+ * the timers of {@link #schedule} that fall due, and the transport's completions (io_uring CQEs, epoll
+ * events, so an {@code IoUringIoHandle}'s {@code handle()} is called and an io_uring engine's requests
+ * complete). In between it sleeps — in the transport, where it may run it — until a bottom half is
+ * scheduled, a completion arrives, the next timer falls due, or 10 ms pass.
+ *
+ * <p>While nested, plain {@link #execute} tasks and Netty channel I/O wait for the outer callback to
+ * return: while a Netty channel is registered on the loop, a nested wait leaves the transport alone
+ * entirely, since reaping would run channel handlers inside the callback. A nested wait started inside
+ * the transport's own run (from a handle's {@code handle()}) leaves it alone too, as the transport cannot
+ * be re-entered ({@link #nestedWaitReapsTransport()} says which case holds). A condition that only
+ * something waiting can satisfy never becomes true there, so pass a timeout when that may be the case.
  *
  * <p>Polling: when the loop runs out of work it polls for more — the transport, its task queue, due
  * timers — for an adaptive window of up to {@link Builder#pollMaxNs} before it blocks (QEMU's
@@ -55,6 +59,12 @@ public final class AioContext implements AutoCloseable {
     /** Default poll-shrink (QEMU's). */
     public static final int DEFAULT_POLL_SHRINK = 2;
 
+    /**
+     * How often waits re-evaluate their conditions while nothing else wakes them, for conditions on state
+     * that other threads change without telling the loop.
+     */
+    static final long DEFAULT_RECHECK_MILLIS = 10;
+
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final String name;
@@ -63,6 +73,9 @@ public final class AioContext implements AutoCloseable {
     private final IoEventLoop loop;
     private final Thread loopThread;
     private final BottomHalfScheduler bottomHalves;
+    private final LoopTimers timers;
+    private final PollingIoHandler io;
+    private final NestedLoop nested;
     private final LoopWaiters waiters;
     private final ThreadPoolConfig defaultPoolConfig;
     private final AdaptivePoll poll;
@@ -71,20 +84,23 @@ public final class AioContext implements AutoCloseable {
     private final List<ThreadPool> pools = new ArrayList<>();
     /** Guarded by {@code pools}: the lazily made default pool. */
     private ThreadPool defaultPool;
-    /** Written once under {@code pools}; read anywhere. */
+    /** Guarded by {@code pools}: set by the first {@link #close}, which alone does the closing. */
+    private boolean closing;
+    /**
+     * Written once, by the first close after it has closed the pools (whose own close still runs the loop);
+     * read anywhere: from then on the context refuses tasks, timers and waits.
+     */
     private volatile boolean closed;
+    /** Opened by the first close once the loop thread has ended; a concurrent second close waits for it. */
+    private final CountDownLatch closeFinished = new CountDownLatch(1);
 
     private AioContext(Builder b) {
         this.name = b.name != null ? b.name : "aioemu-loop-" + IDS.incrementAndGet();
         this.defaultPoolConfig = b.poolConfig;
-        Transport chosen = b.transport;
-        IoHandlerFactory factory;
-        if (chosen == Transport.AUTO) {
-            chosen = bestAvailable();
-        }
+        this.transport = b.transport.resolve();
         this.poll = new AdaptivePoll(b.pollMaxNs, b.pollGrow, b.pollShrink);
-        factory = PollingIoHandler.factory(factoryFor(chosen), poll);
-        this.transport = chosen;
+        PollingIoHandler[] handler = new PollingIoHandler[1];
+        IoHandlerFactory factory = PollingIoHandler.factory(transport.ioHandlerFactory(), poll, h -> handler[0] = h);
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -93,10 +109,17 @@ public final class AioContext implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, tf, factory);
         try {
             this.loop = group.next();
-            this.waiters = new LoopWaiters(loop);
+            this.waiters = new LoopWaiters(loop, b.recheckNanos);
             this.bottomHalves = new BottomHalfScheduler(loop, waiters::check);
+            this.timers = new LoopTimers(loop, bottomHalves, waiters::check);
             this.loopThread = loop.submit(Thread::currentThread).get();
             bottomHalves.setLoopThread(loopThread);
+            timers.setLoopThread(loopThread);
+            // The handler was made in the group's constructor, on this thread; the loop thread reads these
+            // fields only in tasks handed to it after this constructor.
+            this.io = Objects.requireNonNull(handler[0], "the loop made no I/O handler");
+            this.nested = new NestedLoop(bottomHalves, timers, io, loopThread, loop.ticker().initialNanoTime(),
+                    b.recheckNanos);
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof InterruptedException) {
@@ -117,36 +140,7 @@ public final class AioContext implements AutoCloseable {
 
     /** Whether {@code t} can drive a loop here (false for io_uring under an old kernel or seccomp). */
     public static boolean isAvailable(Transport t) {
-        return switch (t) {
-            case AUTO, NIO -> true;
-            case IO_URING -> IoUring.isAvailable();
-            case EPOLL -> Epoll.isAvailable();
-        };
-    }
-
-    private static Transport bestAvailable() {
-        if (isAvailable(Transport.IO_URING)) {
-            return Transport.IO_URING;
-        }
-        return isAvailable(Transport.EPOLL) ? Transport.EPOLL : Transport.NIO;
-    }
-
-    private static IoHandlerFactory factoryFor(Transport t) {
-        return switch (t) {
-            case IO_URING -> {
-                if (!IoUring.isAvailable()) {
-                    throw new IllegalStateException("io_uring is not available here: " + IoUring.unavailabilityCause());
-                }
-                yield IoUringIoHandler.newFactory();
-            }
-            case EPOLL -> {
-                if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("epoll is not available here: " + Epoll.unavailabilityCause());
-                }
-                yield EpollIoHandler.newFactory();
-            }
-            case NIO, AUTO -> NioIoHandler.newFactory();
-        };
+        return t.available();
     }
 
     /** The transport driving the loop (never AUTO). */
@@ -167,6 +161,21 @@ public final class AioContext implements AutoCloseable {
     /** Any thread: the loop's adaptive polling, its knobs and counters (for tests and debugging). */
     public PollStats pollStats() {
         return poll.stats();
+    }
+
+    /** Tests: the timer list. */
+    LoopTimers timers() {
+        return timers;
+    }
+
+    /**
+     * Loop only: whether a {@link #runUntil} called here would reap the transport's completions: false
+     * inside the transport's own run (a handle's {@code handle()} callback), while a Netty channel is
+     * registered on this loop, and once the loop is being destroyed. See the class comment.
+     */
+    public boolean nestedWaitReapsTransport() {
+        assertInLoop();
+        return io.mayRunNested();
     }
 
     /** Any thread: whether the caller is this context's loop thread. */
@@ -199,23 +208,26 @@ public final class AioContext implements AutoCloseable {
         });
     }
 
-    /** Any thread: runs {@code task} on the loop once {@code delay} has passed. Cancel through the future. */
+    /**
+     * Any thread: runs {@code task} on the loop once {@code delay} has passed — also inside a nested wait
+     * ({@link #runUntil} on the loop). Cancel through the future, from any thread; timers still pending when
+     * the context closes end cancelled. A task that throws is logged, and its future fails.
+     */
     public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
         Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(unit, "unit");
         checkOpen();
-        return loop.schedule(() -> {
-            try {
-                task.run();
-            } finally {
-                waiters.check();
-            }
-        }, delay, unit);
+        return timers.schedule(task, delay, unit);
     }
 
-    /** Any thread: this context's thread pool, made on first use with the builder's limits. */
+    /**
+     * Any thread: this context's thread pool, made on first use with the builder's limits.
+     *
+     * @throws RejectedExecutionException once the context has begun closing
+     */
     public ThreadPool threadPool() {
         synchronized (pools) {
-            checkOpen();
+            checkNotClosing();
             if (defaultPool == null) {
                 defaultPool = new ThreadPool(this, defaultPoolConfig);
                 pools.add(defaultPool);
@@ -228,10 +240,12 @@ public final class AioContext implements AutoCloseable {
      * Any thread: a further pool with its own limits completing on this loop (a private threadlet
      * queue, seed 004), for blocking work that must not queue behind disk I/O. Closed with the context
      * unless closed before.
+     *
+     * @throws RejectedExecutionException once the context has begun closing
      */
     public ThreadPool newThreadPool(ThreadPoolConfig config) {
         synchronized (pools) {
-            checkOpen();
+            checkNotClosing();
             ThreadPool pool = new ThreadPool(this, config);
             pools.add(pool);
             return pool;
@@ -277,52 +291,21 @@ public final class AioContext implements AutoCloseable {
     private boolean runUntil(BooleanSupplier condition, long deadlineNanos) {
         Objects.requireNonNull(condition, "condition");
         if (inLoop()) {
-            return runNested(condition, deadlineNanos);
+            return nested.run(condition, deadlineNanos);
         }
         checkOpen();
-        LoopWaiters.Waiter w = new LoopWaiters.Waiter(condition);
-        loop.execute(() -> waiters.add(w));
-        boolean finished;
-        try {
-            finished = w.await(deadlineNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            loop.execute(() -> waiters.remove(w));
-            throw new IllegalStateException("interrupted while waiting on " + name, e);
-        }
-        if (!finished) {
-            try {
-                loop.execute(() -> waiters.remove(w));
-            } catch (RejectedExecutionException ignored) {
-                // the loop has stopped: nothing left to remove from
-            }
-            return false;
-        }
-        Throwable failure = w.failure();
-        if (failure != null) {
-            if (failure instanceof RuntimeException re) {
-                throw re;
-            }
-            if (failure instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(failure);
-        }
-        return true;
+        return waiters.await(condition, deadlineNanos, name);
     }
 
-    /** Loop only: a nested loop running bottom halves until the condition holds or the deadline passes. */
-    private boolean runNested(BooleanSupplier condition, long deadlineNanos) {
-        while (!condition.getAsBoolean()) {
-            if (!bottomHalves.runPending()) {
-                if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
-                    return false;
-                }
-                long recheckAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LoopWaiters.RECHECK_MILLIS);
-                bottomHalves.parkLoop(deadlineNanos - recheckAt < 0 ? deadlineNanos : recheckAt);
-            }
+    /**
+     * Under {@code pools}: refuses a new pool once close has taken its list of pools to close. Testing
+     * {@code closed} instead would let a pool be made between that list and {@code closed} turning true,
+     * and nothing would ever close it.
+     */
+    private void checkNotClosing() {
+        if (closing) {
+            throw new RejectedExecutionException(name + " is closing");
         }
-        return true;
     }
 
     private void checkOpen() {
@@ -334,7 +317,9 @@ public final class AioContext implements AutoCloseable {
     /**
      * Not on the loop thread: closes every thread pool of this context (cancelling their queued work
      * and delivering every completion), then stops the loop and waits for its thread to end. Bottom
-     * halves still scheduled after that are dropped. Idempotent.
+     * halves still scheduled after that are dropped; threads still waiting in {@link #runUntil} get a
+     * RejectedExecutionException. Idempotent: a second call, concurrent or later, returns once the first
+     * has finished.
      */
     @Override
     public void close() {
@@ -343,19 +328,61 @@ public final class AioContext implements AutoCloseable {
         }
         List<ThreadPool> toClose;
         synchronized (pools) {
-            if (closed) {
-                return;
+            if (closing) {
+                toClose = null;
+            } else {
+                closing = true;
+                toClose = new ArrayList<>(pools);
             }
-            toClose = new ArrayList<>(pools);
         }
-        for (ThreadPool pool : toClose) {
-            pool.close();
+        if (toClose == null) {
+            awaitUninterruptibly(closeFinished);
+            return;
         }
-        synchronized (pools) {
+        try {
+            for (ThreadPool pool : toClose) {
+                pool.close();
+            }
+        } finally {
             closed = true;
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            // Netty completes its termination future just before the thread exits; joining makes "the loop
+            // has ended" literal, and orders everything the loop wrote before what this thread does next.
+            joinUninterruptibly(loopThread);
+            timers.terminate();
+            waiters.failAll(new RejectedExecutionException(name + " was closed while a thread waited on it"));
+            closeFinished.countDown();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        waiters.failAll(new RejectedExecutionException(name + " was closed while a thread waited on it"));
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public boolean isClosed() {
@@ -370,6 +397,7 @@ public final class AioContext implements AutoCloseable {
         private long pollMaxNs = DEFAULT_POLL_MAX_NS;
         private int pollGrow = DEFAULT_POLL_GROW;
         private int pollShrink = DEFAULT_POLL_SHRINK;
+        private long recheckNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_RECHECK_MILLIS);
 
         private Builder() {
         }
@@ -420,6 +448,18 @@ public final class AioContext implements AutoCloseable {
         public Builder pollShrink(int divisor) {
             AdaptivePoll.check(pollMaxNs, pollGrow, divisor);
             this.pollShrink = divisor;
+            return this;
+        }
+
+        /**
+         * Tests: how often waits re-evaluate their conditions when nothing wakes them. A long interval
+         * makes a lost wake-up show as a hang instead of a 10 ms delay.
+         */
+        Builder recheckInterval(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("recheck interval must be positive: " + d);
+            }
+            this.recheckNanos = d.toNanos();
             return this;
         }
 

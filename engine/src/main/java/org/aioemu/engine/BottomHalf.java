@@ -11,7 +11,9 @@ import java.lang.invoke.VarHandle;
  * runs only on the loop. Scheduling is idempotent until the callback starts: many {@code schedule()}
  * calls before it runs give one run. The scheduled flag is cleared just before the callback is invoked,
  * so a callback that schedules its own bottom half gets exactly one more run. {@code cancel()} undoes a
- * pending schedule; a run already in progress is not interrupted.
+ * pending schedule; a run already in progress is not interrupted. Once the context's loop has shut
+ * down, a schedule is dropped without a word: nothing can run the callback any more, and the scheduling
+ * thread (often a pool worker finishing late) is not the one to tell.
  *
  * <p>Allocation-free: scheduling links the bottom half itself into the context's intrusive list.
  */
@@ -56,7 +58,10 @@ public final class BottomHalf {
         this.callback = callback;
     }
 
-    /** Any thread: asks for one run of the callback on the loop. Idempotent until the run starts. */
+    /**
+     * Any thread: asks for one run of the callback on the loop. Idempotent until the run starts; dropped
+     * once the loop has shut down.
+     */
     public void schedule() {
         // Only the caller that flips scheduled 0 -> 1 links it, and only if it is not still linked from
         // an earlier schedule that was cancelled: the loop finds it there and sees the flag.

@@ -3,7 +3,7 @@ package org.aioemu.engine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The bottom halves of one {@link AioContext}: a lock-free stack that any thread pushes onto, and a
@@ -12,8 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threading: {@link #push} from any thread; everything else on the loop thread. A push that finds
  * the stack empty hands one preallocated drain task to the loop's executor, unless the loop itself is
  * pushing while it drains (the drain loop re-reads the stack before it stops), so a burst of schedules
- * costs one task and at most one wake-up. A loop thread parked in a nested wait ({@link #parkLoop}) is
- * unparked directly, since the executor's tasks do not run while it waits.
+ * costs one task and at most one wake-up. A loop thread asleep in a nested wait ({@link NestedLoop}) is
+ * woken directly, through the waker it publishes ({@link #setNestedWaker}), since the executor's tasks do
+ * not run while it waits.
  *
  * <p>The ready list is a field rather than a local batch so that a bottom half which waits for another
  * one (a nested {@link AioContext#runUntil}) can run the rest of the batch itself.
@@ -21,13 +22,13 @@ import java.util.concurrent.locks.LockSupport;
 final class BottomHalfScheduler {
     private static final System.Logger LOG = System.getLogger(BottomHalfScheduler.class.getName());
     private static final VarHandle STACK;
-    private static final VarHandle PARKED;
+    private static final VarHandle WAKER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STACK = l.findVarHandle(BottomHalfScheduler.class, "stack", BottomHalf.class);
-            PARKED = l.findVarHandle(BottomHalfScheduler.class, "parkedLoop", Thread.class);
+            WAKER = l.findVarHandle(BottomHalfScheduler.class, "nestedWaker", Runnable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,12 +44,14 @@ final class BottomHalfScheduler {
     private volatile BottomHalf stack;
 
     /**
-     * The loop thread while it is parked in a nested wait, else null. Written by the loop before it
-     * re-reads {@link #stack} and parks; read by a pusher after its cas on the stack. Volatile on both
-     * sides, so either the loop sees the push or the pusher sees the parked thread and unparks it.
+     * How to wake the loop thread while it sleeps in a nested wait (unpark it, or wake the transport it
+     * blocks in), else null. The nested wait stores it (volatile) before it re-reads {@link #stack} and
+     * sleeps; a pusher reads it (volatile) after its cas on the stack (see {@link #push}). Store-then-load
+     * on both sides, so either the loop sees the push and does not sleep, or the pusher sees the waker and
+     * runs it. Outside nested waits it is null, and a push pays one volatile read for it.
      */
-    @SuppressWarnings("unused") // accessed through PARKED
-    private volatile Thread parkedLoop;
+    @SuppressWarnings("unused") // accessed through WAKER
+    private volatile Runnable nestedWaker;
 
     // --- loop only --------------------------------------------------------------------------------
     private BottomHalf readyHead;
@@ -76,12 +79,26 @@ final class BottomHalfScheduler {
             head = (BottomHalf) STACK.getVolatile(this);
             bh.next = head; // plain write, published by the cas below
         } while (!STACK.compareAndSet(this, head, bh));
-        Thread parked = (Thread) PARKED.getVolatile(this);
-        if (parked != null) {
-            LockSupport.unpark(parked);
+        Runnable waker = (Runnable) WAKER.getVolatile(this); // after the cas: see nestedWaker
+        if (waker != null) {
+            waker.run();
         }
         if (head == null && !(Thread.currentThread() == loopThread && draining > 0)) {
+            handToLoop();
+        }
+    }
+
+    /**
+     * Any thread: gives the drain task to the loop. Once the loop has shut down it refuses tasks; then
+     * the bottom half is dropped rather than the refusal thrown into the scheduling thread (a pool worker
+     * finishing late, say): the context is closed and nothing can run it any more. It stays linked, so
+     * later schedules find the stack non-empty and do not even ask.
+     */
+    private void handToLoop() {
+        try {
             loopExecutor.execute(drainTask);
+        } catch (RejectedExecutionException loopGone) {
+            LOG.log(System.Logger.Level.DEBUG, "bottom half scheduled after its loop shut down; dropped");
         }
     }
 
@@ -93,29 +110,26 @@ final class BottomHalfScheduler {
      * {@code aio_bh_poll} runs only what was scheduled when it started.
      */
     void drain() {
-        runPending(true);
+        runRound();
         if (hasPending()) {
-            loopExecutor.execute(drainTask); // in-loop pushes during the round skipped this
+            handToLoop(); // in-loop pushes during the round skipped this
         }
     }
 
     /**
-     * Loop only: runs bottom halves until none is pending. Returns whether any callback ran.
-     * Re-entrant: a callback may call it again (through a nested wait) and the outer call goes on with
-     * whatever is left.
+     * Loop only: runs the bottom halves scheduled so far — the ready list and one take of the stack — as
+     * {@link #drain} does, for a nested wait that checks its condition between rounds. Returns whether any
+     * callback ran. Re-entrant: a callback may call it again (through a nested wait) and the outer call goes
+     * on with whatever is left.
      */
-    boolean runPending() {
-        return runPending(false);
-    }
-
-    private boolean runPending(boolean oneRound) {
+    boolean runRound() {
         boolean ran = false;
         boolean took = false;
         draining++;
         try {
             for (;;) {
                 if (readyHead == null) {
-                    if (oneRound && took) {
+                    if (took) {
                         break;
                     }
                     if (!takeStack()) {
@@ -151,26 +165,12 @@ final class BottomHalfScheduler {
     }
 
     /**
-     * Loop only: parks the loop thread until a bottom half is pushed or {@code deadlineNanos}
-     * ({@link System#nanoTime()} based; {@code Long.MAX_VALUE} for none) passes. Spurious returns are fine.
+     * Loop only, by a nested wait about to sleep: publishes how to wake it (null when it is awake again).
+     * Volatile store; the wait must re-check {@link #hasPending} after publishing a waker and before it
+     * sleeps (see {@link #nestedWaker}).
      */
-    void parkLoop(long deadlineNanos) {
-        PARKED.setVolatile(this, Thread.currentThread());
-        try {
-            // Re-check after publishing ourselves: a push before this line did not see us.
-            if (!hasPending()) {
-                if (deadlineNanos == Long.MAX_VALUE) {
-                    LockSupport.park(this);
-                } else {
-                    long wait = deadlineNanos - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(this, wait);
-                    }
-                }
-            }
-        } finally {
-            PARKED.setVolatile(this, null);
-        }
+    void setNestedWaker(Runnable waker) {
+        WAKER.setVolatile(this, waker);
     }
 
     /** Loop only: moves the whole stack, reversed to FIFO, into the empty ready list; false if it was empty. */

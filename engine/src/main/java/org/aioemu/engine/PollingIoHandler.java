@@ -1,5 +1,6 @@
 package org.aioemu.engine;
 
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -8,6 +9,10 @@ import io.netty.channel.IoRegistration;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The transport's {@link IoHandler} (io_uring, epoll or NIO) behind an adaptive poller: when the loop has
@@ -26,9 +31,18 @@ import java.lang.invoke.VarHandle;
  * reaches the loop's queue before its wake-up is asked for, and the transport looks at that queue
  * ({@code IoHandlerContext.canBlock()}) after {@link #run} clears {@code awake} and before it blocks: see
  * the field.
+ *
+ * <p>Nested waits: a callback that waits on the loop ({@link NestedLoop}) reaps and blocks in the transport
+ * through {@link #runNested} with a context of its own, and is woken through {@link #wakeupNested}, which
+ * bypasses {@link #awake}: the outer loop is running that callback, not blocking, and its task-queue
+ * wake-ups must not disturb the nested wait (it does not run tasks). {@link #mayRunNested} says when that
+ * is allowed.
  */
 final class PollingIoHandler implements IoHandler {
     private static final VarHandle AWAKE;
+    /** This handler's methods that call into the transport, whose run must not be entered again from inside. */
+    private static final Set<String> TRANSPORT_CALLS = Set.of("run", "runNested", "prepareToDestroy", "destroy");
+    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     static {
         try {
@@ -53,6 +67,14 @@ final class PollingIoHandler implements IoHandler {
      * has nothing to report but its own wake-up, so polls only look at the task queue and timers.
      */
     private boolean hasRegistrations;
+    /**
+     * Loop only: the registrations of Netty channels (their handles are a {@code Channel.Unsafe}), made
+     * on first use; pruned of cancelled ones when a nested wait asks. While one is live, nested waits leave
+     * the transport alone: reaping would run channel I/O inside the waiting callback.
+     */
+    private List<IoRegistration> channels;
+    /** Loop only: set once {@link #destroy} begins; the transport must not be run after it. */
+    private boolean destroyed;
     /** The loop's context with blocking forbidden, for polling the transport. Loop only. */
     private final NonBlocking nonBlocking = new NonBlocking();
 
@@ -72,12 +94,17 @@ final class PollingIoHandler implements IoHandler {
         this.poll = poll;
     }
 
-    /** A factory making one polling handler around each handler {@code transport} makes. */
-    static IoHandlerFactory factory(IoHandlerFactory transport, AdaptivePoll poll) {
+    /**
+     * A factory making one polling handler around each handler {@code transport} makes, handing each to
+     * {@code made} (Netty makes it in the loop's constructor, on the thread building the group).
+     */
+    static IoHandlerFactory factory(IoHandlerFactory transport, AdaptivePoll poll, Consumer<PollingIoHandler> made) {
         return new IoHandlerFactory() {
             @Override
             public IoHandler newHandler(ThreadAwareExecutor executor) {
-                return new PollingIoHandler(transport.newHandler(executor), poll);
+                PollingIoHandler h = new PollingIoHandler(transport.newHandler(executor), poll);
+                made.accept(h);
+                return h;
             }
 
             @Override
@@ -138,6 +165,49 @@ final class PollingIoHandler implements IoHandler {
         }
     }
 
+    /**
+     * Loop only: whether a nested wait started here may run the transport ({@link #runNested}). Not
+     * before any handle is registered (nothing to reap: parking is cheaper), not once the loop is being
+     * destroyed, not while a Netty channel is registered (its I/O waits for the outer callback), and not
+     * from inside the transport's own run — a nested wait in a handle's {@code handle()} callback, or in
+     * a callback of something that one calls — which the transport does not support. The last is found by
+     * walking the stack for this handler's calls into the transport: a few microseconds per nested wait,
+     * against a flag write around every transport call on the hot path.
+     */
+    boolean mayRunNested() {
+        if (!hasRegistrations || destroyed || hasLiveChannel()) {
+            return false;
+        }
+        return !STACK.walk(frames -> frames.anyMatch(f -> f.getDeclaringClass() == PollingIoHandler.class
+                && TRANSPORT_CALLS.contains(f.getMethodName())));
+    }
+
+    private boolean hasLiveChannel() {
+        if (channels == null) {
+            return false;
+        }
+        channels.removeIf(r -> !r.isValid());
+        return !channels.isEmpty();
+    }
+
+    /**
+     * Loop only, for a nested wait that {@link #mayRunNested}: one run of the transport under the wait's own
+     * context (whose {@code canBlock()} looks at the bottom halves, not at Netty's task queue). Completions
+     * it reaps call their handles here; SQEs queued since the last run go to the kernel.
+     */
+    int runNested(IoHandlerContext nestedContext) {
+        return transport.run(nestedContext);
+    }
+
+    /**
+     * Any thread: wakes a nested wait blocked in {@link #runNested}. Straight to the transport, since
+     * {@link #awake} is 1 while the outer loop runs the waiting callback; the transport itself makes a
+     * wake-up with none blocked cost at most one spurious return.
+     */
+    void wakeupNested() {
+        transport.wakeup();
+    }
+
     @Override
     public void initialize() {
         transport.initialize();
@@ -150,6 +220,7 @@ final class PollingIoHandler implements IoHandler {
 
     @Override
     public void destroy() {
+        destroyed = true;
         transport.destroy();
     }
 
@@ -157,6 +228,12 @@ final class PollingIoHandler implements IoHandler {
     public IoRegistration register(IoHandle handle) throws Exception {
         IoRegistration r = transport.register(handle);
         hasRegistrations = true; // never cleared: one poll every interval is cheap enough to keep
+        if (handle instanceof Channel.Unsafe) {
+            if (channels == null) {
+                channels = new ArrayList<>();
+            }
+            channels.add(r);
+        }
         return r;
     }
 

@@ -2,6 +2,7 @@ package org.aioemu.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class BottomHalfTest {
     private AioContext ctx;
@@ -206,6 +208,61 @@ class BottomHalfTest {
         other.close();
         other.close(); // idempotent
         assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> other.execute(() -> { }));
+    }
+
+    /**
+     * A worker finishing late schedules a bottom half after the context closed: the schedule is dropped
+     * (nothing can run it) instead of throwing the loop's RejectedExecutionException into the worker.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aScheduleAfterTheLoopHasEndedIsDroppedNotThrown() throws Exception {
+        AioContext own = AioContext.create();
+        AtomicInteger runs = new AtomicInteger();
+        BottomHalf late = own.newBottomHalf(runs::incrementAndGet);
+        own.close();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                late.schedule();
+                own.newBottomHalf(runs::incrementAndGet).schedule();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "late worker");
+        worker.start();
+        worker.join();
+        assertNull(thrown.get(), () -> "schedule threw into the worker: " + thrown.get());
+        assertEquals(0, runs.get());
+
+        // Racing the close: whatever the moment, a schedule never throws.
+        java.util.Random rnd = new java.util.Random(7);
+        for (int round = 0; round < 200; round++) {
+            AioContext racing = AioContext.builder().transport(Transport.NIO).build();
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            int spinBefore = rnd.nextInt(2000);
+            Thread scheduler = new Thread(() -> {
+                try {
+                    start.await();
+                    while (!stop.get()) {
+                        racing.newBottomHalf(() -> { }).schedule();
+                    }
+                    racing.newBottomHalf(() -> { }).schedule(); // surely after the loop ended
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            scheduler.start();
+            start.await();
+            for (int i = 0; i < spinBefore; i++) {
+                Thread.onSpinWait();
+            }
+            racing.close();
+            stop.set(true);
+            scheduler.join();
+            assertNull(thrown.get(), "round " + round + ": schedule threw " + thrown.get());
+        }
     }
 
     /** Waits until everything queued on the loop so far has run. */
