@@ -82,6 +82,8 @@ public final class AioContext implements AutoCloseable {
 
     /** Guarded by {@code pools}: every pool made on this context, closed with it. */
     private final List<ThreadPool> pools = new ArrayList<>();
+    /** The same pools, copied on write under {@code pools}, for the loop's nested waits. */
+    private volatile ThreadPool[] poolArray = new ThreadPool[0];
     /** Guarded by {@code pools}: the lazily made default pool. */
     private ThreadPool defaultPool;
     /** Guarded by {@code pools}: set by the first {@link #close}, which alone does the closing. */
@@ -119,7 +121,7 @@ public final class AioContext implements AutoCloseable {
             // fields only in tasks handed to it after this constructor.
             this.io = Objects.requireNonNull(handler[0], "the loop made no I/O handler");
             this.nested = new NestedLoop(bottomHalves, timers, io, loopThread, loop.ticker().initialNanoTime(),
-                    b.recheckNanos);
+                    b.recheckNanos, this::tickPoolsNested);
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof InterruptedException) {
@@ -230,7 +232,7 @@ public final class AioContext implements AutoCloseable {
             checkNotClosing();
             if (defaultPool == null) {
                 defaultPool = new ThreadPool(this, defaultPoolConfig);
-                pools.add(defaultPool);
+                addPool(defaultPool);
             }
             return defaultPool;
         }
@@ -247,9 +249,30 @@ public final class AioContext implements AutoCloseable {
         synchronized (pools) {
             checkNotClosing();
             ThreadPool pool = new ThreadPool(this, config);
-            pools.add(pool);
+            addPool(pool);
             return pool;
         }
+    }
+
+    /** Under {@code pools}. */
+    private void addPool(ThreadPool pool) {
+        pools.add(pool);
+        poolArray = pools.toArray(new ThreadPool[0]);
+    }
+
+    /**
+     * Loop only, each turn of a nested wait: the pools' stall checks, which run on Netty's timer in normal
+     * operation and so would not run while a callback waits; returns when the next one is due.
+     */
+    private long tickPoolsNested(long now) {
+        long next = Long.MAX_VALUE;
+        for (ThreadPool p : poolArray) {
+            long due = p.nestedTick(now);
+            if (due - next < 0) {
+                next = due;
+            }
+        }
+        return next;
     }
 
     /** Runs the loop until {@code condition} holds; see the class comment for the on-loop rule. */
@@ -328,6 +351,9 @@ public final class AioContext implements AutoCloseable {
         }
         List<ThreadPool> toClose;
         synchronized (pools) {
+            for (ThreadPool p : pools) {
+                p.checkNotOwnWorker("AioContext.close()"); // it would wait for the calling worker to exit
+            }
             if (closing) {
                 toClose = null;
             } else {

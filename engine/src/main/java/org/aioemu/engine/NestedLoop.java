@@ -7,9 +7,10 @@ import java.util.function.BooleanSupplier;
 /**
  * QEMU's nested {@code aio_poll}: {@link AioContext#runUntil} called on the loop thread itself, from inside
  * a callback. Netty's loop is busy running that callback, so this runs what the context owns in its place
- * until the condition holds: bottom halves (and so pool completions), due timers, and the transport's
- * completions (io_uring CQEs, epoll events), which call their handles' {@code handle()} — one round of
- * each per turn, so none of them can starve the others or the condition.
+ * until the condition holds: bottom halves (and so pool completions), due timers, the thread pools' stall
+ * checks (which wake workers for requests left behind a blocked one), and the transport's completions
+ * (io_uring CQEs, epoll events), which call their handles' {@code handle()} — one round of each per turn,
+ * so none of them can starve the others or the condition.
  *
  * <p>Sleeping and waking: with nothing to run, the wait sleeps until the earliest of the caller's deadline,
  * the next timer and the recheck interval (for conditions on state other threads change without telling
@@ -40,8 +41,12 @@ final class NestedLoop {
     private final Runnable unparkLoop;
     private final Runnable wakeTransport;
 
+    /** The pools' stall checks: runs those due, returns when the next is (Long.MAX_VALUE for none). */
+    private final java.util.function.LongUnaryOperator poolChecks;
+
     NestedLoop(BottomHalfScheduler bottomHalves, LoopTimers timers, PollingIoHandler io, Thread loopThread,
-               long nettyClockOrigin, long recheckNanos) {
+               long nettyClockOrigin, long recheckNanos, java.util.function.LongUnaryOperator poolChecks) {
+        this.poolChecks = poolChecks;
         this.bottomHalves = bottomHalves;
         this.timers = timers;
         this.io = io;
@@ -68,8 +73,12 @@ final class NestedLoop {
                 decided = true;
             }
             long now = System.nanoTime();
+            long poolDue = poolChecks.applyAsLong(now);
             boolean expired = deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0;
             long wakeAt = ran || expired ? now : wakeAt(now, deadlineNanos); // now: do not sleep
+            if (poolDue != Long.MAX_VALUE && poolDue - wakeAt < 0) {
+                wakeAt = Math.max(now, poolDue);
+            }
             if (viaTransport) {
                 runTransport(wakeAt);
             } else if (wakeAt != now) {

@@ -42,8 +42,8 @@ final class PoolWorker {
     private static final int PUBLISH_EVERY = 16;
 
     final Thread thread;
-    /** The kernel's id of the thread, or -1 (see {@link ThreadStates}). */
-    final int tid;
+    /** The thread's /proc stat file, for the stall check ({@link ThreadStates}); null where there is none. */
+    final java.nio.channels.FileChannel stat;
     /** Ring model: this worker's request ring; null in the queue model. */
     final SpscRing ring;
 
@@ -76,7 +76,7 @@ final class PoolWorker {
     /** Made by the worker thread itself, as it starts. */
     PoolWorker(Thread thread, SpscRing ring) {
         this.thread = thread;
-        this.tid = ThreadStates.currentTid();
+        this.stat = ThreadStates.openOwnStat();
         this.ring = ring;
     }
 

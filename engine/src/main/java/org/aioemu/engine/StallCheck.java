@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The period follows the policy: half the stuck threshold when the check is armed, so a blocked worker is
  * found within about 1.5 thresholds (the threshold itself is read afresh at every tick; the period is not
  * changed while armed, since every change would cost a new timer). The check runs only while armed: the first covered submit arms it, and it disarms itself after
- * {@link #QUIET_CHECKS} periods with nothing waiting and no covered submit, so an idle pool schedules nothing,
- * and a steady load allocates nothing (one periodic timer per burst).
+ * {@link #QUIET_CHECKS} periods, and at least {@link #LINGER_NANOS}, with nothing waiting and no covered
+ * submit, so an idle pool schedules nothing, and a load allocates nothing per request (one periodic timer
+ * per burst; bursts closer than the linger share one).
  *
  * <p>Threading: {@link #ensureArmed} from any thread; {@link #tick} on the loop. {@code armed} is volatile
  * for the fast path; arming and disarming happen under the pool's monitor. Disarming pairs with arming as a
@@ -30,6 +31,12 @@ import java.util.concurrent.TimeUnit;
 final class StallCheck {
     /** Periods in a row with nothing waiting before the check stops itself. */
     static final int QUIET_CHECKS = 8;
+    /**
+     * The least quiet time before the check stops: re-arming costs a Netty timer (an allocation), and a
+     * depth-1 load relies on covering only now and then, so a shorter linger re-armed it every few hundred
+     * requests. Ten milliseconds of a timer that finds nothing to do is no load.
+     */
+    static final long LINGER_NANOS = 10_000_000;
     /** The shortest period: about a hundred loop iterations' worth of timer overhead on any host. */
     static final long MIN_PERIOD_NANOS = 10_000;
     private static final VarHandle ARMED;
@@ -58,10 +65,15 @@ final class StallCheck {
     private ScheduledFuture<?> timer;
     /** Bumped by every arm and disarm, so a starter that lost a race cancels its own timer. */
     private long generation;
+    /** The armed period; written under the monitor when armed, read by the loop's nested waits. */
+    private volatile long periodNanos;
     // --- loop only -------------------------------------------------------------------------------------
     private int quiet;
+    private long quietSince;
+    /** When the check last ran (Netty's timer or a nested wait). */
+    private long lastTick;
     /** Scratch for reading a suspect's kernel state. */
-    private final java.nio.ByteBuffer statBuf = java.nio.ByteBuffer.allocate(1024);
+    private final java.nio.ByteBuffer statBuf = java.nio.ByteBuffer.allocateDirect(1024);
 
     StallCheck(Workers pool, AioContext ctx) {
         this.pool = pool;
@@ -87,6 +99,7 @@ final class StallCheck {
             ARMED.setVolatile(this, true);
             gen = ++generation;
             period = period();
+            periodNanos = period;
         }
         start(gen, period);
     }
@@ -138,12 +151,29 @@ final class StallCheck {
         }
     }
 
-    /** Loop, every period while armed. */
+    /**
+     * Loop only, each turn of a nested wait: Netty's timer does not fire while a callback waits on the loop,
+     * and a request left behind a blocked worker may be what it waits for (review finding 2). Runs the check
+     * if a period has passed since it last ran; returns when it is next due, Long.MAX_VALUE if not armed.
+     */
+    long nestedTick(long now) {
+        if (!(boolean) ARMED.getVolatile(this)) {
+            return Long.MAX_VALUE;
+        }
+        long period = periodNanos;
+        if (now - lastTick >= period) {
+            tick();
+        }
+        return lastTick + period;
+    }
+
+    /** Loop, every period while armed (Netty's timer), or from a nested wait. */
     private void tick() {
         long now = System.nanoTime();
+        lastTick = now;
         long stuckAfter = pool.policy.stuckAfterNanos();
         for (PoolWorker w : pool.registered()) {
-            if (w.runState() == PoolWorker.BUSY && now - w.busySince() > stuckAfter && ThreadStates.asleep(w.tid, statBuf)) {
+            if (w.runState() == PoolWorker.BUSY && now - w.busySince() > stuckAfter && ThreadStates.asleep(w.stat, statBuf)) {
                 pool.markStuck(w);
             }
         }
@@ -160,7 +190,10 @@ final class StallCheck {
             quiet = 0;
             return;
         }
-        if (++quiet < QUIET_CHECKS) {
+        if (quiet++ == 0) {
+            quietSince = now;
+        }
+        if (quiet < QUIET_CHECKS || now - quietSince < LINGER_NANOS) {
             return;
         }
         quiet = 0;

@@ -327,6 +327,11 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
+    /** Loop only, from a nested wait: runs the stall check if due; when it is next due (Long.MAX_VALUE: not armed). */
+    long nestedTick(long now) {
+        return workers.nestedTick(now);
+    }
+
     /** Any thread: throws IllegalStateException if the caller is one of this pool's workers. */
     void checkNotOwnWorker(String what) {
         workers.threads().checkNotOwnWorker(what);

@@ -15,8 +15,8 @@ import java.nio.file.StandardOpenOption;
  * or when that cannot be read, every long request counts as asleep, which is what the time threshold alone
  * would conclude.
  *
- * <p>Threading: {@link #currentTid} on the thread itself; {@link #asleep} on the loop (the stall check), with
- * a buffer of its own. Both are off the I/O path: once per worker start, once per suspected stall.
+ * <p>Threading: {@link #openOwnStat} on the thread itself, as it starts; {@link #asleep} on the loop (the stall
+ * check), with a buffer of its own, once per suspected stall; {@link #close} as the worker ends.
  */
 final class ThreadStates {
     private static final Path THREAD_SELF = Path.of("/proc/thread-self");
@@ -24,28 +24,34 @@ final class ThreadStates {
     private ThreadStates() {
     }
 
-    /** The calling thread's kernel thread id, or -1 where procfs does not say. */
-    static int currentTid() {
+    /**
+     * The calling thread's {@code /proc} stat file, open for positional reads, or null where procfs does not
+     * say. Opened once per worker, so a later look at its state costs one read and no allocation.
+     */
+    static FileChannel openOwnStat() {
         try {
             String link = Files.readSymbolicLink(THREAD_SELF).toString(); // "PID/task/TID"
-            return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+            String tid = link.substring(link.lastIndexOf('/') + 1);
+            return FileChannel.open(Path.of("/proc/self/task/" + tid + "/stat"), StandardOpenOption.READ);
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 
     /**
-     * Whether thread {@code tid} sleeps in the kernel now (state S or D); true where that cannot be known.
-     * {@code buf} is the caller's scratch buffer.
+     * Whether the thread whose stat file is {@code stat} sleeps in the kernel now (state S or D); true where
+     * that cannot be known. {@code buf} is the caller's scratch buffer (direct, so the read copies nothing).
      */
-    static boolean asleep(int tid, ByteBuffer buf) {
-        if (tid <= 0) {
+    static boolean asleep(FileChannel stat, ByteBuffer buf) {
+        if (stat == null) {
             return true;
         }
         buf.clear();
-        try (FileChannel ch = FileChannel.open(Path.of("/proc/self/task/" + tid + "/stat"), StandardOpenOption.READ)) {
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // the line is a few hundred bytes
+        try {
+            long pos = 0;
+            int n;
+            while (buf.hasRemaining() && (n = stat.read(buf, pos)) > 0) {
+                pos += n; // the line is a few hundred bytes: one read
             }
         } catch (IOException | RuntimeException e) {
             return true;
@@ -61,5 +67,16 @@ final class ThreadStates {
             }
         }
         return true;
+    }
+
+    /** Closes a stat file from {@link #openOwnStat}; null is fine. */
+    static void close(FileChannel stat) {
+        if (stat != null) {
+            try {
+                stat.close();
+            } catch (IOException ignored) {
+                // a procfs file: nothing to flush or lose
+            }
+        }
     }
 }

@@ -185,6 +185,7 @@ final class WorkerThreads {
     /** The worker's last act, however it ends: uncounts it, hands waiting work on, lets stop return. */
     private void ended(PoolWorker self) {
         pool.ended(self);
+        ThreadStates.close(self.stat);
         boolean handOn;
         synchronized (pool) {
             if (!self.uncounted) {

@@ -255,6 +255,11 @@ abstract class Workers {
         LockSupport.unpark(w.thread);
     }
 
+    /** Loop only, from a nested wait: see {@link StallCheck#nestedTick}. */
+    final long nestedTick(long now) {
+        return stallCheck.nestedTick(now);
+    }
+
     /** Any thread, after leaving requests to busy workers: the stall check must watch them. */
     final void armStallCheck() {
         stallCheck.ensureArmed();
