@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: aioemu bench (threads, io_uring, sync) against fio (psync, io_uring) and
+# Side-by-side benchmark: aioemu bench (threads engine on both pool models, io_uring, sync) against fio (psync, io_uring) and
 # qemu-img bench (threads, io_uring) on ONE image file, the same workloads, several rounds; prints median
 # IOPS per tool and aioemu's ratio to each peer, plus depth-1 p99 completion latency.
 #
@@ -86,10 +86,14 @@ p = d["clat_ns"].get("percentile", {}).get("99.000000", 0)
 print("%.0f %d" % (d["iops"], p))'
 }
 
-run_aioemu() { # engine opts
+run_aioemu() { # engine opts ("rings": the threads engine with --pool=rings)
   local engine=$1; shift
+  local aio=$engine pool=()
+  if [ "$engine" = rings ]; then
+    aio=threads pool=(--pool=rings)
+  fi
   "$root/aioemu" bench --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --ramp_time="$ramp" \
-      --time_based --aio="$engine" --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
+      --time_based --aio="$aio" "${pool[@]}" --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
 }
 
 run_fio() { # engine opts
@@ -131,7 +135,7 @@ for round in $(seq 1 "$runs"); do
     wanted "$name" || continue
     echo "compare.sh: round $round/$runs: $name" >&2
     # shellcheck disable=SC2086
-    for engine in threads io_uring sync; do
+    for engine in threads rings io_uring sync; do
       warm "$opts"
       record "$name" "aioemu-$engine" "$round" "$(run_aioemu "$engine" $opts || true)"
     done
@@ -150,9 +154,10 @@ for round in $(seq 1 "$runs"); do
   done
 done
 
-python3 - "$results" "$runs" "$runtime" "$bytes" "$ramp" <<'EOF'
+host=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+python3 - "$results" "$runs" "$runtime" "$bytes" "$ramp" "$host" "$(nproc)" <<'EOF'
 import statistics, sys
-path, runs, runtime, size, ramp = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+path, runs, runtime, size, ramp, host, cpus = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
 iops, p99, rows = {}, {}, []
 for line in open(path):
     row, tool, _, out = line.rstrip("\n").split("\t")
@@ -162,12 +167,14 @@ for line in open(path):
     if len(parts) == 2:
         iops.setdefault((row, tool), []).append(float(parts[0]))
         p99.setdefault((row, tool), []).append(float(parts[1]))
-ours = ["aioemu-threads", "aioemu-io_uring", "aioemu-sync"]
+ours = ["aioemu-threads", "aioemu-rings", "aioemu-io_uring", "aioemu-sync"]
 peers = ["fio-psync", "fio-io_uring", "qemu-img-threads", "qemu-img-io_uring"]
 def med(d, k):
     return statistics.median(d[k]) if k in d else None
 def fmt(v):
     return "-" if v is None else ("%.1fk" % (v / 1000) if v >= 1000 else "%.0f" % v)
+print("host: %s, %s CPUs; aioemu-threads is the threads engine with --pool=queue (the default), aioemu-rings"
+      " with --pool=rings" % (host, cpus))
 print("median IOPS of %s runs x %ss (after %ss unmeasured ramp; qemu-img: none) on one %.1f GiB image"
       % (runs, runtime, ramp, size / 2**30))
 print("| workload | " + " | ".join(ours + peers) + " |")
@@ -175,17 +182,18 @@ print("|---" * (1 + len(ours) + len(peers)) + "|")
 for r in rows:
     print("| %s | %s |" % (r, " | ".join(fmt(med(iops, (r, t))) for t in ours + peers)))
 print()
-print("aioemu's ratio to each peer: threads engine / io_uring engine")
+print("aioemu's ratio to each peer: threads engine (queue) / threads engine (rings) / io_uring engine")
 print("| workload | " + " | ".join(peers) + " |")
 print("|---" * (1 + len(peers)) + "|")
 for r in rows:
     thr = med(iops, (r, "aioemu-threads"))
+    rings = med(iops, (r, "aioemu-rings"))
     uring = med(iops, (r, "aioemu-io_uring"))
     cells = []
     for p in peers:
         v = med(iops, (r, p))
         ratio = lambda x: "-" if not x or not v else "%.2fx" % (x / v)
-        cells.append("%s / %s" % (ratio(thr), ratio(uring)))
+        cells.append("%s / %s / %s" % (ratio(thr), ratio(rings), ratio(uring)))
     print("| %s | %s |" % (r, " | ".join(cells)))
 print()
 print("p99 completion latency at depth 1 (us, median of runs)")

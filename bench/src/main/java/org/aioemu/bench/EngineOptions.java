@@ -9,8 +9,18 @@ final class EngineOptions {
     String pollMaxNs;
 
     @Option(names = "--" + EngineTuning.WORKER_SPIN_NS, paramLabel = "NS",
-            description = "How long an idle pool worker spins before it parks (0 parks at once; default: the engine's).")
+            description = "Longest an idle pool worker may spin before it parks; the pool spins less, as measured "
+                    + "wake-up costs call for (0 parks at once; default 1000000).")
     String workerSpinNs;
+
+    @Option(names = "--" + EngineTuning.POOL, paramLabel = "queue|rings",
+            description = "How the thread pool hands requests to workers: one shared queue, or a ring per worker "
+                    + "(seed 003; default queue).")
+    String pool;
+
+    @Option(names = "--" + EngineTuning.POOL_RING_SIZE, paramLabel = "N",
+            description = "Ring size per worker with --pool=rings (a power of two; default 4).")
+    String ringSize;
 
     @Option(names = "--" + EngineTuning.THREAD_POOL_MAX, paramLabel = "N",
             description = "Most pool workers per job (QEMU's thread-pool-max; default 64; 1 suits page-cached data on few cores).")
@@ -18,6 +28,6 @@ final class EngineOptions {
 
     /** The parsed knobs; a bad value is a one-line user error. */
     EngineTuning tuning() {
-        return EngineTuning.parse(pollMaxNs, workerSpinNs, threadPoolMax);
+        return EngineTuning.parse(pollMaxNs, workerSpinNs, threadPoolMax, pool, ringSize);
     }
 }

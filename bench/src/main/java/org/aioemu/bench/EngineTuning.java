@@ -1,6 +1,7 @@
 package org.aioemu.bench;
 
 import org.aioemu.engine.AioContext;
+import org.aioemu.engine.PoolModel;
 import org.aioemu.engine.ThreadPoolConfig;
 
 /**
@@ -8,20 +9,36 @@ import org.aioemu.engine.ThreadPoolConfig;
  * ({@code --poll-max-ns}, QEMU's poll-max-ns; 0 disables polling) and how long an idle pool worker spins
  * before it parks ({@code --worker-spin-ns}; 0 parks at once), and the most pool workers
  * ({@code --thread-pool-max}, QEMU's thread-pool-max: on few cores and page-cached data one worker beside
- * the loop beats many, while O_DIRECT needs a worker per request in flight). Null means the engine's
- * default. Applied to every job's {@link AioContext.Builder}.
+ * the loop beats many, while O_DIRECT needs a worker per request in flight), and how the pool hands
+ * requests to its workers ({@code --pool=queue|rings}, with {@code --pool-ring-size} for the rings). Null
+ * means the engine's default. Applied to every job's {@link AioContext.Builder}.
  */
-record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax) {
+record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax, PoolModel pool, Integer ringSize) {
     /** The option names as `aioemu bench` and `aioemu run` spell them. */
     static final String POLL_MAX_NS = "poll-max-ns";
     static final String WORKER_SPIN_NS = "worker-spin-ns";
     static final String THREAD_POOL_MAX = "thread-pool-max";
+    static final String POOL = "pool";
+    static final String POOL_RING_SIZE = "pool-ring-size";
 
     /** Parses the options' values (any may be null); a bad value is a one-line user error. */
-    static EngineTuning parse(String pollMaxNs, String workerSpinNs, String threadPoolMax) {
+    static EngineTuning parse(String pollMaxNs, String workerSpinNs, String threadPoolMax, String pool, String ringSize) {
         Long max = number(THREAD_POOL_MAX, threadPoolMax, 1, 1024, "a worker count");
+        Long ring = number(POOL_RING_SIZE, ringSize, 1, 65536, "a power of two");
+        if (ring != null && Long.bitCount(ring) != 1) {
+            throw new Main.UserError("--" + POOL_RING_SIZE + "=" + ringSize + ": expected a power of two from 1 to 65536");
+        }
+        PoolModel model = null;
+        if (pool != null) {
+            try {
+                model = PoolModel.parse(pool);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UserError("--" + POOL + "=" + pool + ": expected queue or rings");
+            }
+        }
         return new EngineTuning(number(POLL_MAX_NS, pollMaxNs, 0, 1_000_000_000L, "nanoseconds"),
-                number(WORKER_SPIN_NS, workerSpinNs, 0, 1_000_000_000L, "nanoseconds"), max == null ? null : max.intValue());
+                number(WORKER_SPIN_NS, workerSpinNs, 0, 1_000_000_000L, "nanoseconds"), max == null ? null : max.intValue(),
+                model, ring == null ? null : ring.intValue());
     }
 
     /** {@code value} as a whole number in [min, max], or null when not given. */
@@ -45,15 +62,21 @@ record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax) {
         if (pollMaxNs != null) {
             b.pollMaxNs(pollMaxNs);
         }
-        if (workerSpinNs != null || threadPoolMax != null) {
-            ThreadPoolConfig pool = ThreadPoolConfig.defaults();
+        if (workerSpinNs != null || threadPoolMax != null || pool != null || ringSize != null) {
+            ThreadPoolConfig config = ThreadPoolConfig.defaults();
             if (workerSpinNs != null) {
-                pool = pool.withWorkerSpinNanos(workerSpinNs);
+                config = config.withWorkerSpinNanos(workerSpinNs);
             }
             if (threadPoolMax != null) {
-                pool = pool.withLimits(0, threadPoolMax);
+                config = config.withLimits(0, threadPoolMax);
             }
-            b.threadPool(pool);
+            if (pool != null) {
+                config = config.withModel(pool);
+            }
+            if (ringSize != null) {
+                config = config.withRingCapacity(ringSize);
+            }
+            b.threadPool(config);
         }
     }
 }

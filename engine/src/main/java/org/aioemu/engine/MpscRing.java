@@ -82,7 +82,7 @@ final class MpscRing<E> extends MpscRingIndices {
     /** The consumer: whether an element is published at the head. */
     boolean isEmpty() {
         long h = lpHead();
-        return (long) TURNS.getAcquire(turns, (int) h & mask) != h + 1;
+        return (long) TURNS.getVolatile(turns, (int) h & mask) != h + 1; // volatile: see poll
     }
 
     /** Any thread: an estimate of the elements offered and not yet polled. */

@@ -75,8 +75,13 @@ final class PoolWorker {
 
     /** Made by the worker thread itself, as it starts. */
     PoolWorker(Thread thread, SpscRing ring) {
+        this(thread, ring, ThreadStates.openOwnStat());
+    }
+
+    /** With a given stat file (null for none: every long request counts as asleep); for tests. */
+    PoolWorker(Thread thread, SpscRing ring, java.nio.channels.FileChannel stat) {
         this.thread = thread;
-        this.stat = ThreadStates.openOwnStat();
+        this.stat = stat;
         this.ring = ring;
     }
 

@@ -121,6 +121,10 @@ final class RingWorkers extends Workers {
         int awake = awakeFor(waiting);
         if (awake >= 0 && waiting > awake) {
             wakeOne();
+        } else if (awake >= 0) {
+            // Left to awake idle workers; but one may have been woken for an entry in its own ring, which it
+            // runs first and which may block: the stall check watches that.
+            armStallCheck();
         }
     }
 

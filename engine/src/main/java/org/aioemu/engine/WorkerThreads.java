@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WorkerThreads {
     private static final System.Logger LOG = System.getLogger(ThreadPool.class.getName());
 
+    private static final long RETRY_MIN_NANOS = 1_000_000;
+    private static final long RETRY_MAX_NANOS = 1_000_000_000;
+
     private final Workers pool;
+    private final AioContext ctx;
     private final ThreadFactory threadFactory;
     private final long idleTimeoutNanos;
     private final BottomHalf spawnBh;
@@ -39,6 +43,8 @@ final class WorkerThreads {
     private int liveThreads;
     private int minThreads;
     private int maxThreads;
+    /** The pause before looking again after a failed start; doubles per failure in a row, 0 after a success. */
+    private long retryDelayNanos;
 
     // --- written under the monitor, read anywhere -----------------------------------------------------
     /**
@@ -53,6 +59,7 @@ final class WorkerThreads {
 
     WorkerThreads(Workers pool, AioContext ctx, ThreadPoolConfig config) {
         this.pool = pool;
+        this.ctx = ctx;
         this.threadFactory = config.threadFactory() != null ? config.threadFactory() : defaultFactory(config.name());
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
         this.spawnBh = ctx.newBottomHalf(this::spawnFromLoop);
@@ -81,11 +88,18 @@ final class WorkerThreads {
 
     // --- spawning -----------------------------------------------------------------------------------
 
-    /** Under the monitor: owes a worker if {@code uncovered} waiting requests exceed those coming and max allows. */
-    void spawnIfOwed(int uncovered) {
+    /**
+     * Under the monitor: owes a worker if {@code uncovered} waiting requests exceed those coming and max allows.
+     * True if a worker is owed or already coming for them.
+     */
+    boolean spawnIfOwed(int uncovered) {
+        if (uncovered <= 0) {
+            return false;
+        }
         if (uncovered > pendingThreads + newThreads && curThreads < maxThreads) {
             spawnThread();
         }
+        return pendingThreads + newThreads > 0;
     }
 
     /** Under the monitor: owe one more worker; have the loop start it unless a newborn worker will. */
@@ -156,7 +170,26 @@ final class WorkerThreads {
             LOG.log(System.Logger.Level.ERROR, "thread pool " + pool.name + " could not start a worker", t);
             if (stranded) {
                 pool.failWaiting(-Errno.EAGAIN);
+            } else {
+                retryLater();
             }
+        }
+    }
+
+    /**
+     * After a failed start while other workers exist: the request it was for may still need a worker of its
+     * own (the busy ones may be waiting for it), so the pool looks again after a pause that doubles with
+     * every failure in a row (1 ms to 1 s), rather than failing the request or retrying in a tight loop.
+     */
+    private void retryLater() {
+        long delay;
+        synchronized (pool) {
+            delay = retryDelayNanos = retryDelayNanos == 0 ? RETRY_MIN_NANOS : Math.min(RETRY_MAX_NANOS, retryDelayNanos * 2);
+        }
+        try {
+            ctx.schedule(pool::wakeOne, delay, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the context is closing: its pools stop with it
         }
     }
 
@@ -166,6 +199,7 @@ final class WorkerThreads {
         boolean startNext;
         synchronized (pool) {
             pendingThreads--;
+            retryDelayNanos = 0;
             PoolWorker[] r = Arrays.copyOf(registry, registry.length + 1);
             r[r.length - 1] = self;
             registry = r;

@@ -33,10 +33,14 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>spinning and woken: submitter queues, then reads {@link IdleWorkers#awake}; the spinner's
  *       {@link IdleWorkers#endSpin} and the woken worker's {@link IdleWorkers#back} (volatile stores) precede
  *       its look for work under the monitor in {@link #parkOrExit};</li>
- *   <li>parking: a worker looks for work and pushes itself on the parked stack in one critical section; a
- *       submitter that must wake somebody queued its request before it takes the monitor to pop one;</li>
+ *   <li>parking: a worker pushes itself on the parked stack (a volatile store of its {@code parked} flag), then
+ *       looks for work, in one critical section; a submitter that must wake somebody queued its request before
+ *       it takes the monitor to pop one, and a ring-model producer reads the flag after its cas;</li>
  *   <li>stopping: submitter queues, then reads {@link #stopping}; {@link #stop} sets it, then drains.</li>
  * </ul>
+ * Those pairs guarantee that the worker counted on looks again; not that it takes this request: it may take an
+ * earlier one that then blocks. So every decision that counts on another worker also arms the stall check
+ * ({@link StallCheck}), which finds a worker asleep in a long request and wakes or starts another.
  */
 abstract class Workers {
     private static final System.Logger LOG = System.getLogger(ThreadPool.class.getName());
@@ -174,7 +178,15 @@ abstract class Workers {
      */
     final int awakeFor(int waiting) {
         int awake = idle.awake();
-        if (waiting <= awake || !policy.fast()) {
+        if (waiting <= awake) {
+            // Left to the spinner or to woken workers; one of them may take an earlier request that blocks
+            // (in the ring model, one woken for an entry of its own): the stall check watches for that.
+            if (waiting > 0) {
+                stallCheck.ensureArmed();
+            }
+            return awake;
+        }
+        if (!policy.fast()) {
             return awake;
         }
         // Fast requests: the awake idle workers take one each at once and then cover like the busy ones. More
@@ -219,8 +231,10 @@ abstract class Workers {
                 return;
             }
             w = idle.pop();
-            if (w == null) {
-                threads.spawnIfOwed(uncoveredWaiting()); // no parked worker: start one if nobody else will do
+            if (w == null && !threads.spawnIfOwed(uncoveredWaiting())) {
+                // No parked worker, and no new one owed: idle workers about to look, or busy ones, were counted
+                // on. One may take an earlier request that blocks: the stall check watches for that.
+                stallCheck.ensureArmed();
             }
         }
         if (w != null) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
@@ -80,6 +82,58 @@ class PoolLivenessTest {
                 for (int i = 0; i < n; i++) {
                     assertEquals(1, completions.get(i), "completions of " + i + " in round " + round + ", seed " + seed);
                 }
+            }
+        }
+    }
+
+    /**
+     * A request that blocks until a later one has run (A waits for B), after bursts of fast requests that
+     * teach the pool to cover the queue, submitted together from the loop or from outside: B must reach a
+     * second worker, whatever A's worker was counted on for. With at least two workers allowed this always
+     * finishes; a stranded B shows up as A's wait running into its timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(PoolModel.class)
+    void aRequestWaitingForALaterOneNeverDeadlocks(PoolModel model) throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 40; round++) {
+            // A fresh pool each round, warmed by anything from one request (one worker, which B must not be
+            // left to) to thousands (fast requests, covered queues).
+            try (AioContext ctx = AioContext.builder().threadPool(ThreadPoolConfig.defaults().withModel(model)
+                    .withLimits(0, 2 + rnd.nextInt(6)).withIdleTimeout(Duration.ofMinutes(1))
+                    .withWorkerSpinNanos(rnd.nextBoolean() ? 0 : ThreadPoolConfig.DEFAULT_WORKER_SPIN_NANOS)).build()) {
+                ThreadPool pool = ctx.threadPool();
+                int fast = rnd.nextBoolean() ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(3000);
+                AtomicInteger fastDone = new AtomicInteger();
+                for (int i = 0; i < fast; i++) {
+                    pool.submit(() -> 0, r -> fastDone.incrementAndGet());
+                    if (fast < 4) {
+                        int before = i + 1;
+                        ctx.runUntil(() -> fastDone.get() == before); // one at a time: one worker
+                    }
+                }
+                assertTrue(ctx.runUntil(() -> fastDone.get() == fast, Duration.ofSeconds(10)));
+                Thread.sleep(rnd.nextInt(30)); // workers settle: spinning, or parked
+                CountDownLatch bRan = new CountDownLatch(1);
+                AtomicInteger a = new AtomicInteger(-1);
+                AtomicInteger b = new AtomicInteger(-1);
+                Runnable submitPair = () -> {
+                    pool.submit(() -> bRan.await(5, TimeUnit.SECONDS) ? 1 : 0, a::set);
+                    pool.submit(() -> {
+                        bRan.countDown();
+                        return 1;
+                    }, b::set);
+                };
+                boolean fromLoop = rnd.nextBoolean();
+                if (fromLoop) {
+                    ctx.execute(submitPair);
+                } else {
+                    submitPair.run();
+                }
+                assertTrue(ctx.runUntil(() -> a.get() >= 0 && b.get() >= 0, Duration.ofSeconds(10)), model + " round " + round);
+                assertEquals(1, a.get(), model + ": A waited 5 s for B in round " + round + " (warmed by " + fast
+                        + ", from loop " + fromLoop + ", seed " + seed + "): " + pool);
             }
         }
     }

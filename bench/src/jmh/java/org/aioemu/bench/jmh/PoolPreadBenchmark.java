@@ -11,6 +11,10 @@ import org.aioemu.blockdev.BlockBackend;
 import org.aioemu.blockdev.BlockBackendOptions;
 import org.aioemu.blockdev.BlockCompletion;
 import org.aioemu.engine.AioContext;
+import org.aioemu.engine.BlockingTask;
+import org.aioemu.engine.IntCompletion;
+import org.aioemu.engine.PoolModel;
+import org.aioemu.engine.ThreadPool;
 import org.aioemu.engine.ThreadPoolConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,8 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * 4 KiB random preads of a page-cached 64 MiB raw image through {@link BlockBackend}: the threads engine
  * (a pool worker runs each pread) against the sync engine (the loop runs it) and the io_uring engine
- * (READ SQEs through the loop's own ring), at depth 1 and 16.
- * {@code -p workerSpinNanos=0,50000} compares the pool's spin windows (-1: the default).
+ * (READ SQEs through the loop's own ring), at depth 1, 16 and 64. {@code -p engine=threads -p pool=queue,rings}
+ * compares the pool's dispatch models, {@code -p workerSpinNanos=0,50000} its spin bounds (-1: the default).
+ *
+ * <p>{@code -p blockEvery=100}: one request in that many is, instead of a read, a pool task that sleeps
+ * {@code blockMicros} (5 ms) on the threads engine's pool (with the other engines it runs on the context's
+ * pool beside them): a slow request among fast ones, which must not stall the reads queued behind it.
+ * Compare its score with {@code blockEvery=0} in the same run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -47,8 +56,23 @@ public class PoolPreadBenchmark {
     @Param({"threads", "sync", "io_uring"})
     String engine;
 
-    @Param({"1", "16"})
+    @Param({"1", "16", "64"})
     int depth;
+
+    /**
+     * The threads engine's dispatch model: queue or rings; other engines have no pool, so compare the models with
+     * {@code -p engine=threads -p pool=queue,rings}.
+     */
+    @Param({"queue"})
+    String pool;
+
+    /** Every this many requests, one is a sleeping pool task instead of a read (0: none). Threads engine only. */
+    @Param({"0"})
+    int blockEvery;
+
+    /** How long such a task sleeps, in µs. */
+    @Param({"5000"})
+    int blockMicros;
 
     /** ThreadPoolConfig.workerSpinNanos for the threads engine; -1 for the default. */
     @Param({"-1"})
@@ -72,14 +96,14 @@ public class PoolPreadBenchmark {
                 out.write(chunk);
             }
         }
-        ThreadPoolConfig pool = ThreadPoolConfig.defaults();
+        ThreadPoolConfig config = ThreadPoolConfig.defaults().withModel(PoolModel.parse(pool));
         if (workerSpinNanos >= 0) {
-            pool = pool.withWorkerSpinNanos(workerSpinNanos);
+            config = config.withWorkerSpinNanos(workerSpinNanos);
         }
-        ctx = AioContext.builder().threadPool(pool).build();
+        ctx = AioContext.builder().threadPool(config).build();
         backend = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(true).withEngine(engine));
         arena = Arena.ofShared();
-        driver = new Driver(ctx, backend, arena, depth);
+        driver = new Driver(ctx, backend, arena, depth, blockEvery, blockMicros * 1000L);
     }
 
     @TearDown(Level.Trial)
@@ -105,13 +129,25 @@ public class PoolPreadBenchmark {
         private final BlockBackend backend;
         private final MemorySegment[] buffers;
         private final BlockCompletion[] completions;
+        private final IntCompletion[] slept;
         private final SplittableRandom rnd = new SplittableRandom(42);
+        private final int blockEvery;
+        private final ThreadPool pool;
+        private final BlockingTask sleep;
+        private long count;
 
-        Driver(AioContext ctx, BlockBackend backend, Arena arena, int depth) {
+        Driver(AioContext ctx, BlockBackend backend, Arena arena, int depth, int blockEvery, long blockNanos) {
             super(ctx, depth);
             this.backend = backend;
+            this.blockEvery = blockEvery;
+            this.pool = blockEvery > 0 ? ctx.threadPool() : null; // the pool the threads engine's reads run on
+            this.sleep = () -> {
+                java.util.concurrent.locks.LockSupport.parkNanos(blockNanos);
+                return 0;
+            };
             this.buffers = new MemorySegment[depth];
             this.completions = new BlockCompletion[depth];
+            this.slept = new IntCompletion[depth];
             for (int i = 0; i < depth; i++) {
                 int slot = i;
                 buffers[i] = AlignedBuffers.allocate(arena, BLOCK);
@@ -121,11 +157,16 @@ public class PoolPreadBenchmark {
                     }
                     completed(slot);
                 };
+                slept[i] = r -> completed(slot);
             }
         }
 
         @Override
         void issue(int slot) {
+            if (blockEvery > 0 && ++count % blockEvery == 0) {
+                pool.submit(sleep, slept[slot]);
+                return;
+            }
             long offset = rnd.nextLong(IMAGE_SIZE / BLOCK) * BLOCK;
             backend.read(offset, buffers[slot], completions[slot]);
         }

@@ -5,6 +5,7 @@ import org.aioemu.engine.AioContext;
 import org.aioemu.engine.BlockingTask;
 import org.aioemu.engine.IntCompletion;
 import org.aioemu.engine.ThreadPool;
+import org.aioemu.engine.PoolModel;
 import org.aioemu.engine.ThreadPoolConfig;
 import org.aioemu.engine.Transport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * depth 1 and 16. Run with {@code -prof gc} for allocation per round trip, and with
  * {@code -p workerSpinNanos=0,20000,50000} to compare spin windows (-1 is the pool's default), and
  * {@code -p transport=EPOLL} to leave out Netty's io_uring handler, which allocates a little per loop
- * iteration of its own (visible at depth 1, where every round trip is a loop iteration).
+ * iteration of its own (visible at depth 1, where every round trip is a loop iteration). Both dispatch
+ * models run by default ({@code pool}: one shared queue, or a ring per worker).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,14 +41,18 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ThreadPoolRoundTripBenchmark {
     static final int BATCH = 10_000;
 
-    @Param({"1", "16"})
+    @Param({"1", "16", "64"})
     int depth;
+
+    /** The pool's dispatch model: queue or rings. */
+    @Param({"queue", "rings"})
+    String pool;
 
     /**
      * The loop's poll-max-ns: 0 turns adaptive polling off (the loop blocks as soon as it is idle), 65536 is
-     * the default. Try others with {@code -p pollMaxNs=0,32768,131072}.
+     * the default. Compare with {@code -p pollMaxNs=0,65536}.
      */
-    @Param({"0", "65536"})
+    @Param({"65536"})
     long pollMaxNs;
 
     /** ThreadPoolConfig.workerSpinNanos; -1 for the default. */
@@ -62,11 +68,11 @@ public class ThreadPoolRoundTripBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        ThreadPoolConfig pool = ThreadPoolConfig.defaults();
+        ThreadPoolConfig config = ThreadPoolConfig.defaults().withModel(PoolModel.parse(pool));
         if (workerSpinNanos >= 0) {
-            pool = pool.withWorkerSpinNanos(workerSpinNanos);
+            config = config.withWorkerSpinNanos(workerSpinNanos);
         }
-        ctx = AioContext.builder().transport(Transport.valueOf(transport)).threadPool(pool).pollMaxNs(pollMaxNs)
+        ctx = AioContext.builder().transport(Transport.valueOf(transport)).threadPool(config).pollMaxNs(pollMaxNs)
                 .build();
         driver = new Driver(ctx, ctx.threadPool(), depth);
         driver.startCpuClock();
