@@ -6,18 +6,22 @@ import java.lang.invoke.VarHandle;
 /**
  * What a {@link ThreadPool}'s hand-off has learnt about the host it runs on, and the decisions taken from
  * it: how long requests run on a worker, and how long a parked worker takes to run after it is woken. No
- * figure here is a constant measured on one machine: both are running medians of what this pool saw, so the
+ * figure here is a constant measured on one machine: all are running estimates of what this pool saw, so the
  * same code spins, covers and wakes differently on a host where a wake-up costs 5 µs and one where it costs
  * 40 µs (a paravirtualised guest whose idle vCPUs halt).
  *
  * <ul>
  *   <li><b>Fast requests</b> run for less than a wake-up costs (a page-cached read, a null task). A busy
  *       worker gets to the next one sooner than a parked worker could be woken, so up to
- *       {@link #cover busy × wake / service} queued requests are left to the busy workers, and at most as
- *       many workers run fast requests at once as there are cores beside the loop's: more would not finish
- *       the queue sooner, they would take the loop's core.</li>
- *   <li><b>Slow requests</b> (O_DIRECT, fsync) run longer than a wake-up: every queued request beyond the
- *       awake idle workers wakes one, as QEMU's pool does.</li>
+ *       {@link #cover busy × wake / service} queued requests are left to the busy workers, and no more workers
+ *       run fast requests at once than the cores beside the loop's hold ({@link #busyLimit}: the spare cores
+ *       over the measured share of a core a busy worker uses): more would not finish the queue sooner, they
+ *       would take the loop's core. Requests that sleep in the kernel (O_DIRECT) use little CPU, so many
+ *       workers fit.</li>
+ *   <li><b>Slow requests</b> — those that run longer than a wake-up, and those that spend most of their time
+ *       asleep in the kernel (O_DIRECT, fsync: the device serves many at once), however short — wake a worker
+ *       for every queued request beyond the awake idle workers, as QEMU's pool does, while the workers' measured
+ *       share of the CPU ({@link #busyLimit}) leaves room.</li>
  *   <li><b>Spinning</b>: an idle worker spins for at most twice a wake-up before it parks, since spinning
  *       longer costs more than the wake-up it could save (the competitive bound of spin-then-block);
  *       {@link IdleSpin} adapts the window below that bound to the gaps it sees.</li>
@@ -25,23 +29,26 @@ import java.lang.invoke.VarHandle;
  *       usual service time and longer than a wake-up — no longer covers the queue; the loop's stall check
  *       marks it so and wakes others.</li>
  * </ul>
- * Until the first wake-up has been measured nothing counts as fast and nobody spins: the pool wakes a
- * worker per request, which measures the cost straight away.
+ * Until a wake-up has been measured, a new worker's start latency stands in for one; until a worker's share of
+ * the CPU has been measured (every 32 requests of a run, from the JVM's thread CPU clock and the kernel's
+ * run-queue wait in {@code /proc/self/task/TID/schedstat}), busy workers count as CPU-bound.
  *
  * <p>Threading: any thread reads; workers (service) and woken workers (wake) write. The published figures are
- * opaque longs: a reader sees some recent value. Service times are averaged by each worker and published
+ * opaque longs: a reader sees some recent value. Service times are estimated by each worker and published
  * now and then (two publishing at once: one wins, which an estimate can afford); wake-up delays are sampled
- * under a lock, on the slow path where a wake-up has just been paid.
+ * under this object's lock, on the slow path where a wake-up has just been paid.
  */
 final class HandoffPolicy {
     private static final VarHandle SERVICE;
     private static final VarHandle WAKE;
+    private static final VarHandle CPU_PERMILLE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             SERVICE = l.findVarHandle(HandoffPolicy.class, "serviceNanos", long.class);
             WAKE = l.findVarHandle(HandoffPolicy.class, "wakeNanos", long.class);
+            CPU_PERMILLE = l.findVarHandle(HandoffPolicy.class, "cpuPermille", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,25 +56,27 @@ final class HandoffPolicy {
 
     /** A request running this many service times is stuck (and at least two wake-ups). */
     private static final int STUCK_SERVICE_TIMES = 8;
-    /** Cores beside the loop thread's: how many workers may run fast requests at once. */
+    /** A busy worker using at least this share of a core (thousandths) is running on the CPU, not waiting. */
+    static final int CPU_BOUND_PERMILLE = 500;
+    /** Cores beside the loop thread's. */
     static final int SPARE_CORES = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-
-    /** Wake-up delays kept for the median. */
-    private static final int WAKE_SAMPLES = 16;
 
     /** The user's bound on spinning ({@code workerSpinNanos}); 0 turns spinning off. */
     private final long spinCapNanos;
-    /** The last wake-up delays (a ring), guarded by itself, with its write position and whether any was real. */
-    private final long[] wakeSamples = new long[WAKE_SAMPLES];
-    /** Scratch for the median, so a wake-up allocates nothing; guarded by {@code wakeSamples}. */
-    private final long[] wakeSorted = new long[WAKE_SAMPLES];
-    private int wakeNext;
+    /** Guarded by this: whether a real wake-up has been measured (until then a thread start stands in). */
     private boolean measuredWake;
 
     @SuppressWarnings("unused") // SERVICE
     private long serviceNanos;
     @SuppressWarnings("unused") // WAKE
     private long wakeNanos;
+    /**
+     * How much of a busy worker's time is CPU, in thousandths: near 1000 for page-cached reads, near 0 for
+     * O_DIRECT reads that sleep in the kernel. 1000 until measured: a cautious start, since a busy worker is
+     * then counted as holding a whole core.
+     */
+    @SuppressWarnings("unused") // CPU_PERMILLE
+    private int cpuPermille = 1000;
 
     HandoffPolicy(long spinCapNanos) {
         this.spinCapNanos = spinCapNanos;
@@ -79,19 +88,25 @@ final class HandoffPolicy {
     }
 
     /**
-     * A woken worker: it ran {@code nanos} after its waker asked for it. The estimate is the median of the
-     * last {@link #WAKE_SAMPLES} such delays, not their mean: when every core is busy a woken thread may wait
-     * a whole scheduler tick (milliseconds), and a mean dragged up by those would call every request fast,
-     * every stall a millisecond long and every spin worth a millisecond. Slow path (a wake-up happened), so
-     * a lock here costs nothing that matters.
+     * A woken worker: it ran {@code nanos} after its waker asked for it. The estimate tracks the 75th
+     * percentile of such delays (a frugal streaming quantile: steps of 1/16 of the estimate, three times
+     * larger upwards), neither their mean nor their median. Wake-ups here are bimodal — a few µs when the
+     * woken thread's CPU is awake, tens of µs when it must be brought out of a halted vCPU — and the median
+     * flips between the modes, which made the spin bound flip with it; and the occasional scheduler tick of
+     * milliseconds (every core busy) must not drag the estimate up as it would a mean. Slow path (a wake-up
+     * happened), so a lock here costs nothing that matters.
      */
     void sampleWake(long nanos) {
-        synchronized (wakeSamples) {
-            wakeSamples[wakeNext++ & (WAKE_SAMPLES - 1)] = nanos;
-            int n = Math.min(wakeNext, WAKE_SAMPLES);
-            System.arraycopy(wakeSamples, 0, wakeSorted, 0, n);
-            java.util.Arrays.sort(wakeSorted, 0, n);
-            WAKE.setOpaque(this, wakeSorted[n / 2]);
+        synchronized (this) {
+            long w = measuredWake ? wakeNanos() : 0;
+            long next;
+            if (w == 0) {
+                next = Math.max(1, nanos);
+            } else {
+                long step = Math.max(1, w >> 4);
+                next = nanos > w ? w + Math.min(3 * step, nanos - w) : w - Math.min(step, w - nanos);
+            }
+            WAKE.setOpaque(this, next);
             measuredWake = true;
         }
     }
@@ -102,7 +117,7 @@ final class HandoffPolicy {
      * lets the pool see that its requests are fast before it has started a worker for each of them.
      */
     void sampleStart(long nanos) {
-        synchronized (wakeSamples) {
+        synchronized (this) {
             if (!measuredWake) {
                 WAKE.setOpaque(this, nanos);
             }
@@ -117,17 +132,40 @@ final class HandoffPolicy {
         return (long) WAKE.getOpaque(this);
     }
 
-    /** Whether requests finish sooner than a parked worker could be woken to run them. */
+    /** A worker: what share of its busy time was CPU over its last samples (thousandths, 1..1000). */
+    void publishCpu(int permille) {
+        CPU_PERMILLE.setOpaque(this, Math.clamp(permille, 1, 1000));
+    }
+
+    int cpuPermille() {
+        return (int) CPU_PERMILLE.getOpaque(this);
+    }
+
+    /**
+     * How many workers may run requests at once before they hold every core beside the loop's: the spare
+     * cores divided by the share of a core one busy worker uses. Page-cached reads: one per spare core.
+     * O_DIRECT reads, which sleep in the kernel most of the time: many more.
+     */
+    int busyLimit() {
+        return (int) Math.max(1, Math.min(1 << 16, SPARE_CORES * 1000L / cpuPermille()));
+    }
+
+    /**
+     * Whether requests finish sooner than a parked worker could be woken to run them, on the CPU: a busy
+     * worker then gets to the next one sooner than a woken one would, and a second one beside it would only
+     * share its core. Requests that spend most of their time asleep in the kernel (O_DIRECT) are not fast
+     * however short: their device serves many at once, so each waiting request gets a worker, as in QEMU.
+     */
     boolean fast() {
         long s = serviceNanos();
-        return s > 0 && s < wakeNanos();
+        return s > 0 && s < wakeNanos() && cpuPermille() >= CPU_BOUND_PERMILLE;
     }
 
     /** How many queued requests {@code busy} workers running fast requests take themselves, waking nobody. */
     int cover(int busy) {
         long s = serviceNanos();
         long w = wakeNanos();
-        if (busy <= 0 || s <= 0 || s >= w) {
+        if (busy <= 0 || !fast()) {
             return 0;
         }
         return (int) Math.min(Integer.MAX_VALUE, busy * (w / s));

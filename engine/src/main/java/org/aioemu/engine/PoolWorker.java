@@ -38,12 +38,17 @@ final class PoolWorker {
         }
     }
 
+    /** Requests between two reads of the worker's scheduler clocks (a system call: not per request). */
+    private static final int CPU_SAMPLE_EVERY = 32;
+
     /** How many samples a worker takes in before it publishes its service time. */
     private static final int PUBLISH_EVERY = 16;
 
     final Thread thread;
     /** The thread's /proc stat file, for the stall check ({@link ThreadStates}); null where there is none. */
     final java.nio.channels.FileChannel stat;
+    /** The thread's /proc schedstat file, read by the owner itself ({@link #sampleCpu}); null where there is none. */
+    final java.nio.channels.FileChannel schedstat;
     /** Ring model: this worker's request ring; null in the queue model. */
     final SpscRing ring;
 
@@ -55,11 +60,21 @@ final class PoolWorker {
     private long wakeStamp;
 
     // --- owner ----------------------------------------------------------------------------------------
-    final IdleSpin spin = new IdleSpin();
+    /** It spun for work in its current idle gap and missed: the pool's spin window learns from this gap. */
+    boolean spunAndMissed;
     /** When it last went idle (its idle timeout counts from here); reset under the monitor for min workers. */
     long idleSince;
     /** It has been taken out of the thread count (exiting); written by the owner under the monitor. */
     boolean uncounted;
+    /** Owner: scratch for reading {@link #schedstat}. */
+    private final java.nio.ByteBuffer schedBuf = java.nio.ByteBuffer.allocateDirect(128);
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    /** Owner: runnable and wall clocks at the start of the current sample, and requests since; -1: none open. */
+    private long cpuAtSample = -1;
+    /** Owner: the median estimate of the runnable share, in thousandths (starts as CPU-bound). */
+    private int cpuMedian = 1000;
+    private long wallAtSample;
+    private int sinceCpuSample;
     /** The worker's own median estimate of its service time, and samples since it last published it. */
     private long serviceAverage;
     private int unpublished;
@@ -78,10 +93,12 @@ final class PoolWorker {
         this(thread, ring, ThreadStates.openOwnStat());
     }
 
+
     /** With a given stat file (null for none: every long request counts as asleep); for tests. */
     PoolWorker(Thread thread, SpscRing ring, java.nio.channels.FileChannel stat) {
         this.thread = thread;
         this.stat = stat;
+        this.schedstat = stat == null ? null : ThreadStates.openOwnSchedstat();
         this.ring = ring;
     }
 
@@ -152,6 +169,59 @@ final class PoolWorker {
         if (++unpublished >= PUBLISH_EVERY) {
             flushService(policy);
         }
+    }
+
+    /** Owner, as it turns busy at {@code now}: opens a sample over its coming run of requests. */
+    void startCpuSample(long now) {
+        cpuAtSample = runnableNanos();
+        wallAtSample = now;
+        sinceCpuSample = 0;
+    }
+
+    /**
+     * Owner, after each request of a run, at {@code now}: every {@link #CPU_SAMPLE_EVERY} requests, the share of
+     * the time since the last sample that this thread was runnable (on a CPU, or waiting for one) goes to
+     * {@code policy}. Waiting for a CPU counts as CPU: a worker descheduled on a crowded host is not waiting for
+     * its device, and counting it as waiting would let the pool crowd the host more.
+     */
+    void sampleCpu(long now, HandoffPolicy policy) {
+        if (cpuAtSample < 0 || ++sinceCpuSample < CPU_SAMPLE_EVERY) {
+            return;
+        }
+        long cpu = runnableNanos();
+        long wall = now - wallAtSample;
+        if (cpu >= 0 && wall > 0) {
+            // A frugal median over samples, as for the service time: one sample that holds a request asleep
+            // for long (a blocked one among fast ones) must not make the pool think its requests sleep.
+            long sample = Math.min(1000, (cpu - cpuAtSample) * 1000 / wall);
+            int m = cpuMedian;
+            int step = Math.max(1, m >> 4);
+            cpuMedian = sample > m ? m + (int) Math.min(step, sample - m) : m - (int) Math.min(step, m - sample);
+            policy.publishCpu(cpuMedian);
+        }
+        cpuAtSample = cpu;
+        wallAtSample = now;
+        sinceCpuSample = 0;
+    }
+
+    /**
+     * Owner: the time this thread has been runnable: its CPU time (exact, from the JVM) plus the time it waited
+     * for a CPU (from schedstat, which the kernel brings up to date whenever the thread is scheduled in; its
+     * CPU-time field lags until the next tick for a thread that keeps running, so it is not used). -1 if the
+     * JVM has no thread CPU clock.
+     */
+    private long runnableNanos() {
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        if (cpu < 0) {
+            return -1;
+        }
+        long waited = ThreadStates.runQueueNanos(schedstat, schedBuf);
+        return waited < 0 ? cpu : cpu + waited;
+    }
+
+    /** Owner, as it leaves a run of requests: an unfinished sample is dropped (it would count idle time). */
+    void endCpuSample() {
+        cpuAtSample = -1;
     }
 
     /** Owner: publishes what it has averaged (when it goes idle, so a short burst still teaches the pool). */

@@ -81,7 +81,7 @@ final class RingWorkers extends Workers {
             }
         }
         boolean fast = policy.fast();
-        if (fast && covering() >= HandoffPolicy.SPARE_CORES) {
+        if (fast && covering() >= policy.busyLimit()) {
             // Fast requests and every spare core taken: another worker would only crowd the busy ones, so
             // queue behind them (their least-loaded ring, else the spill queue) and let the stall check watch.
             if (busy != null && offer(busy, req, sub)) {

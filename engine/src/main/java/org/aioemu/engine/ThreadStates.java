@@ -29,13 +29,61 @@ final class ThreadStates {
      * say. Opened once per worker, so a later look at its state costs one read and no allocation.
      */
     static FileChannel openOwnStat() {
+        return openOwn("stat");
+    }
+
+    /**
+     * The calling thread's {@code /proc} schedstat file ("on-CPU ns, run-queue wait ns, slices"), open for
+     * positional reads, or null where there is none.
+     */
+    static FileChannel openOwnSchedstat() {
+        return openOwn("schedstat");
+    }
+
+    private static FileChannel openOwn(String file) {
         try {
             String link = Files.readSymbolicLink(THREAD_SELF).toString(); // "PID/task/TID"
             String tid = link.substring(link.lastIndexOf('/') + 1);
-            return FileChannel.open(Path.of("/proc/self/task/" + tid + "/stat"), StandardOpenOption.READ);
+            return FileChannel.open(Path.of("/proc/self/task/" + tid + "/" + file), StandardOpenOption.READ);
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The time the thread of {@code schedstat} has spent waiting on a run queue for a CPU, in ns (the file's
+     * second field), or -1 where it cannot be read. {@code buf} is the caller's scratch buffer (direct).
+     */
+    static long runQueueNanos(FileChannel schedstat, ByteBuffer buf) {
+        if (schedstat == null) {
+            return -1;
+        }
+        buf.clear();
+        try {
+            if (schedstat.read(buf, 0) <= 0) {
+                return -1;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        int field = 0;
+        long v = 0;
+        boolean inNumber = false;
+        for (int i = 0; i < buf.position(); i++) {
+            byte c = buf.get(i);
+            if (c >= '0' && c <= '9') {
+                v = v * 10 + (c - '0');
+                inNumber = true;
+            } else if (inNumber) {
+                if (field == 1) {
+                    return v;
+                }
+                v = 0;
+                inNumber = false;
+                field++;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -69,7 +117,7 @@ final class ThreadStates {
         return true;
     }
 
-    /** Closes a stat file from {@link #openOwnStat}; null is fine. */
+    /** Closes a file from {@link #openOwnStat} or {@link #openOwnSchedstat}; null is fine. */
     static void close(FileChannel stat) {
         if (stat != null) {
             try {

@@ -122,7 +122,9 @@ final class WorkerThreads {
             return false;
         }
         if (pool.uncoveredWaiting() <= pendingThreads) {
-            // Not owed for work any more; only what min asks for is started.
+            // Not owed for work any more; only what min asks for is started. What waits is now counted on
+            // workers that may take an earlier request that blocks: the stall check watches for that.
+            pool.armStallCheck();
             int belowMin = minThreads - (curThreads - newThreads);
             int drop = newThreads - Math.max(0, belowMin);
             curThreads -= drop;
@@ -220,6 +222,7 @@ final class WorkerThreads {
     private void ended(PoolWorker self) {
         pool.ended(self);
         ThreadStates.close(self.stat);
+        ThreadStates.close(self.schedstat);
         boolean handOn;
         synchronized (pool) {
             if (!self.uncounted) {

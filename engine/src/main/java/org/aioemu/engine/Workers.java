@@ -74,6 +74,8 @@ abstract class Workers {
     /** The shared queue: the whole queue (queue model) or the spill queue behind the rings (ring model). */
     final SharedQueue queue = new SharedQueue();
     final IdleWorkers idle = new IdleWorkers();
+    /** The pool's spin window (seed 003's bounded spin, adapted as QEMU adapts poll-ns). */
+    final IdleSpin spin = new IdleSpin();
     private final WorkerThreads threads;
     private final StallCheck stallCheck;
 
@@ -194,7 +196,7 @@ abstract class Workers {
         // while they get to the requests within a wake-up.
         int cov = covering();
         int soonBusy = cov + awake;
-        if (soonBusy >= HandoffPolicy.SPARE_CORES || waiting <= awake + policy.cover(soonBusy)) {
+        if (soonBusy >= policy.busyLimit() || waiting <= awake + policy.cover(soonBusy)) {
             // Some of the waiting are left to workers that will be busy; if one blocks, the check wakes others.
             stallCheck.ensureArmed();
             return -1;
@@ -212,7 +214,7 @@ abstract class Workers {
         int waiting = queued() - awake;
         if (waiting > 0 && policy.fast()) {
             int soonBusy = covering() + awake;
-            if (soonBusy >= HandoffPolicy.SPARE_CORES) {
+            if (soonBusy >= policy.busyLimit()) {
                 return 0;
             }
             waiting -= policy.cover(soonBusy);
@@ -299,6 +301,7 @@ abstract class Workers {
                 long start = System.nanoTime();
                 if (!busy) {
                     busy = true;
+                    w.startCpuSample(start);
                     w.becomeBusy();
                     BUSY_WORKERS.getAndAdd(this, 1);
                     COVERING.getAndAdd(this, 1);
@@ -313,6 +316,7 @@ abstract class Workers {
                 w.sampleService(end - start, policy);
                 r.finish(result);
                 done(r);
+                w.sampleCpu(end, policy);
                 if (threads.shrinking() && threads.exitIfOverLimit(w)) {
                     leaveBusy(w);
                     return;
@@ -364,18 +368,20 @@ abstract class Workers {
     /** Worker, at the end of a run of requests: publishes what it learnt; its idle clock starts. */
     private void goIdle(PoolWorker w, long now) {
         w.flushService(policy);
+        w.endCpuSample();
         w.idleSince = now;
     }
 
     /**
      * Worker between two fast requests: leaves busy (and returns true) if more workers cover than there are
-     * spare cores, taking its place out of {@link #covering} only while at least SPARE_CORES others remain,
+     * spare cores hold ({@link HandoffPolicy#busyLimit}), taking its place out of {@link #covering} only while at
+     * least that many others remain,
      * so two workers yielding at once cannot both go.
      */
     private boolean tryYield(PoolWorker w) {
         for (;;) {
             int c = covering();
-            if (c <= HandoffPolicy.SPARE_CORES || w.runState() != PoolWorker.BUSY) {
+            if (c <= policy.busyLimit() || w.runState() != PoolWorker.BUSY) {
                 return false;
             }
             if (COVERING.compareAndSet(this, c, c - 1)) {
@@ -410,8 +416,15 @@ abstract class Workers {
     private boolean spin(PoolWorker w) {
         long idleSince = w.idleSince;
         long max = policy.spinMaxNanos();
-        long window = w.spin.windowNanos(max);
-        if (window <= 0 || !spareCore() || !idle.trySpin()) {
+        if (max <= 0 || !spareCore()) {
+            return false;
+        }
+        long window = spin.windowNanos(max);
+        if (window <= 0) {
+            w.spunAndMissed = true; // a spin of no length: its gap may teach the window to grow
+            return false;
+        }
+        if (!idle.trySpin()) {
             return false;
         }
         long deadline = idleSince + window;
@@ -433,14 +446,16 @@ abstract class Workers {
             idle.endSpin();
         }
         if (saw) {
-            w.spin.afterGap(System.nanoTime() - idleSince, max);
+            spin.afterGap(System.nanoTime() - idleSince, max);
+        } else {
+            w.spunAndMissed = true; // its gap, once work comes, tells the window how much it missed by
         }
         return saw;
     }
 
-    /** Whether a core is free for a spinner: fast requests hold a core per covering worker, beside the loop's. */
+    /** Whether a core is free for a spinner: the busy workers' measured share of the cores leaves one. */
     private boolean spareCore() {
-        return !policy.fast() || covering() < HandoffPolicy.SPARE_CORES;
+        return covering() < policy.busyLimit();
     }
 
     /**
@@ -475,9 +490,10 @@ abstract class Workers {
             if (woken - parkedAt > 0) {
                 policy.sampleWake(System.nanoTime() - woken); // it really slept: a wake-up's cost
             }
-            w.spin.afterGap(woken - w.idleSince, policy.spinMaxNanos());
-        } else if (System.nanoTime() - w.idleSince > policy.spinMaxNanos()) {
-            w.spin.afterGap(Long.MAX_VALUE, policy.spinMaxNanos());
+            if (w.spunAndMissed) {
+                w.spunAndMissed = false;
+                spin.afterGap(woken - w.idleSince, policy.spinMaxNanos()); // when the work came, not when we ran
+            }
         }
         return true;
     }

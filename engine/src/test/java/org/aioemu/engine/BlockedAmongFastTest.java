@@ -77,9 +77,10 @@ class BlockedAmongFastTest {
             // hundreds of thousands without the blocked one. A quarter of the all-fast rate leaves room for noise.
             assertTrue(during * 4 > unblocked, model + ": " + during + " fast requests completed in " + BLOCK_MILLIS
                     + " ms beside a blocked one, " + unblocked + " without: " + s + ", " + pool);
-            // Workers parked since the first burst are woken, not new ones started: at most one more for the
-            // blocked worker's place (the first burst, submitted before anything was known, may have started many).
-            assertTrue(s.currentThreads() <= threadsBefore + 1, model + ": " + (s.currentThreads() - threadsBefore)
+            // Workers parked since the first burst are woken rather than new ones started: one more for the
+            // blocked worker's place, and one while the pool re-learns, at most (the first burst, submitted
+            // before anything was known, may have started many; the old stall check started one per period).
+            assertTrue(s.currentThreads() <= threadsBefore + 2, model + ": " + (s.currentThreads() - threadsBefore)
                     + " workers started beside one blocked: " + s);
         }
     }
