@@ -14,6 +14,8 @@
 #   seqread-qd1, seqread-qd16, randread-qd1, randread-qd16   4 KiB reads from page cache
 #   randread-qd32-direct, randwrite-qd16-direct               4 KiB, O_DIRECT
 #   seqread128k-qd4-direct                                     128 KiB sequential reads, O_DIRECT
+# fio-psyncN is fio's psync engine with one thread per request in flight (--numjobs=iodepth, group_reporting):
+# blocking syscalls on as many threads as aioemu's pool may use, the fair peer of a thread pool.
 # Rounds interleave the tools (round 1: every tool on every row, then round 2, ...) so that the machine's
 # drift hits all of them alike; the table shows medians. Every page-cache run starts with the whole image
 # re-read into the page cache. qemu-img bench has no random mode: it runs the sequential rows only.
@@ -96,10 +98,16 @@ run_aioemu() { # engine opts ("rings": the threads engine with --pool=rings)
       --time_based --aio="$aio" "${pool[@]}" --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
 }
 
-run_fio() { # engine opts
+run_fio() { # engine opts ("psyncN": psync with one thread per request in flight, a thread pool's peer)
   local engine=$1; shift
+  local jobs=()
+  if [ "$engine" = psyncN ]; then
+    local depth
+    depth=$(printf '%s\n' "$@" | sed -n 's/^--iodepth=//p')
+    engine=psync jobs=(--numjobs="${depth:-1}" --group_reporting)
+  fi
   fio --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --ramp_time="$ramp" --time_based \
-      --ioengine="$engine" --invalidate=0 --output-format=json "$@" 2>/dev/null | parse_json
+      --ioengine="$engine" "${jobs[@]}" --invalidate=0 --output-format=json "$@" 2>/dev/null | parse_json
 }
 
 # qemu-img bench runs a request count, not a time: calibrate the count on a short run, then scale it.
@@ -140,7 +148,7 @@ for round in $(seq 1 "$runs"); do
       record "$name" "aioemu-$engine" "$round" "$(run_aioemu "$engine" $opts || true)"
     done
     # shellcheck disable=SC2086
-    for engine in psync io_uring; do
+    for engine in psync psyncN io_uring; do
       warm "$opts"
       record "$name" "fio-$engine" "$round" "$(run_fio "$engine" $opts || true)"
     done
@@ -168,7 +176,7 @@ for line in open(path):
         iops.setdefault((row, tool), []).append(float(parts[0]))
         p99.setdefault((row, tool), []).append(float(parts[1]))
 ours = ["aioemu-threads", "aioemu-rings", "aioemu-io_uring", "aioemu-sync"]
-peers = ["fio-psync", "fio-io_uring", "qemu-img-threads", "qemu-img-io_uring"]
+peers = ["fio-psync", "fio-psyncN", "fio-io_uring", "qemu-img-threads", "qemu-img-io_uring"]
 def med(d, k):
     return statistics.median(d[k]) if k in d else None
 def fmt(v):
