@@ -18,7 +18,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Allocation: the arrays are made once.
  */
-final class MpscRing<E> extends MpscRingIndices {
+final class MpscRing<E> extends RingIndices {
     private static final VarHandle TURNS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -46,7 +46,7 @@ final class MpscRing<E> extends MpscRingIndices {
     /** Any thread: appends {@code e}; false if the ring is full. */
     boolean offer(E e) {
         for (;;) {
-            long t = lvTail();
+            long t = lvTailRaw();
             int i = (int) t & mask;
             long turn = (long) TURNS.getAcquire(turns, i);
             if (turn == t) {
@@ -88,67 +88,6 @@ final class MpscRing<E> extends MpscRingIndices {
     /** Any thread: an estimate of the elements offered and not yet polled. */
     int size() {
         long h = lvHead();
-        return (int) Math.max(0, lvTail() - h);
-    }
-}
-
-abstract class MpscRingPad0 {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-}
-
-/** The producers' tail, on a cache line of its own. */
-abstract class MpscRingTail extends MpscRingPad0 {
-    private static final VarHandle TAIL;
-
-    static {
-        try {
-            TAIL = MethodHandles.lookup().findVarHandle(MpscRingTail.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @SuppressWarnings("unused") // TAIL
-    private volatile long tail;
-
-    final long lvTail() {
-        return (long) TAIL.getVolatile(this);
-    }
-
-    final boolean casTail(long expect, long update) {
-        return TAIL.compareAndSet(this, expect, update);
-    }
-}
-
-abstract class MpscRingPad1 extends MpscRingTail {
-    long p10, p11, p12, p13, p14, p15, p16, p17;
-}
-
-/** The consumer's head, on a cache line of its own; written by the consumer only. */
-abstract class MpscRingIndices extends MpscRingPad1 {
-    private static final VarHandle HEAD;
-
-    static {
-        try {
-            HEAD = MethodHandles.lookup().findVarHandle(MpscRingIndices.class, "head", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @SuppressWarnings("unused") // HEAD
-    private volatile long head;
-    long p20, p21, p22, p23, p24, p25, p26, p27;
-
-    final long lpHead() {
-        return (long) HEAD.get(this);
-    }
-
-    final long lvHead() {
-        return (long) HEAD.getAcquire(this);
-    }
-
-    final void soHead(long v) {
-        HEAD.setRelease(this, v);
+        return (int) Math.max(0, lvTailRaw() - h);
     }
 }

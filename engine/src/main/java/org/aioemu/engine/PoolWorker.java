@@ -171,26 +171,28 @@ final class PoolWorker {
         }
     }
 
-    /** Owner, as it turns busy at {@code now}: opens a sample over its coming run of requests. */
+    /** Owner, as it turns busy: a new run of requests; a sample opens only once the run is long. */
     void startCpuSample(long now) {
-        cpuAtSample = runnableNanos();
-        wallAtSample = now;
+        cpuAtSample = -1;
         sinceCpuSample = 0;
     }
 
     /**
-     * Owner, after each request of a run, at {@code now}: every {@link #CPU_SAMPLE_EVERY} requests, the share of
-     * the time since the last sample that this thread was runnable (on a CPU, or waiting for one) goes to
-     * {@code policy}. Waiting for a CPU counts as CPU: a worker descheduled on a crowded host is not waiting for
-     * its device, and counting it as waiting would let the pool crowd the host more.
+     * Owner, after each request of a run, at {@code now}: once the run has gone on for {@link #CPU_SAMPLE_EVERY}
+     * requests a sample opens, and every {@link #CPU_SAMPLE_EVERY} requests after that the share of the time
+     * since that this thread was runnable (on a CPU, or waiting for one) goes to {@code policy}. Runs shorter
+     * than that read no clock at all: two system calls per turn from idle to busy would cost a depth-1 load
+     * more than the hand-off itself. Waiting for a CPU counts as CPU: a worker descheduled on a crowded host is
+     * not waiting for its device, and counting it as waiting would let the pool crowd the host more.
      */
     void sampleCpu(long now, HandoffPolicy policy) {
-        if (cpuAtSample < 0 || ++sinceCpuSample < CPU_SAMPLE_EVERY) {
+        if (++sinceCpuSample < CPU_SAMPLE_EVERY) {
             return;
         }
+        sinceCpuSample = 0;
         long cpu = runnableNanos();
         long wall = now - wallAtSample;
-        if (cpu >= 0 && wall > 0) {
+        if (cpuAtSample >= 0 && cpu >= 0 && wall > 0) {
             // A frugal median over samples, as for the service time: one sample that holds a request asleep
             // for long (a blocked one among fast ones) must not make the pool think its requests sleep.
             long sample = Math.min(1000, (cpu - cpuAtSample) * 1000 / wall);
@@ -201,7 +203,6 @@ final class PoolWorker {
         }
         cpuAtSample = cpu;
         wallAtSample = now;
-        sinceCpuSample = 0;
     }
 
     /**

@@ -23,17 +23,8 @@ final class QueueWorkers extends Workers {
         req.queue(sub);
         queue.add(req, sub);
         recheckStopping(req, sub);
-        wakeIfNeeded();
+        wakeForQueue();
         return ticket;
-    }
-
-    /** Any thread, after queuing: wakes one worker if those awake (and covering) will not see to the queue. */
-    private void wakeIfNeeded() {
-        int waiting = queue.size();
-        int awake = awakeFor(waiting);
-        if (awake >= 0 && waiting > awake) {
-            wakeOne();
-        }
     }
 
     @Override
@@ -58,7 +49,7 @@ final class QueueWorkers extends Workers {
 
     @Override
     void rebalance() {
-        wakeIfNeeded();
+        wakeForQueue();
     }
 
     @Override

@@ -46,7 +46,7 @@ final class RingWorkers extends Workers {
         if (!ctx.inLoop() || !place(req, sub)) {
             queue.add(req, sub);
             recheckStopping(req, sub);
-            wakeForSpill();
+            wakeForQueue();
         } else {
             recheckStopping(req, sub);
         }
@@ -113,19 +113,6 @@ final class RingWorkers extends Workers {
             wakeIfParked(w);
         }
         return true;
-    }
-
-    /** After spilling: wakes a worker as the queue model would. */
-    private void wakeForSpill() {
-        int waiting = queue.size();
-        int awake = awakeFor(waiting);
-        if (awake >= 0 && waiting > awake) {
-            wakeOne();
-        } else if (awake >= 0) {
-            // Left to awake idle workers; but one may have been woken for an entry in its own ring, which it
-            // runs first and which may block: the stall check watches that.
-            armStallCheck();
-        }
     }
 
     @Override
@@ -196,7 +183,7 @@ final class RingWorkers extends Workers {
         if (idle.awake() == 0 && stuckHaveEntries(null)) {
             wakeOne();
         }
-        wakeForSpill();
+        wakeForQueue();
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.lang.invoke.VarHandle;
  * <p>Threading: any thread adds, takes and cancels. Allocation: none (the ring is made once; the list links
  * the requests).
  */
-final class SharedQueue extends SharedQueueIndices {
+final class SharedQueue extends RingIndices {
     /** Requests the ring holds before further ones go to the overflow list. */
     static final int CAPACITY = 1024;
     private static final int MASK = CAPACITY - 1;
@@ -79,7 +79,7 @@ final class SharedQueue extends SharedQueueIndices {
 
     private boolean offerRing(PoolRequest req, long sub) {
         for (;;) {
-            long t = lvTail();
+            long t = lvTailRaw();
             int i = (int) t & MASK;
             long turn = (long) TURNS.getAcquire(turns, i);
             if (turn == t) {
@@ -172,68 +172,11 @@ final class SharedQueue extends SharedQueueIndices {
      */
     int size() {
         long h = lvHead();
-        return (int) Math.max(0, lvTail() - h) + (int) OVERFLOW_SIZE.getAcquire(this);
+        return (int) Math.max(0, lvTailRaw() - h) + (int) OVERFLOW_SIZE.getAcquire(this);
     }
 
     /** Any thread: whether anything may be waiting; a full fence before it pairs with adders (see Workers). */
     boolean isEmpty() {
-        return lvTail() == lvHead() && (int) OVERFLOW_SIZE.getAcquire(this) == 0;
-    }
-}
-
-abstract class SharedQueuePad0 {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-}
-
-/** The producers' tail, on a cache line of its own. */
-abstract class SharedQueueTail extends SharedQueuePad0 {
-    private static final VarHandle TAIL;
-
-    static {
-        try {
-            TAIL = MethodHandles.lookup().findVarHandle(SharedQueueTail.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @SuppressWarnings("unused") // TAIL
-    private volatile long tail;
-
-    final long lvTail() {
-        return (long) TAIL.getVolatile(this);
-    }
-
-    final boolean casTail(long expect, long update) {
-        return TAIL.compareAndSet(this, expect, update);
-    }
-}
-
-abstract class SharedQueuePad1 extends SharedQueueTail {
-    long p10, p11, p12, p13, p14, p15, p16, p17;
-}
-
-/** The consumers' head, on a cache line of its own. */
-abstract class SharedQueueIndices extends SharedQueuePad1 {
-    private static final VarHandle HEAD;
-
-    static {
-        try {
-            HEAD = MethodHandles.lookup().findVarHandle(SharedQueueIndices.class, "head", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @SuppressWarnings("unused") // HEAD
-    private volatile long head;
-    long p20, p21, p22, p23, p24, p25, p26, p27;
-
-    final long lvHead() {
-        return (long) HEAD.getVolatile(this);
-    }
-
-    final boolean casHead(long expect, long update) {
-        return HEAD.compareAndSet(this, expect, update);
+        return lvTailRaw() == lvHead() && (int) OVERFLOW_SIZE.getAcquire(this) == 0;
     }
 }

@@ -18,7 +18,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Allocation: the arrays are made once; offering and taking allocate nothing.
  */
-final class SpscRing extends SpscRingIndices {
+final class SpscRing extends RingIndices {
     private static final VarHandle ITEMS = MethodHandles.arrayElementVarHandle(PoolRequest[].class);
     private static final VarHandle SUBS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -168,78 +168,20 @@ final class SpscRing extends SpscRingIndices {
         }
         return n;
     }
-}
-
-/** Head and tail of a {@link SpscRing}, each on a cache line of its own (superclass fields are laid out first). */
-abstract class SpscRingPad0 {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-}
-
-abstract class SpscRingTail extends SpscRingPad0 {
-    private static final VarHandle TAIL;
-
-    static {
-        try {
-            TAIL = MethodHandles.lookup().findVarHandle(SpscRingTail.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** Moved by the producer (cas); closed once by the owner (cas). */
-    @SuppressWarnings("unused") // TAIL
-    private volatile long tail;
 
     /** The tail's top bit: the ring is closed. */
     static final long CLOSED = Long.MIN_VALUE;
 
     /** The raw tail, closed bit included: the producer's own reads. */
-    final long lpTail() {
-        return (long) TAIL.getVolatile(this);
+    private long lpTail() {
+        return lvTailRaw();
     }
 
     /**
      * The tail position, closed bit removed. A volatile read, not just acquire: a worker reads it right after
      * publishing itself as parked, a Dekker pair with the producer's cas then read of that flag.
      */
-    final long lvTail() {
-        return (long) TAIL.getVolatile(this) & ~CLOSED;
-    }
-
-    final boolean casTail(long expect, long update) {
-        return TAIL.compareAndSet(this, expect, update);
-    }
-}
-
-abstract class SpscRingPad1 extends SpscRingTail {
-    long p10, p11, p12, p13, p14, p15, p16, p17;
-}
-
-abstract class SpscRingIndices extends SpscRingPad1 {
-    private static final VarHandle HEAD;
-
-    static {
-        try {
-            HEAD = MethodHandles.lookup().findVarHandle(SpscRingIndices.class, "head", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** Written by the consumer only. */
-    @SuppressWarnings("unused") // HEAD
-    private volatile long head;
-    long p20, p21, p22, p23, p24, p25, p26, p27;
-
-    final long lpHead() {
-        return (long) HEAD.get(this);
-    }
-
-    final long lvHead() {
-        return (long) HEAD.getAcquire(this);
-    }
-
-    final void soHead(long v) {
-        HEAD.setRelease(this, v);
+    private long lvTail() {
+        return lvTailRaw() & ~CLOSED;
     }
 }

@@ -205,6 +205,19 @@ abstract class Workers {
     }
 
     /**
+     * Any thread, after queuing in the shared queue (the queue model's, or the ring model's spill queue):
+     * wakes one worker if those awake — and, for fast requests, the busy ones — will not see to what waits
+     * ({@link #awakeFor} arms the stall check whenever it counts on them).
+     */
+    final void wakeForQueue() {
+        int waiting = queue.size();
+        int awake = awakeFor(waiting);
+        if (awake >= 0 && waiting > awake) {
+            wakeOne();
+        }
+    }
+
+    /**
      * Under the monitor: waiting requests that no idle worker about to look (spinning, woken, or between its
      * last request and parking) and — for fast requests — no busy worker will take; zero or less when all are
      * seen to. What a new worker would be started for.
