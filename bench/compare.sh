@@ -88,10 +88,12 @@ p = d["clat_ns"].get("percentile", {}).get("99.000000", 0)
 print("%.0f %d" % (d["iops"], p))'
 }
 
-run_aioemu() { # engine opts ("rings": the threads engine with --pool=rings)
+run_aioemu() { # engine opts ("threads": --pool=queue, "rings": the threads engine with --pool=rings)
   local engine=$1; shift
   local aio=$engine pool=()
-  if [ "$engine" = rings ]; then
+  if [ "$engine" = threads ]; then
+    pool=(--pool=queue)
+  elif [ "$engine" = rings ]; then
     aio=threads pool=(--pool=rings)
   fi
   "$root/aioemu" bench --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --ramp_time="$ramp" \
@@ -181,8 +183,8 @@ def med(d, k):
     return statistics.median(d[k]) if k in d else None
 def fmt(v):
     return "-" if v is None else ("%.1fk" % (v / 1000) if v >= 1000 else "%.0f" % v)
-print("host: %s, %s CPUs; aioemu-threads is the threads engine with --pool=queue (the default), aioemu-rings"
-      " with --pool=rings" % (host, cpus))
+print("host: %s, %s CPUs; aioemu-threads is the threads engine with --pool=queue, aioemu-rings with"
+      " --pool=rings (the default)" % (host, cpus))
 print("median IOPS of %s runs x %ss (after %ss unmeasured ramp; qemu-img: none) on one %.1f GiB image"
       % (runs, runtime, ramp, size / 2**30))
 print("| workload | " + " | ".join(ours + peers) + " |")
