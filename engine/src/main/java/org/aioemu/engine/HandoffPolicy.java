@@ -26,8 +26,8 @@ import java.lang.invoke.VarHandle;
  *       longer costs more than the wake-up it could save (the competitive bound of spin-then-block);
  *       {@link IdleSpin} adapts the window below that bound to the gaps it sees.</li>
  *   <li><b>Stuck workers</b>: a worker running one request for {@link #stuckAfterNanos} — many times the
- *       usual service time and longer than a wake-up — no longer covers the queue; the loop's stall check
- *       marks it so and wakes others.</li>
+ *       usual service time — that the kernel reports asleep no longer covers the queue; the loop's stall
+ *       check marks it so and wakes others.</li>
  * </ul>
  * Until a wake-up has been measured, a new worker's start latency stands in for one; until a worker's share of
  * the CPU has been measured (every 32 requests of a run, from the JVM's thread CPU clock and the kernel's
@@ -176,9 +176,15 @@ final class HandoffPolicy {
         return Math.min(spinCapNanos, 2 * wakeNanos());
     }
 
-    /** How long one request may run before its worker stops covering the queue. */
+    /**
+     * How long one request may run before its worker is suspected of being stuck: many service times, but no
+     * less than two periods of the stall check. Not tied to the wake-up cost: the check also asks the kernel
+     * whether the worker sleeps, which tells a blocked worker from a merely slow or descheduled one, so the
+     * threshold only needs to be long against the ordinary spread of service times — and a wake-up estimate
+     * taken while every core was busy can be milliseconds, which would leave the queue stranded that long.
+     */
     long stuckAfterNanos() {
-        return Math.max(STUCK_SERVICE_TIMES * serviceNanos(), 2 * wakeNanos());
+        return Math.max(STUCK_SERVICE_TIMES * serviceNanos(), 2 * StallCheck.MIN_PERIOD_NANOS);
     }
 
     @Override

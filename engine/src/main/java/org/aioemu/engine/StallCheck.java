@@ -37,8 +37,12 @@ final class StallCheck {
      * requests. Ten milliseconds of a timer that finds nothing to do is no load.
      */
     static final long LINGER_NANOS = 10_000_000;
-    /** The shortest period: about a hundred loop iterations' worth of timer overhead on any host. */
-    static final long MIN_PERIOD_NANOS = 10_000;
+    /**
+     * The shortest period. A tick costs the loop a Netty timer run and a look at each worker's state (under a
+     * microsecond, a /proc read only for a suspect): at 20 µs that is a few percent of the loop while the
+     * check is armed, against a blocked worker stranding what waits behind it for at most three periods.
+     */
+    static final long MIN_PERIOD_NANOS = 20_000;
     private static final VarHandle ARMED;
 
     static {
