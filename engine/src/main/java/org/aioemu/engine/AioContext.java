@@ -120,6 +120,7 @@ public final class AioContext implements AutoCloseable {
             // The handler was made in the group's constructor, on this thread; the loop thread reads these
             // fields only in tasks handed to it after this constructor.
             this.io = Objects.requireNonNull(handler[0], "the loop made no I/O handler");
+            io.setPollHint(this::pollHintNanos);
             this.nested = new NestedLoop(bottomHalves, timers, io, loopThread, loop.ticker().initialNanoTime(),
                     b.recheckNanos, this::tickPoolsNested);
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
@@ -273,6 +274,15 @@ public final class AioContext implements AutoCloseable {
             }
         }
         return next;
+    }
+
+    /** Loop only, as it runs out of work: how long the pools expect their busy workers' next completion to take. */
+    private long pollHintNanos() {
+        long hint = 0;
+        for (ThreadPool p : poolArray) {
+            hint = Math.max(hint, p.pollHintNanos());
+        }
+        return hint;
     }
 
     /** Runs the loop until {@code condition} holds; see the class comment for the on-loop rule. */

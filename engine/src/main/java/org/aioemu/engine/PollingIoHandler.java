@@ -63,6 +63,13 @@ final class PollingIoHandler implements IoHandler {
     private final IoHandler transport;
     private final AdaptivePoll poll;
     /**
+     * The context's hint (set once, before the loop runs pools): how long a completion from a busy thread pool
+     * worker may take to come, 0 when none is expected. A loop that knows a fast request is running on a
+     * worker polls that long even where its adaptive window is shorter: blocking would make the completion
+     * wait for a wake-up of the loop. Volatile: set by the constructing thread, read by the loop.
+     */
+    private volatile java.util.function.LongSupplier pollHint;
+    /**
      * Loop only: whether any handle was ever registered with the transport. Until one is, the transport
      * has nothing to report but its own wake-up, so polls only look at the task queue and timers.
      */
@@ -122,6 +129,10 @@ final class PollingIoHandler implements IoHandler {
         }
         long start = System.nanoTime();
         long window = poll.windowNs();
+        java.util.function.LongSupplier hint = pollHint;
+        if (hint != null) {
+            window = Math.max(window, hint.getAsLong());
+        }
         if (window > 0) {
             nonBlocking.loop = context;
             long deadline = start + window;
@@ -155,6 +166,11 @@ final class PollingIoHandler implements IoHandler {
         }
         poll.afterWait(System.nanoTime() - start, false, polled);
         return handled;
+    }
+
+    /** The constructing thread, once: see {@link #pollHint}. */
+    void setPollHint(java.util.function.LongSupplier hint) {
+        this.pollHint = hint;
     }
 
     /** Any thread: passes the wake-up on unless the loop is known to look at its queue before it blocks. */

@@ -327,6 +327,11 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
+    /** Any thread: see {@link Workers#pollHintNanos}. */
+    long pollHintNanos() {
+        return workers.pollHintNanos();
+    }
+
     /** Loop only, from a nested wait: runs the stall check if due; when it is next due (Long.MAX_VALUE: not armed). */
     long nestedTick(long now) {
         return workers.nestedTick(now);

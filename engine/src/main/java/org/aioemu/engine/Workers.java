@@ -289,6 +289,16 @@ abstract class Workers {
         return stallCheck.nestedTick(now);
     }
 
+    /**
+     * Any thread (the loop, as it runs out of work): how long the loop may poll for this pool's next
+     * completion. While a worker runs fast requests one is due within a service time, so polling up to the
+     * spin bound (twice a wake-up: past that, blocking and being woken costs less) saves the loop's wake-up;
+     * otherwise 0, and the loop's own adaptive window decides.
+     */
+    final long pollHintNanos() {
+        return covering() > 0 && policy.fast() ? policy.spinMaxNanos() : 0;
+    }
+
     /** Any thread, after leaving requests to busy workers: the stall check must watch them. */
     final void armStallCheck() {
         stallCheck.ensureArmed();
