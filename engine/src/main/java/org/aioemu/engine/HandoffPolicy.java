@@ -189,6 +189,7 @@ final class HandoffPolicy {
 
     @Override
     public String toString() {
-        return "service " + serviceNanos() + " ns, wake-up " + wakeNanos() + " ns";
+        return "service " + serviceNanos() + " ns, wake-up " + wakeNanos() + " ns, CPU share " + cpuPermille()
+                + "/1000, " + (fast() ? "fast" : "not fast") + ", up to " + busyLimit() + " busy";
     }
 }

@@ -171,6 +171,12 @@ final class PoolWorker {
         }
     }
 
+    /** Owner, after a request the stall check found stuck: the open sample holds its sleep; drop it. */
+    void discardCpuSample() {
+        cpuAtSample = -1;
+        sinceCpuSample = 0;
+    }
+
     /** Owner, as it turns busy: a new run of requests; a sample opens only once the run is long. */
     void startCpuSample(long now) {
         cpuAtSample = -1;

@@ -330,6 +330,9 @@ abstract class Workers {
                     COVERING.getAndAdd(this, 1);
                 } else if (w.unstick()) {
                     COVERING.getAndAdd(this, 1);
+                    // The stuck request's sleep says nothing about how much CPU requests take: a blocked one
+                    // among fast ones would make them all look like they wait on a device.
+                    w.discardCpuSample();
                 }
                 w.startedAt(start);
                 int result = r.runOnWorker();
