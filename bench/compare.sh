@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: aioemu bench (threads engine on both pool models, io_uring, sync) against fio (psync, io_uring) and
+# Side-by-side benchmark: aioemu bench (threads engine as it comes, on the queue model, and with the hand-off alone;
+# io_uring; sync) against fio (psync, io_uring) and
 # qemu-img bench (threads, io_uring) on ONE image file, the same workloads, several rounds; prints median
 # IOPS per tool and aioemu's ratio to each peer, plus depth-1 p99 completion latency.
 #
@@ -88,13 +89,13 @@ p = d["clat_ns"].get("percentile", {}).get("99.000000", 0)
 print("%.0f %d" % (d["iops"], p))'
 }
 
-run_aioemu() { # engine opts ("threads": --pool=queue, "rings": the threads engine with --pool=rings)
+run_aioemu() { # engine opts ("threads": the defaults; "queue": --pool=queue; "handoff": --pool-inline=off)
   local engine=$1; shift
   local aio=$engine pool=()
-  if [ "$engine" = threads ]; then
-    pool=(--pool=queue)
-  elif [ "$engine" = rings ]; then
-    aio=threads pool=(--pool=rings)
+  if [ "$engine" = queue ]; then
+    aio=threads pool=(--pool=queue)
+  elif [ "$engine" = handoff ]; then
+    aio=threads pool=(--pool-inline=off)
   fi
   "$root/aioemu" bench --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --ramp_time="$ramp" \
       --time_based --aio="$aio" "${pool[@]}" --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
@@ -145,7 +146,7 @@ for round in $(seq 1 "$runs"); do
     wanted "$name" || continue
     echo "compare.sh: round $round/$runs: $name" >&2
     # shellcheck disable=SC2086
-    for engine in threads rings io_uring sync; do
+    for engine in threads queue handoff io_uring sync; do
       warm "$opts"
       record "$name" "aioemu-$engine" "$round" "$(run_aioemu "$engine" $opts || true)"
     done
@@ -177,14 +178,15 @@ for line in open(path):
     if len(parts) == 2:
         iops.setdefault((row, tool), []).append(float(parts[0]))
         p99.setdefault((row, tool), []).append(float(parts[1]))
-ours = ["aioemu-threads", "aioemu-rings", "aioemu-io_uring", "aioemu-sync"]
+ours = ["aioemu-threads", "aioemu-queue", "aioemu-handoff", "aioemu-io_uring", "aioemu-sync"]
 peers = ["fio-psync", "fio-psyncN", "fio-io_uring", "qemu-img-threads", "qemu-img-io_uring"]
 def med(d, k):
     return statistics.median(d[k]) if k in d else None
 def fmt(v):
     return "-" if v is None else ("%.1fk" % (v / 1000) if v >= 1000 else "%.0f" % v)
-print("host: %s, %s CPUs; aioemu-threads is the threads engine with --pool=queue, aioemu-rings with"
-      " --pool=rings (the default)" % (host, cpus))
+print("host: %s, %s CPUs; aioemu-threads is the threads engine with its defaults (--pool=rings, --pool-inline=auto),"
+      " aioemu-queue with --pool=queue, aioemu-handoff with --pool-inline=off (every request through a worker)"
+      % (host, cpus))
 print("median IOPS of %s runs x %ss (after %ss unmeasured ramp; qemu-img: none) on one %.1f GiB image"
       % (runs, runtime, ramp, size / 2**30))
 print("| workload | " + " | ".join(ours + peers) + " |")
@@ -192,18 +194,18 @@ print("|---" * (1 + len(ours) + len(peers)) + "|")
 for r in rows:
     print("| %s | %s |" % (r, " | ".join(fmt(med(iops, (r, t))) for t in ours + peers)))
 print()
-print("aioemu's ratio to each peer: threads engine (queue) / threads engine (rings) / io_uring engine")
+print("aioemu's ratio to each peer: threads engine / threads engine, hand-off only / io_uring engine")
 print("| workload | " + " | ".join(peers) + " |")
 print("|---" * (1 + len(peers)) + "|")
 for r in rows:
     thr = med(iops, (r, "aioemu-threads"))
-    rings = med(iops, (r, "aioemu-rings"))
+    handoff = med(iops, (r, "aioemu-handoff"))
     uring = med(iops, (r, "aioemu-io_uring"))
     cells = []
     for p in peers:
         v = med(iops, (r, p))
         ratio = lambda x: "-" if not x or not v else "%.2fx" % (x / v)
-        cells.append("%s / %s / %s" % (ratio(thr), ratio(rings), ratio(uring)))
+        cells.append("%s / %s / %s" % (ratio(thr), ratio(handoff), ratio(uring)))
     print("| %s | %s |" % (r, " | ".join(cells)))
 print()
 print("p99 completion latency at depth 1 (us, median of runs)")

@@ -218,6 +218,18 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         return RawIo.execute(this);
     }
 
+    /** A buffered READ may be served from the page cache without blocking; nothing else can. */
+    @Override
+    public boolean mayCompleteWithoutBlocking() {
+        return op == AioOp.READ && file.mayReadWithoutBlocking();
+    }
+
+    /** The loop's attempt before the request is queued: {@link RawIo#tryReadWithoutBlocking}. */
+    @Override
+    public int tryWithoutBlocking() {
+        return RawIo.tryReadWithoutBlocking(this);
+    }
+
     /** The pool names this submission before a worker can run it: see {@link #poolTicket}. */
     @Override
     public void queued(long ticket) {

@@ -55,6 +55,9 @@ final class LibC {
     static final int FALLOC_FL_PUNCH_HOLE = 2;
     static final int FALLOC_FL_ZERO_RANGE = 16;
 
+    /** preadv2(2) flag: fail with EAGAIN rather than wait for data that is not in the page cache (Linux 4.14). */
+    static final int RWF_NOWAIT = 0x08;
+
     /** Bytes of one {@code struct iovec}: a base pointer and a length, both 64-bit. */
     static final long IOVEC_SIZE = 16;
     static final long IOVEC_BASE = 0;
@@ -84,6 +87,10 @@ final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PREADV = downcall("preadv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    /** Null where libc has no preadv2 (glibc before 2.26): then nothing is ever tried without blocking. */
+    private static final MethodHandle PREADV2 = LIBC.find("preadv2").isPresent()
+            ? downcall("preadv2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT))
+            : null;
     private static final MethodHandle PWRITEV = downcall("pwritev",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FDATASYNC = downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -156,6 +163,24 @@ final class LibC {
         MemorySegment capture = SCRATCH.get().capture;
         try {
             return longResult((long) PREADV.invokeExact(capture, fd, iov, iovcnt, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Whether {@link #preadv2} exists here. */
+    static boolean hasPreadv2() {
+        return PREADV2 != null;
+    }
+
+    /** preadv2(2) with {@code flags} (RWF_*), as {@link #preadv}; -ENOSYS where libc lacks it. */
+    static long preadv2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        if (PREADV2 == null) {
+            return -Errno.ENOSYS;
+        }
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return longResult((long) PREADV2.invokeExact(capture, fd, iov, iovcnt, offset, flags), capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -2,6 +2,7 @@ package org.aioemu.aio;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.aioemu.engine.BlockingTask;
 import org.aioemu.engine.Errno;
 
 /**
@@ -46,6 +47,49 @@ public final class RawIo {
         }
         finish(req, r);
         return r;
+    }
+
+    /**
+     * A READ done only if it needs no waiting: every byte is in the page cache now. The threads engine's pool
+     * calls it on the loop thread before it queues the request ({@link AioRequest#tryWithoutBlocking}). One
+     * preadv2 with RWF_NOWAIT over the request's iovec; returns the request's length with the outcome recorded
+     * as {@link #execute} records it, or {@link BlockingTask#WOULD_BLOCK} — and the worker then runs the full
+     * {@link #execute}, which reads everything again — when:
+     * <ul>
+     *   <li>some of the data is not cached (EAGAIN), or the read came up short (part cached, or end of file,
+     *       which the full path zero-fills);</li>
+     *   <li>the request fails validation or the read fails otherwise: the full path reports it with its usual
+     *       detail, so a failure reads the same whichever thread met it;</li>
+     *   <li>the file system does not support RWF_NOWAIT (EOPNOTSUPP): the handle then stops trying.</li>
+     * </ul>
+     * Allocation-free when it succeeds or would block.
+     */
+    static int tryReadWithoutBlocking(AioRequest req) {
+        FileHandle file = req.file();
+        if (req.op() != AioOp.READ || !file.mayReadWithoutBlocking()) {
+            return BlockingTask.WOULD_BLOCK;
+        }
+        req.clearOutcome();
+        if (check(req) != 0) {
+            req.clearOutcome();
+            return BlockingTask.WOULD_BLOCK;
+        }
+        long length = req.length();
+        if (length == 0) {
+            finish(req, 0);
+            return 0;
+        }
+        int count = req.iovCount();
+        Transfer.fillIovec(req.segments(), count, req.nativeIov());
+        long r = LibC.preadv2(file.fd(), req.nativeIov(), count, req.offset(), LibC.RWF_NOWAIT);
+        if (r == length) {
+            finish(req, (int) length);
+            return (int) length;
+        }
+        if (r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS) {
+            file.refuseNowait();
+        }
+        return BlockingTask.WOULD_BLOCK;
     }
 
     /**

@@ -32,7 +32,8 @@ import picocli.CommandLine.Unmatched;
 final class BenchCommand implements Callable<Integer> {
     /** Options bench handles itself rather than the job (also what "did you mean" may suggest). */
     static final Set<String> OWN_OPTIONS = Set.of("aio", "output-format", "output", "eta", EngineTuning.POLL_MAX_NS,
-            EngineTuning.WORKER_SPIN_NS, EngineTuning.THREAD_POOL_MAX, EngineTuning.POOL, EngineTuning.POOL_RING_SIZE);
+            EngineTuning.WORKER_SPIN_NS, EngineTuning.THREAD_POOL_MAX, EngineTuning.POOL, EngineTuning.POOL_RING_SIZE,
+            EngineTuning.POOL_INLINE);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;

@@ -22,12 +22,18 @@ final class EngineOptions {
             description = "Ring size per worker with --pool=rings (a power of two; default 4).")
     String ringSize;
 
+    @Option(names = "--" + EngineTuning.POOL_INLINE, paramLabel = "auto|off",
+            description = "auto (the default): the loop reads page-cached data itself (preadv2 RWF_NOWAIT) when it "
+                    + "measures that cheaper than a hand-off, and only what would block goes to a worker; "
+                    + "off: every request goes to the pool, as QEMU's does.")
+    String poolInline;
+
     @Option(names = "--" + EngineTuning.THREAD_POOL_MAX, paramLabel = "N",
             description = "Most pool workers per job (QEMU's thread-pool-max; default 64; 1 suits page-cached data on few cores).")
     String threadPoolMax;
 
     /** The parsed knobs; a bad value is a one-line user error. */
     EngineTuning tuning() {
-        return EngineTuning.parse(pollMaxNs, workerSpinNs, threadPoolMax, pool, ringSize);
+        return EngineTuning.parse(pollMaxNs, workerSpinNs, threadPoolMax, pool, ringSize, poolInline);
     }
 }

@@ -10,19 +10,23 @@ import org.aioemu.engine.ThreadPoolConfig;
  * before it parks ({@code --worker-spin-ns}; 0 parks at once), and the most pool workers
  * ({@code --thread-pool-max}, QEMU's thread-pool-max: on few cores and page-cached data one worker beside
  * the loop beats many, while O_DIRECT needs a worker per request in flight), and how the pool hands
- * requests to its workers ({@code --pool=queue|rings}, with {@code --pool-ring-size} for the rings). Null
- * means the engine's default. Applied to every job's {@link AioContext.Builder}.
+ * requests to its workers ({@code --pool=queue|rings}, with {@code --pool-ring-size} for the rings), and
+ * whether the loop may serve page-cached reads itself ({@code --pool-inline=auto|off}). Null means the
+ * engine's default. Applied to every job's {@link AioContext.Builder}.
  */
-record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax, PoolModel pool, Integer ringSize) {
+record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax, PoolModel pool, Integer ringSize,
+                    Boolean inline) {
     /** The option names as `aioemu bench` and `aioemu run` spell them. */
     static final String POLL_MAX_NS = "poll-max-ns";
     static final String WORKER_SPIN_NS = "worker-spin-ns";
     static final String THREAD_POOL_MAX = "thread-pool-max";
     static final String POOL = "pool";
     static final String POOL_RING_SIZE = "pool-ring-size";
+    static final String POOL_INLINE = "pool-inline";
 
     /** Parses the options' values (any may be null); a bad value is a one-line user error. */
-    static EngineTuning parse(String pollMaxNs, String workerSpinNs, String threadPoolMax, String pool, String ringSize) {
+    static EngineTuning parse(String pollMaxNs, String workerSpinNs, String threadPoolMax, String pool, String ringSize,
+                              String inline) {
         Long max = number(THREAD_POOL_MAX, threadPoolMax, 1, 1024, "a worker count");
         Long ring = number(POOL_RING_SIZE, ringSize, 1, 65536, "a power of two");
         if (ring != null && Long.bitCount(ring) != 1) {
@@ -36,9 +40,17 @@ record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax, Po
                 throw new Main.UserError("--" + POOL + "=" + pool + ": expected queue or rings");
             }
         }
+        Boolean inlineOn = null;
+        if (inline != null) {
+            inlineOn = switch (inline.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto", "on" -> true;
+                case "off" -> false;
+                default -> throw new Main.UserError("--" + POOL_INLINE + "=" + inline + ": expected auto or off");
+            };
+        }
         return new EngineTuning(number(POLL_MAX_NS, pollMaxNs, 0, 1_000_000_000L, "nanoseconds"),
                 number(WORKER_SPIN_NS, workerSpinNs, 0, 1_000_000_000L, "nanoseconds"), max == null ? null : max.intValue(),
-                model, ring == null ? null : ring.intValue());
+                model, ring == null ? null : ring.intValue(), inlineOn);
     }
 
     /** {@code value} as a whole number in [min, max], or null when not given. */
@@ -62,7 +74,7 @@ record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax, Po
         if (pollMaxNs != null) {
             b.pollMaxNs(pollMaxNs);
         }
-        if (workerSpinNs != null || threadPoolMax != null || pool != null || ringSize != null) {
+        if (workerSpinNs != null || threadPoolMax != null || pool != null || ringSize != null || inline != null) {
             ThreadPoolConfig config = ThreadPoolConfig.defaults();
             if (workerSpinNs != null) {
                 config = config.withWorkerSpinNanos(workerSpinNs);
@@ -75,6 +87,9 @@ record EngineTuning(Long pollMaxNs, Long workerSpinNs, Integer threadPoolMax, Po
             }
             if (ringSize != null) {
                 config = config.withRingCapacity(ringSize);
+            }
+            if (inline != null) {
+                config = config.withInlineAttempts(inline);
             }
             b.threadPool(config);
         }

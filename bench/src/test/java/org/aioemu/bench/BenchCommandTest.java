@@ -74,6 +74,7 @@ class BenchCommandTest {
         assertBad(Cli.aioemu("bench", "--thread-pool-max=0"), "--thread-pool-max=0");
         assertBad(Cli.aioemu("bench", "--pool=ringz"), "--pool=ringz: expected queue or rings");
         assertBad(Cli.aioemu("bench", "--pool=rings", "--pool-ring-size=3"), "--pool-ring-size=3");
+        assertBad(Cli.aioemu("bench", "--pool-inline=maybe"), "--pool-inline=maybe: expected auto or off");
         assertBad(Cli.aioemu("bench", "--ioengine=windowsaio"), "windowsaio");
         Path unreachable = dir.resolve("no-such-dir").resolve("missing.raw");
         Run r = Cli.aioemu("bench", "--filename=" + unreachable, "--runtime=1");
@@ -100,14 +101,15 @@ class BenchCommandTest {
     @Test
     void engineKnobsAreAcceptedWithPollingAndSpinningOffOrOn() {
         for (String[] knobs : new String[][] {{"--poll-max-ns=0", "--worker-spin-ns=0"}, {"--poll-max-ns=200000", "--thread-pool-max=1"},
-                {"--pool=rings", "--pool-ring-size=2"}, {"--pool=queue", "--worker-spin-ns=0"}}) {
+                {"--pool=rings", "--pool-ring-size=2"}, {"--pool=queue", "--worker-spin-ns=0"},
+                {"--pool-inline=off", "--pool=queue"}, {"--pool-inline=auto", "--iodepth=1"}}) {
             Run r = Cli.aioemu("bench", knobs[0], knobs[1], "--runtime=1", "--size=8m", "--output-format=terse");
             assertEquals(0, r.exit(), r.err());
             String[] f = r.out().strip().split(";");
             assertTrue(Long.parseLong(f[7]) > 0, "reads happened with " + String.join(" ", knobs) + ": " + r.out());
         }
         String help = Cli.aioemu("bench", "--help").out();
-        assertTrue(help.contains("--poll-max-ns") && help.contains("--pool=queue|rings"), help);
+        assertTrue(help.contains("--poll-max-ns") && help.contains("--pool=queue|rings") && help.contains("--pool-inline=auto|off"), help);
     }
 
     @Test

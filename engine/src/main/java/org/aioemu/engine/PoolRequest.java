@@ -111,6 +111,17 @@ public abstract class PoolRequest {
         return true;
     }
 
+    /**
+     * The submitting loop thread, for a request it completed itself before publishing it anywhere (a task that
+     * ran without blocking): submission {@code submission} is DONE with {@code result}. The release store orders
+     * ret before the stamp, as {@link #finish} does; the done path publishes both again.
+     */
+    final void doneWithoutQueueing(long submission, int result) {
+        cancelled = false;
+        ret = result;
+        STAMP.setRelease(this, submission << 2 | DONE);
+    }
+
     /** The worker that activated it: write ret before the DONE stamp, paired with {@link #resultAfterDone()}. */
     final void finish(int result) {
         this.ret = result;

@@ -71,15 +71,18 @@ final class PoolRequests {
         @Override
         int runOnWorker() {
             try {
-                int r = task.run();
-                // A task may only fail with a negative errno; anything below -4095 is not one.
-                return r >= -4095 ? r : -Errno.EIO;
+                return normalise(task.run());
             } catch (Throwable t) {
                 if (!(t instanceof ErrnoException)) {
                     LOG.log(System.Logger.Level.WARNING, "blocking task " + task + " threw; completing with -EIO", t);
                 }
                 return errnoOf(t);
             }
+        }
+
+        /** A task may only fail with a negative errno; anything below -4095 is not one and becomes -EIO. */
+        static int normalise(int r) {
+            return r >= -4095 ? r : -Errno.EIO;
         }
 
         @Override

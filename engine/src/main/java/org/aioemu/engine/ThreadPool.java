@@ -72,12 +72,16 @@ public final class ThreadPool implements AutoCloseable {
     private PoolRequest readyHead;
     private volatile long completed;
     private volatile long cancelledCount;
+    /** Null when the config turns inline attempts off. */
+    private final InlineAttempts inline;
+    private volatile long ranInline;
 
     ThreadPool(AioContext ctx, ThreadPoolConfig config) {
         this.ctx = ctx;
         this.name = config.name();
         this.model = config.model();
         this.completionBh = ctx.newBottomHalf(this::deliverCompletions);
+        this.inline = config.inlineAttempts() ? new InlineAttempts() : null;
         this.workers = config.model() == PoolModel.RINGS
                 ? new RingWorkers(ctx, config, this::pushDone)
                 : new QueueWorkers(ctx, config, this::pushDone);
@@ -109,15 +113,44 @@ public final class ThreadPool implements AutoCloseable {
      */
     public long submit(BlockingTask task, IntCompletion completion) {
         Objects.requireNonNull(task, "task");
-        PoolRequests.IntRequest req = ctx.inLoop() ? requests.allocate(loopCache) : requests.allocate();
+        boolean onLoop = ctx.inLoop();
+        PoolRequests.IntRequest req = onLoop ? requests.allocate(loopCache) : requests.allocate();
         req.prepare(task, completion);
         try {
+            if (onLoop && inline != null && task.mayCompleteWithoutBlocking()) {
+                long ticket = tryInline(req, task);
+                if (ticket >= 0) {
+                    return ticket;
+                }
+            }
             return workers.enqueue(req, req.slot);
         } catch (RuntimeException e) {
             req.clear();
             requests.release(req);
             throw e;
         }
+    }
+
+    /**
+     * Loop only: runs {@code task}'s non-blocking form if {@link InlineAttempts} says it pays, and on success
+     * completes {@code req} through the done path (its completion still runs later, from the completion bottom
+     * half, never inside submit). Returns the ticket, or -1 if the task must go to a worker.
+     */
+    private long tryInline(PoolRequests.IntRequest req, BlockingTask task) {
+        if (!inline.shouldTry(workers.submitted() - completed, workers.policy.wakeNanos())) {
+            return -1;
+        }
+        workers.checkOpen(); // a closing pool refuses the work before anything is done, as enqueue would
+        boolean timed = inline.timeNext();
+        long start = timed ? System.nanoTime() : 0;
+        int r = task.tryWithoutBlocking();
+        if (r == BlockingTask.WOULD_BLOCK) {
+            inline.missed();
+            return -1;
+        }
+        inline.hit(timed ? System.nanoTime() - start : -1);
+        ranInline++; // single writer: the loop
+        return workers.completeWithoutQueueing(req, req.slot, PoolRequests.IntRequest.normalise(r));
     }
 
     /**
@@ -311,7 +344,7 @@ public final class ThreadPool implements AutoCloseable {
 
     /** Any thread: a consistent snapshot of the thread counts plus the loop's completion counts. */
     public ThreadPoolStats stats() {
-        return workers.stats(completed, cancelledCount);
+        return workers.stats(completed, cancelledCount, ranInline);
     }
 
     /**
@@ -351,8 +384,10 @@ public final class ThreadPool implements AutoCloseable {
         return table;
     }
 
+    /** Any thread; the inline figures are the loop's, read racily (diagnostics). */
     @Override
     public String toString() {
-        return "ThreadPool[" + name + ", " + model.cliName() + ", " + stats() + ", " + workers.policy + "]";
+        return "ThreadPool[" + name + ", " + model.cliName() + ", " + stats() + ", " + workers.policy
+                + (inline != null ? ", " + inline : "") + "]";
     }
 }

@@ -18,9 +18,13 @@ import java.util.concurrent.ThreadFactory;
  *                        a core is spare. This bound is for hosts where a core must never be burnt.
  * @param model           where requests wait for a worker: one shared queue or a ring per worker
  * @param ringCapacity    the ring model's ring size per worker (a power of two; seed 003 uses 4)
+ * @param inlineAttempts  whether the loop may run a task's non-blocking form itself before it queues the task
+ *                        ({@link BlockingTask#tryWithoutBlocking}: a page-cache read with RWF_NOWAIT), when its
+ *                        measurements say that costs less than a hand-off ({@link InlineAttempts}); false hands
+ *                        every task to a worker, as QEMU's pool does
  */
 public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Duration idleTimeout, ThreadFactory threadFactory,
-                               long workerSpinNanos, PoolModel model, int ringCapacity) {
+                               long workerSpinNanos, PoolModel model, int ringCapacity, boolean inlineAttempts) {
     public static final int DEFAULT_MIN = 0;
     public static final int DEFAULT_MAX = 64;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
@@ -39,6 +43,8 @@ public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Dura
     public static final PoolModel DEFAULT_MODEL = PoolModel.RINGS;
     /** Seed 003's ring size. */
     public static final int DEFAULT_RING_CAPACITY = 4;
+    /** On: a task that can run without blocking is tried on the loop when the measurements say it pays. */
+    public static final boolean DEFAULT_INLINE_ATTEMPTS = true;
 
     public ThreadPoolConfig {
         Objects.requireNonNull(name, "name");
@@ -59,7 +65,7 @@ public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Dura
     /** As before the dispatch models existed: the default model and ring size. */
     public ThreadPoolConfig(String name, int minThreads, int maxThreads, Duration idleTimeout, ThreadFactory threadFactory,
                             long workerSpinNanos) {
-        this(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, DEFAULT_MODEL, DEFAULT_RING_CAPACITY);
+        this(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, DEFAULT_MODEL, DEFAULT_RING_CAPACITY, DEFAULT_INLINE_ATTEMPTS);
     }
 
     /** As before spinning existed: the default spin, model and ring size. */
@@ -70,38 +76,43 @@ public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Dura
     /** min 0, max 64, 10 s idle timeout, default thread factory, spin bound, model and ring size. */
     public static ThreadPoolConfig defaults() {
         return new ThreadPoolConfig("aioemu-pool", DEFAULT_MIN, DEFAULT_MAX, DEFAULT_IDLE_TIMEOUT, null,
-                DEFAULT_WORKER_SPIN_NANOS, DEFAULT_MODEL, DEFAULT_RING_CAPACITY);
+                DEFAULT_WORKER_SPIN_NANOS, DEFAULT_MODEL, DEFAULT_RING_CAPACITY, DEFAULT_INLINE_ATTEMPTS);
     }
 
     public ThreadPoolConfig withName(String n) {
-        return new ThreadPoolConfig(n, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, model, ringCapacity);
+        return new ThreadPoolConfig(n, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, model, ringCapacity, inlineAttempts);
     }
 
     public ThreadPoolConfig withLimits(int min, int max) {
-        return new ThreadPoolConfig(name, min, max, idleTimeout, threadFactory, workerSpinNanos, model, ringCapacity);
+        return new ThreadPoolConfig(name, min, max, idleTimeout, threadFactory, workerSpinNanos, model, ringCapacity, inlineAttempts);
     }
 
     public ThreadPoolConfig withIdleTimeout(Duration d) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, d, threadFactory, workerSpinNanos, model, ringCapacity);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, d, threadFactory, workerSpinNanos, model, ringCapacity, inlineAttempts);
     }
 
     public ThreadPoolConfig withThreadFactory(ThreadFactory f) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, f, workerSpinNanos, model, ringCapacity);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, f, workerSpinNanos, model, ringCapacity, inlineAttempts);
     }
 
     /** The longest an idle worker may spin before it parks; 0 parks at once. */
     public ThreadPoolConfig withWorkerSpinNanos(long nanos) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, nanos, model, ringCapacity);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, nanos, model, ringCapacity, inlineAttempts);
     }
 
     /** Where requests wait for a worker. */
     public ThreadPoolConfig withModel(PoolModel m) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, m, ringCapacity);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, m, ringCapacity, inlineAttempts);
     }
 
     /** The ring model's per-worker ring size (a power of two). */
     public ThreadPoolConfig withRingCapacity(int capacity) {
-        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, model, capacity);
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, model, capacity, inlineAttempts);
+    }
+
+    /** Whether the loop may complete a task without a worker when it can run without blocking. */
+    public ThreadPoolConfig withInlineAttempts(boolean on) {
+        return new ThreadPoolConfig(name, minThreads, maxThreads, idleTimeout, threadFactory, workerSpinNanos, model, ringCapacity, on);
     }
 
     static void checkLimits(int min, int max) {

@@ -11,7 +11,9 @@ package org.aioemu.engine;
  * @param submitted      requests ever accepted
  * @param completed      completions ever delivered on the loop (cancelled ones included)
  * @param cancelled      requests completed with -ECANCELED because they were cancelled while queued
+ * @param ranInline      submissions the loop completed itself, without a worker, because they could run without
+ *                       blocking ({@link BlockingTask#tryWithoutBlocking}); counted in submitted and completed too
  */
 public record ThreadPoolStats(int currentThreads, int idleThreads, int pendingThreads, int minThreads, int maxThreads,
-                              int queued, int active, long submitted, long completed, long cancelled) {
+                              int queued, int active, long submitted, long completed, long cancelled, long ranInline) {
 }

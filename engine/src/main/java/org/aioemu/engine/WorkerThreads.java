@@ -306,7 +306,7 @@ final class WorkerThreads {
     }
 
     /** Any thread: a snapshot of the counts. */
-    ThreadPoolStats stats(int queued, int active, long submitted, long completed, long cancelled) {
+    ThreadPoolStats stats(int queued, int active, long submitted, long completed, long cancelled, long ranInline) {
         synchronized (pool) {
             int idle = 0;
             for (PoolWorker w : registry) {
@@ -315,7 +315,7 @@ final class WorkerThreads {
                 }
             }
             return new ThreadPoolStats(curThreads, idle, pendingThreads + newThreads, minThreads, maxThreads,
-                    queued, active, submitted, completed, cancelled);
+                    queued, active, submitted, completed, cancelled, ranInline);
         }
     }
 

@@ -105,6 +105,21 @@ abstract class Workers {
     /** Any thread: queues {@code req} (table slot {@code slot}) and returns its ticket. */
     abstract long enqueue(PoolRequest req, int slot);
 
+    /**
+     * The submitting loop thread: records {@code req} (table slot {@code slot}), which it has already run
+     * without blocking, as a submission DONE with {@code result}, and hands it to the loop's done path like
+     * every other outcome. Returns its ticket. No worker is involved or woken.
+     */
+    final long completeWithoutQueueing(PoolRequest req, int slot, int result) {
+        checkOpen();
+        long seq = nextSequence();
+        long ticket = RequestTable.ticket(seq, slot);
+        req.ticketed(ticket);
+        req.doneWithoutQueueing(RequestTable.submission(seq), result);
+        sink.done(req);
+        return ticket;
+    }
+
     /** Worker {@code w}: the next request for it, activated, or null. */
     abstract PoolRequest take(PoolWorker w);
 
@@ -536,8 +551,8 @@ abstract class Workers {
     }
 
     /** Any thread: a snapshot of the counts, plus the loop's completion counts. */
-    final ThreadPoolStats stats(long completed, long cancelled) {
-        return threads.stats(queued(), (int) BUSY_WORKERS.getVolatile(this), submitted(), completed, cancelled);
+    final ThreadPoolStats stats(long completed, long cancelled, long ranInline) {
+        return threads.stats(queued(), (int) BUSY_WORKERS.getVolatile(this), submitted(), completed, cancelled, ranInline);
     }
 
     /** Any thread: requests ever queued. */

@@ -74,6 +74,14 @@ public class PoolPreadBenchmark {
     @Param({"5000"})
     int blockMicros;
 
+    /**
+     * Whether the threads engine's loop may serve a cached read itself (ThreadPoolConfig.inlineAttempts, the
+     * product's default {@code auto}). Off here by default, since this benchmark is about the pool's hand-off;
+     * {@code -p inline=auto,off} shows what reading on the loop gains.
+     */
+    @Param({"off"})
+    String inline;
+
     /** ThreadPoolConfig.workerSpinNanos for the threads engine; -1 for the default. */
     @Param({"-1"})
     long workerSpinNanos;
@@ -96,7 +104,12 @@ public class PoolPreadBenchmark {
                 out.write(chunk);
             }
         }
-        ThreadPoolConfig config = ThreadPoolConfig.defaults().withModel(PoolModel.parse(pool));
+        ThreadPoolConfig config = ThreadPoolConfig.defaults().withModel(PoolModel.parse(pool))
+                .withInlineAttempts(switch (inline) {
+                    case "auto" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("inline: expected auto or off, got " + inline);
+                });
         if (workerSpinNanos >= 0) {
             config = config.withWorkerSpinNanos(workerSpinNanos);
         }
