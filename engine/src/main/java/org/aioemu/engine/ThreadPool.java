@@ -254,16 +254,25 @@ public final class ThreadPool implements AutoCloseable {
     // --- completion (loop) ------------------------------------------------------------------------
 
     /**
-     * Loop only, the completion bottom half: delivers every finished request, oldest first. Before each
-     * callback it reschedules itself if more are ready, so a callback that waits on the loop (nested
-     * {@link AioContext#runUntil}) delivers them instead of stranding them; the ready list is a field, so
-     * the nested run and this one share it and each request is delivered once. A pooled request goes back
-     * to the object pool after its callback, so a callback still sees its own request untouched.
+     * Loop only, the completion bottom half: delivers the finished requests, oldest first — what the ready list
+     * holds and one take of the done ring and stack, no more. Requests finished meanwhile reschedule it (their
+     * push does) and wait for the next round of bottom halves: completions that resubmit work the loop finishes
+     * at once ({@link BlockingTask#tryWithoutBlocking}) would otherwise keep one run going for ever and starve
+     * the loop's timers, tasks and I/O. Before each callback it reschedules itself if more are ready, so a
+     * callback that waits on the loop (nested {@link AioContext#runUntil}) delivers them instead of stranding
+     * them; the ready list is a field, so the nested run and this one share it and each request is delivered
+     * once. A pooled request goes back to the object pool after its callback, so a callback still sees its
+     * own request untouched.
      */
     private void deliverCompletions() {
+        boolean took = false;
         for (;;) {
             PoolRequest r = readyHead;
             if (r == null) {
+                if (took) {
+                    return;
+                }
+                took = true;
                 r = takeDone();
                 if (r == null) {
                     return;

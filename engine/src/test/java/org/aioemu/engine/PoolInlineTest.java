@@ -205,6 +205,44 @@ abstract class PoolInlineTest {
     }
 
     /**
+     * A completion that submits a task the loop finishes at once, for ever: each round of bottom halves delivers
+     * what it found, so the loop still runs its timers and tasks between rounds (one completion run that kept
+     * taking what its own callbacks finished would never return).
+     */
+    @Test
+    void completionsThatResubmitWorkDoneAtOnceLeaveTheLoopToItsTimersAndTasks() throws Exception {
+        ThreadPool pool = pool(true);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong completions = new java.util.concurrent.atomic.AtomicLong();
+        ctx.execute(() -> chain(pool, stop, completions));
+        try {
+            assertTrue(ctx.runUntil(() -> completions.get() > 1000, Duration.ofSeconds(10)), "the chain runs");
+            CompletableFuture<Long> timer = new CompletableFuture<>();
+            ctx.schedule(() -> timer.complete(completions.get()), 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            CompletableFuture<Long> task = new CompletableFuture<>();
+            ctx.execute(() -> task.complete(completions.get()));
+            long atTask = task.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            long atTimer = timer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            long after = Math.max(atTask, atTimer) + 1000;
+            assertTrue(ctx.runUntil(() -> completions.get() > after, Duration.ofSeconds(10)), "the chain goes on");
+            assertTrue(pool.stats().ranInline() > 1000, pool.toString());
+        } finally {
+            stop.set(true);
+        }
+        assertTrue(ctx.runUntil(() -> pool.stats().completed() == pool.stats().submitted(), Duration.ofSeconds(10)));
+    }
+
+    private static void chain(ThreadPool pool, java.util.concurrent.atomic.AtomicBoolean stop,
+                              java.util.concurrent.atomic.AtomicLong completions) {
+        pool.submit(new Task(1, true), r -> {
+            completions.incrementAndGet();
+            if (!stop.get()) {
+                chain(pool, stop, completions);
+            }
+        });
+    }
+
+    /**
      * Randomized: bursts of tasks, each cached or not with a per-round probability, some slow, some submitted
      * again from completions (on the loop, so they may run inline from a completion), some cancelled. Each
      * completes exactly once, on the loop, with its value or -ECANCELED, and its value was computed at most
