@@ -16,9 +16,13 @@ import java.util.concurrent.TimeUnit;
  * threads) is not stuck: another worker would only queue for the same cores. A stuck worker covers again from
  * its next request.
  *
- * <p>The period follows the policy: half the stuck threshold when the check is armed, so a blocked worker is
- * found within about 1.5 thresholds (the threshold itself is read afresh at every tick; the period is not
- * changed while armed, since every change would cost a new timer). The check runs only while armed: the first covered submit arms it, and it disarms itself after
+ * <p>The period follows the policy: half the stuck threshold, so a blocked worker is found within about 1.5
+ * thresholds. The threshold is read afresh at every tick, and when the period it calls for has moved by more
+ * than a factor of {@link #RETUNE_FACTOR} from the running one, the tick replaces the timer: the first
+ * service times a pool sees may be a blocked request's (milliseconds), and a period fixed at arming then
+ * left every later blocked worker stranded for as long (one request in a hundred sleeping 5 ms cut a depth-16
+ * load of page-cached reads to a tenth). The factor keeps a steady load on one timer. The check runs only
+ * while armed: the first covered submit arms it, and it disarms itself after
  * {@link #QUIET_CHECKS} periods, and at least {@link #LINGER_NANOS}, with nothing waiting and no covered
  * submit, so an idle pool schedules nothing, and a load allocates nothing per request (one periodic timer
  * per burst; bursts closer than the linger share one).
@@ -43,6 +47,13 @@ final class StallCheck {
      * check is armed, against a blocked worker stranding what waits behind it for at most three periods.
      */
     static final long MIN_PERIOD_NANOS = 20_000;
+    /**
+     * The longest period. Slow requests (O_DIRECT, fsync) make the stuck threshold milliseconds long; checking
+     * at least every millisecond costs the loop nothing measurable and bounds how long a stale period lasts.
+     */
+    static final long MAX_PERIOD_NANOS = 1_000_000;
+    /** The running period is replaced when the one the policy calls for is this many times shorter or longer. */
+    static final long RETUNE_FACTOR = 2;
     private static final VarHandle ARMED;
 
     static {
@@ -109,11 +120,21 @@ final class StallCheck {
     }
 
     /**
-     * Half the stuck threshold, but not below {@link #MIN_PERIOD_NANOS}: a timer firing more often would cost
-     * the loop more than the stall it finds.
+     * Half the stuck threshold, but not below {@link #MIN_PERIOD_NANOS} (a timer firing more often would cost
+     * the loop more than the stall it finds) nor above {@link #MAX_PERIOD_NANOS}.
      */
     private long period() {
-        return Math.max(MIN_PERIOD_NANOS, pool.policy.stuckAfterNanos() / 2);
+        return Math.min(MAX_PERIOD_NANOS, Math.max(MIN_PERIOD_NANOS, pool.policy.stuckAfterNanos() / 2));
+    }
+
+    /** Any thread: whether the check is running (tests, diagnostics). */
+    boolean isArmed() {
+        return armed;
+    }
+
+    /** Any thread: the running period (tests, diagnostics). */
+    long periodNanos() {
+        return periodNanos;
     }
 
     /** Without the monitor (scheduling may allocate and take Netty's locks). */
@@ -139,6 +160,33 @@ final class StallCheck {
         if (!keep) {
             t.cancel(false);
         }
+    }
+
+    /**
+     * Loop, from a tick: if the policy now calls for a period more than {@link #RETUNE_FACTOR} times shorter or
+     * longer than the running one, replaces the timer (the old one is cancelled; a tick of it already queued
+     * runs once more, harmlessly).
+     */
+    private void retune(long wanted) {
+        long running = periodNanos;
+        if (wanted * RETUNE_FACTOR >= running && wanted <= running * RETUNE_FACTOR) {
+            return;
+        }
+        ScheduledFuture<?> old;
+        long gen;
+        synchronized (pool) {
+            if (!armed) {
+                return;
+            }
+            gen = ++generation;
+            periodNanos = wanted;
+            old = timer;
+            timer = null;
+        }
+        if (old != null) {
+            old.cancel(false);
+        }
+        start(gen, wanted);
     }
 
     /** Any thread: stops the check (the pool is stopping). */
@@ -185,6 +233,7 @@ final class StallCheck {
         if (reliedOn) {
             relied = false;
         }
+        retune(period());
         if (pool.queued() > 0) {
             quiet = 0;
             pool.rebalance();

@@ -384,6 +384,11 @@ public final class ThreadPool implements AutoCloseable {
         workers.threads().checkNotOwnWorker(what);
     }
 
+    /** Tests: the dispatch model's workers. */
+    Workers workers() {
+        return workers;
+    }
+
     /** Tests: the request pool and its ticket table. */
     ObjectPool<PoolRequests.IntRequest> requestPool() {
         return requests;

@@ -319,6 +319,11 @@ abstract class Workers {
         stallCheck.ensureArmed();
     }
 
+    /** Tests: the stall check. */
+    final StallCheck stallCheck() {
+        return stallCheck;
+    }
+
     final int covering() {
         return (int) COVERING.getVolatile(this);
     }
