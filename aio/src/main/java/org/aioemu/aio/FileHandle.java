@@ -33,13 +33,6 @@ public final class FileHandle implements AutoCloseable {
     private final int alignment;
     /** The descriptor, -1 once closed. Volatile read by every request; set to -1 exactly once, by close's getAndSet. */
     private volatile int fd;
-    /**
-     * Set once the file system has refused a read with RWF_NOWAIT (EOPNOTSUPP): from then on reads of this file
-     * are never tried without blocking. Any thread sets it (the loop, after an attempt); a reader that misses the
-     * store makes one more refused attempt, which costs a syscall and nothing else.
-     */
-    private volatile boolean nowaitRefused;
-
     private FileHandle(Path path, OpenOptions options, int fd) {
         this.path = path;
         this.options = options;
@@ -86,16 +79,11 @@ public final class FileHandle implements AutoCloseable {
     }
 
     /**
-     * Whether a read of this file may be tried without blocking (preadv2 with RWF_NOWAIT): a buffered handle,
-     * on a libc that has preadv2, whose file system has not refused it. O_DIRECT reads always wait for the device.
+     * Whether a read of this file may be tried without blocking (preadv2 with RWF_NOWAIT): a buffered handle, on
+     * a libc that has preadv2. O_DIRECT reads always wait for the device.
      */
     boolean mayReadWithoutBlocking() {
-        return !nowaitRefused && !options.isDirect() && LibC.hasPreadv2();
-    }
-
-    /** The file system refused RWF_NOWAIT: stop trying. */
-    void refuseNowait() {
-        nowaitRefused = true;
+        return !options.isDirect() && LibC.hasPreadv2();
     }
 
     public boolean readOnly() {

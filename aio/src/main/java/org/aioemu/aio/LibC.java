@@ -87,9 +87,14 @@ final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PREADV = downcall("preadv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    /** Null where libc has no preadv2 (glibc before 2.26): then nothing is ever tried without blocking. */
-    private static final MethodHandle PREADV2 = LIBC.find("preadv2").isPresent()
-            ? downcall("preadv2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT))
+    /**
+     * preadv2 for the loop's non-blocking reads, without errno capture: the caller needs only "done" or "not
+     * now" (EAGAIN, or a file system that refuses RWF_NOWAIT — the pool's hit-rate policy backs off from those
+     * either way), and the capture's state segment was the one allocation left on that path where the JIT did
+     * not inline the whole call. Null where libc has no preadv2 (glibc before 2.26).
+     */
+    private static final MethodHandle PREADV2_NOWAIT = LIBC.find("preadv2").isPresent()
+            ? plainDowncall("preadv2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT))
             : null;
     private static final MethodHandle PWRITEV = downcall("pwritev",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
@@ -168,19 +173,21 @@ final class LibC {
         }
     }
 
-    /** Whether {@link #preadv2} exists here. */
+    /** Whether {@link #preadv2NoWait} exists here. */
     static boolean hasPreadv2() {
-        return PREADV2 != null;
+        return PREADV2_NOWAIT != null;
     }
 
-    /** preadv2(2) with {@code flags} (RWF_*), as {@link #preadv}; -ENOSYS where libc lacks it. */
-    static long preadv2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
-        if (PREADV2 == null) {
-            return -Errno.ENOSYS;
+    /**
+     * preadv2(2) with RWF_NOWAIT over {@code iovcnt} native iovecs: the bytes read, or -1 for any failure
+     * (errno is not kept; see {@link #PREADV2_NOWAIT}) and where libc lacks preadv2.
+     */
+    static long preadv2NoWait(int fd, MemorySegment iov, int iovcnt, long offset) {
+        if (PREADV2_NOWAIT == null) {
+            return -1;
         }
-        MemorySegment capture = SCRATCH.get().capture;
         try {
-            return longResult((long) PREADV2.invokeExact(capture, fd, iov, iovcnt, offset, flags), capture);
+            return (long) PREADV2_NOWAIT.invokeExact(fd, iov, iovcnt, offset, RWF_NOWAIT);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -278,6 +285,14 @@ final class LibC {
         Linker.Option[] all = Arrays.copyOf(options, options.length + 1);
         all[options.length] = Linker.Option.captureCallState("errno");
         return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    /** A downcall without errno capture, for a caller that needs only success or failure. */
+    @SuppressWarnings("restricted") // native access is enabled for the whole application (see the parent pom)
+    private static MethodHandle plainDowncall(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
     }
 
     /**

@@ -58,9 +58,10 @@ public final class RawIo {
      * <ul>
      *   <li>some of the data is not cached (EAGAIN), or the read came up short (part cached, or end of file,
      *       which the full path zero-fills);</li>
-     *   <li>the request fails validation or the read fails otherwise: the full path reports it with its usual
-     *       detail, so a failure reads the same whichever thread met it;</li>
-     *   <li>the file system does not support RWF_NOWAIT (EOPNOTSUPP): the handle then stops trying.</li>
+     *   <li>the request fails validation or the read fails otherwise — also where the file system does not
+     *       support RWF_NOWAIT (EOPNOTSUPP): the full path reports a real failure with its usual detail, so it
+     *       reads the same whichever thread met it, and the pool's hit-rate policy stops trying a workload
+     *       whose attempts keep failing.</li>
      * </ul>
      * Allocation-free when it succeeds or would block.
      */
@@ -81,13 +82,10 @@ public final class RawIo {
         }
         int count = req.iovCount();
         Transfer.fillIovec(req.segments(), count, req.nativeIov());
-        long r = LibC.preadv2(file.fd(), req.nativeIov(), count, req.offset(), LibC.RWF_NOWAIT);
+        long r = LibC.preadv2NoWait(file.fd(), req.nativeIov(), count, req.offset());
         if (r == length) {
             finish(req, (int) length);
             return (int) length;
-        }
-        if (r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS) {
-            file.refuseNowait();
         }
         return BlockingTask.WOULD_BLOCK;
     }
