@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: aioemu bench (threads engine as it comes, on the queue model, and with the hand-off alone;
+# Side-by-side benchmark: aioemu bench (threads engine as it comes, on the ring model, and with the hand-off alone;
 # io_uring; sync) against fio (psync, io_uring) and
 # qemu-img bench (threads, io_uring) on ONE image file, the same workloads, several rounds; prints median
 # IOPS per tool and aioemu's ratio to each peer, plus depth-1 p99 completion latency.
@@ -89,11 +89,11 @@ p = d["clat_ns"].get("percentile", {}).get("99.000000", 0)
 print("%.0f %d" % (d["iops"], p))'
 }
 
-run_aioemu() { # engine opts ("threads": the defaults; "queue": --pool=queue; "handoff": --pool-inline=off)
+run_aioemu() { # engine opts ("threads": the defaults; "rings": --pool=rings; "handoff": --pool-inline=off)
   local engine=$1; shift
   local aio=$engine pool=()
-  if [ "$engine" = queue ]; then
-    aio=threads pool=(--pool=queue)
+  if [ "$engine" = rings ]; then
+    aio=threads pool=(--pool=rings)
   elif [ "$engine" = handoff ]; then
     aio=threads pool=(--pool-inline=off)
   fi
@@ -146,7 +146,7 @@ for round in $(seq 1 "$runs"); do
     wanted "$name" || continue
     echo "compare.sh: round $round/$runs: $name" >&2
     # shellcheck disable=SC2086
-    for engine in threads queue handoff io_uring sync; do
+    for engine in threads rings handoff io_uring sync; do
       warm "$opts"
       record "$name" "aioemu-$engine" "$round" "$(run_aioemu "$engine" $opts || true)"
     done
@@ -178,14 +178,14 @@ for line in open(path):
     if len(parts) == 2:
         iops.setdefault((row, tool), []).append(float(parts[0]))
         p99.setdefault((row, tool), []).append(float(parts[1]))
-ours = ["aioemu-threads", "aioemu-queue", "aioemu-handoff", "aioemu-io_uring", "aioemu-sync"]
+ours = ["aioemu-threads", "aioemu-rings", "aioemu-handoff", "aioemu-io_uring", "aioemu-sync"]
 peers = ["fio-psync", "fio-psyncN", "fio-io_uring", "qemu-img-threads", "qemu-img-io_uring"]
 def med(d, k):
     return statistics.median(d[k]) if k in d else None
 def fmt(v):
     return "-" if v is None else ("%.1fk" % (v / 1000) if v >= 1000 else "%.0f" % v)
-print("host: %s, %s CPUs; aioemu-threads is the threads engine with its defaults (--pool=rings, --pool-inline=auto),"
-      " aioemu-queue with --pool=queue, aioemu-handoff with --pool-inline=off (every request through a worker)"
+print("host: %s, %s CPUs; aioemu-threads is the threads engine with its defaults (--pool=queue, --pool-inline=auto),"
+      " aioemu-rings with --pool=rings, aioemu-handoff with --pool-inline=off (every request through a worker)"
       % (host, cpus))
 print("median IOPS of %s runs x %ss (after %ss unmeasured ramp; qemu-img: none) on one %.1f GiB image"
       % (runs, runtime, ramp, size / 2**30))

@@ -14,8 +14,8 @@ final class EngineOptions {
     String workerSpinNs;
 
     @Option(names = "--" + EngineTuning.POOL, paramLabel = "queue|rings",
-            description = "How the thread pool hands requests to workers: a ring per worker (seed 003; the default), "
-                    + "or one shared queue (QEMU's; faster for O_DIRECT at depth).")
+            description = "How the thread pool hands requests to workers: one shared queue (QEMU's; the default), "
+                    + "or a ring per worker filled idle-first (seed 003).")
     String pool;
 
     @Option(names = "--" + EngineTuning.POOL_RING_SIZE, paramLabel = "N",

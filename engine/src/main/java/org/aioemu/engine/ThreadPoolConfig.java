@@ -34,13 +34,18 @@ public record ThreadPoolConfig(String name, int minThreads, int maxThreads, Dura
      */
     public static final long DEFAULT_WORKER_SPIN_NANOS = 1_000_000;
     /**
-     * The default dispatch model: the rings. In one bench/compare.sh run on a 2-vCPU AMD EPYC guest (3 rounds,
-     * medians) they beat the shared queue on every page-cache row — seqread depth 1 117.5k against 82.5k IOPS
-     * with a p99 of 21.7 µs against 97.1 µs, randread depth 16 224.5k against 185.5k — and lost the O_DIRECT
-     * rows (randread depth 32 35.3k against 49.9k; randwrite depth 16 even). The default serves the default
-     * job (page-cached random reads at depth 16) and depth-1 latency; {@code --pool=queue} serves O_DIRECT.
+     * The default dispatch model: the shared queue. Before the loop served page-cached reads itself, the rings
+     * won every page-cache row (their idle-worker-first pick kept one worker hot) and lost the O_DIRECT ones.
+     * With {@link #inlineAttempts} on, page-cached reads mostly never reach a worker, and in bench/compare.sh
+     * (3 rounds of 3 s, medians) the two models are within a few per cent on page cache while the queue wins
+     * where workers do the work: on a 2-vCPU AMD EPYC guest where fio psync reads 517k cached blocks/s, the
+     * queue won 4 of 6 rows (randread-qd32-direct 38.1k against 36.5k, randwrite-qd16-direct 36.1k against
+     * 30.9k); on one where fio psync reads 1088k/s, 4 of 7 (seqread depth 1 664k against 591k, depth 16 734k
+     * against 708k; rings: randread depth 16 576k against 539k, randread-qd32-direct 50.6k against 48.1k). In
+     * JMH's PoolPread with 1 in 100 tasks sleeping 5 ms (depth 16, every read on a worker) the queue kept 0.73
+     * of its all-fast throughput, the rings 0.68. The queue is also QEMU's design, with one place to wait.
      */
-    public static final PoolModel DEFAULT_MODEL = PoolModel.RINGS;
+    public static final PoolModel DEFAULT_MODEL = PoolModel.QUEUE;
     /** Seed 003's ring size. */
     public static final int DEFAULT_RING_CAPACITY = 4;
     /** On: a task that can run without blocking is tried on the loop when the measurements say it pays. */
