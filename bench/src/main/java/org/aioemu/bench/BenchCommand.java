@@ -12,8 +12,6 @@ import java.util.concurrent.Callable;
 import org.aioemu.bench.job.CommandLineJob;
 import org.aioemu.aio.AioEngines;
 import org.aioemu.bench.job.JobOptions;
-import org.aioemu.blockdev.RawImage;
-import org.aioemu.engine.ErrnoException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +20,8 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code aioemu bench [--key=value ...]}: one job written with fio's option names and syntax. Without
  * options it runs the embedded default — 4 KiB random reads at iodepth 16 for 10 s on the threads engine
- * over a temporary 1 GiB sparse raw image, removed afterwards — and options change that default.
+ * over a temporary 1 GiB raw image (in $TMPDIR, filled with data first as fio lays out a read job's file),
+ * removed afterwards — and options change that default.
  */
 @Command(name = "bench", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run one job written in fio's options (--rw=randread --bs=4k --iodepth=16 ...).",
@@ -92,15 +91,18 @@ final class BenchCommand implements Callable<Integer> {
 
         Path tempDir = null;
         if (job.filename == null && job.directory == null && job.readIolog == null) {
-            tempDir = Files.createTempDirectory("aioemu-bench-");
-            Path image = tempDir.resolve("bench.raw");
-            try {
-                RawImage.create(image, job.size > 0 ? job.size : 1L << 30);
-            } catch (ErrnoException e) {
-                deleteQuietly(tempDir);
-                throw new Main.UserError("cannot create the temporary image in " + tempDir.getParent() + ": " + e.getMessage());
+            if (job.size <= 0) {
+                throw new Main.UserError("--size=" + job.size + ": the temporary image needs a size (or give --filename)");
             }
-            job.filename = image.toString();
+            // A new file: the job's layout fills it with data before a read job starts (as fio lays out a read
+            // job's file), so the default job reads data rather than holes.
+            Path parent = temporaryDirectory();
+            try {
+                tempDir = Files.createTempDirectory(parent, "aioemu-bench-");
+            } catch (IOException e) {
+                throw new Main.UserError("cannot create the temporary image in " + parent + ": " + e.getMessage());
+            }
+            job.filename = tempDir.resolve("bench.raw").toString();
         }
         Path cleanupDir = tempDir;
         Thread cleanup = new Thread(() -> deleteQuietly(cleanupDir));
@@ -119,6 +121,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** $TMPDIR as mktemp(1) reads it, else the JVM's temporary directory. */
+    static Path temporaryDirectory() {
+        String env = System.getenv("TMPDIR");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     private static void addOwn(List<String> args, String name, String value) {

@@ -37,12 +37,14 @@ import org.aioemu.engine.ErrnoException;
 final class FileLayout {
     private static final int FILL_CHUNK = 1 << 20;
     private static final int FILL_DEPTH = 4;
+    private static final long STATUS_NANOS = 1_000_000_000L;
 
     private FileLayout() {
     }
 
     static void prepare(JobOptions o, List<FileSpec> files, boolean writes, AioContext ctx, WriteDataSource[] data,
-                        PrintStream notices) throws JobSetupException {
+                        RunSettings settings) throws JobSetupException {
+        PrintStream notices = settings.notices();
         List<Integer> toLayOut = new ArrayList<>();
         long bytes = 0;
         for (int i = 0; i < files.size(); i++) {
@@ -71,7 +73,7 @@ final class FileLayout {
                 } else {
                     RawImage.create(f.path(), f.createSize());
                     if (!writes) {
-                        fill(f, ctx, data[i]);
+                        fill(o, f, ctx, data[i], settings);
                     } else if (allocates(o)) {
                         zeroes(f.path(), 0, f.createSize(), ctx);
                     }
@@ -107,8 +109,12 @@ final class FileLayout {
         }
     }
 
-    /** Writes the whole file with the job's data, FILL_DEPTH requests of 1 MiB in flight. */
-    private static void fill(FileSpec f, AioContext ctx, WriteDataSource data) throws ErrnoException {
+    /**
+     * Writes the whole file with the job's data, FILL_DEPTH requests of 1 MiB in flight, showing its progress on
+     * the status line about once a second when the run shows one.
+     */
+    private static void fill(JobOptions o, FileSpec f, AioContext ctx, WriteDataSource data, RunSettings settings)
+            throws ErrnoException {
         try (Arena arena = Arena.ofShared(); BlockBackend b = BlockBackend.open(ctx, f.path(), BlockBackendOptions.defaults())) {
             MemorySegment[] bufs = new MemorySegment[FILL_DEPTH];
             List<CompletableFuture<Integer>> inFlight = new ArrayList<>(java.util.Collections.nCopies(FILL_DEPTH, null));
@@ -116,10 +122,19 @@ final class FileLayout {
                 bufs[i] = AlignedBuffers.allocate(arena, FILL_CHUNK);
             }
             long size = f.createSize();
+            long start = System.nanoTime();
+            long nextStatus = start + STATUS_NANOS;
             int k = 0;
             for (long off = 0; off < size; off += FILL_CHUNK, k = (k + 1) % FILL_DEPTH) {
                 if (inFlight.get(k) != null) {
                     await(inFlight.get(k));
+                }
+                long now = System.nanoTime();
+                if (settings.printStatus() && now - nextStatus >= 0) {
+                    nextStatus = now + STATUS_NANOS;
+                    settings.statusListener().status(String.format(Locale.ROOT, "%s: laying out %s: %.0f%% (%s of %s, %s/s)",
+                            o.name, f.path().getFileName(), 100.0 * off / size, Units.bytes(off), Units.bytes(size),
+                            Units.bytes((long) (off * 1e9 / (now - start)))));
                 }
                 int len = (int) Math.min(FILL_CHUNK, size - off);
                 data.fill(bufs[k], off, len);

@@ -108,7 +108,7 @@ final class JobSetup {
             p.checkers[i] = settings.data().checker(o, i, dataSeed);
         }
         if (!nullEngine) {
-            FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings.notices());
+            FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings);
         }
         p.targets = new IoTarget[n];
         for (int i = 0; i < n; i++) {
@@ -131,7 +131,7 @@ final class JobSetup {
             p.replay = new ReplayOps(trace, ReplayFiles.indexes(files), o.replayNoStall);
             p.mainOps = p.replay;
         } else {
-            p.mainOps = new GeneratedOps(o, files, sizes, seed, used);
+            p.mainOps = new GeneratedOps(o, files, sizes, seed, used, p.rate);
         }
         openLogs(o, clone, settings, p);
         if (o.writeIolog != null) {
