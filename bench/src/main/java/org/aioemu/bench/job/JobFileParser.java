@@ -189,6 +189,8 @@ public final class JobFileParser {
                     throw new JobFileException(e.inFile(g.where()), e);
                 }
             }
+            // fio: name= in [global] does not rename the jobs that follow; only the job's own name= does.
+            current.name = name;
             jobs.add(current);
         }
 

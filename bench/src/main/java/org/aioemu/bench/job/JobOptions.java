@@ -138,10 +138,23 @@ public final class JobOptions {
     public final long[] rate = {0, 0, 0};
     public final long[] rateIops = {0, 0, 0};
     public final long[] rateMin = {0, 0, 0};
+    public final long[] rateIopsMin = {0, 0, 0};
+    /** fio's ratecycle: how often, in milliseconds, the rate minimums are judged. */
+    public long rateCycleMillis = 1000;
     public long thinktimeNanos;
     public int thinktimeBlocks = 1;
     public boolean stonewall;
     public boolean newGroup;
+    /** fio's wait_for: the name of an earlier job whose clones must all finish before this one starts; null. */
+    public String waitFor;
+    /** fio's number_ios: the job ends after this many I/Os if nothing ends it sooner; 0 for no limit. */
+    public long numberIos;
+    /** fio's exitall: when this job ends, the jobs in {@link #exitWhat}'s scope are stopped. */
+    public boolean exitall;
+    /** fio's exitall_on_error: as exitall, when this job ends with an error. */
+    public boolean exitallOnError;
+    /** fio's exit_what: group (the job's reporting group), stonewall (every running job) or all (and no later one). */
+    public String exitWhat = "group";
 
     // --- buffers and verification -------------------------------------------------------------------
     public boolean zeroBuffers;
@@ -231,10 +244,17 @@ public final class JobOptions {
         System.arraycopy(rate, 0, c.rate, 0, 3);
         System.arraycopy(rateIops, 0, c.rateIops, 0, 3);
         System.arraycopy(rateMin, 0, c.rateMin, 0, 3);
+        System.arraycopy(rateIopsMin, 0, c.rateIopsMin, 0, 3);
+        c.rateCycleMillis = rateCycleMillis;
         c.thinktimeNanos = thinktimeNanos;
         c.thinktimeBlocks = thinktimeBlocks;
         c.stonewall = stonewall;
         c.newGroup = newGroup;
+        c.waitFor = waitFor;
+        c.numberIos = numberIos;
+        c.exitall = exitall;
+        c.exitallOnError = exitallOnError;
+        c.exitWhat = exitWhat;
         c.zeroBuffers = zeroBuffers;
         c.refillBuffers = refillBuffers;
         c.scrambleBuffers = scrambleBuffers;

@@ -4,6 +4,7 @@ import static org.aioemu.bench.job.OptionSpec.Kind.BOOL;
 import static org.aioemu.bench.job.OptionSpec.Kind.CHOICE;
 import static org.aioemu.bench.job.OptionSpec.Kind.INT;
 import static org.aioemu.bench.job.OptionSpec.Kind.PER_DIRECTION;
+import static org.aioemu.bench.job.OptionSpec.Kind.STRING;
 import static org.aioemu.bench.job.OptionSpec.Kind.TIME;
 
 import java.util.LinkedHashMap;
@@ -95,7 +96,20 @@ final class WorkloadOptions {
                 (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rateIops[d] = c.longInteger(p, 0)));
         b.add("rate_min|ratemin", PER_DIRECTION, "Minimum bandwidth in bytes/s, per direction",
                 (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rateMin[d] = c.size(p)));
+        b.add("rate_iops_min", PER_DIRECTION, "Minimum IOPS, per direction",
+                (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rateIopsMin[d] = c.longInteger(p, 0)));
+        b.add("rate_cycle|ratecycle", INT, "Milliseconds over which rate_min and rate_iops_min are judged (default 1000)",
+                (o, v, c) -> o.rateCycleMillis = c.longInteger(v, 1));
         b.add("stonewall|wait_for_previous", BOOL, "Wait for the jobs before to finish", (o, v, c) -> o.stonewall = c.bool(v));
+        b.add("number_ios", INT, "End the job after this many I/Os, unless size or runtime ends it first",
+                (o, v, c) -> o.numberIos = c.longInteger(v, 0));
+        b.add("exitall", BOOL, "When this job ends, stop the others in exit_what's scope", (o, v, c) -> o.exitall = c.bool(v));
+        b.add("exitall_on_error", BOOL, "When this job ends in error, stop the others in exit_what's scope",
+                (o, v, c) -> o.exitallOnError = c.bool(v));
+        b.add("exit_what", CHOICE, "Whom exitall stops: group (default), stonewall (every running job), all",
+                (o, v, c) -> o.exitWhat = ApplyContext.choice(v, java.util.Map.of("group", "group", "stonewall", "stonewall", "all", "all")));
+        b.add("wait_for", STRING, "Start once every clone of the named earlier job has finished",
+                (o, v, c) -> o.waitFor = v.trim().isEmpty() ? null : v.trim());
         b.add("new_group", BOOL, "Start a new reporting group", (o, v, c) -> o.newGroup = c.bool(v));
         b.add("norandommap", BOOL, "Random offsets without covering every block", (o, v, c) -> o.norandommap = c.bool(v));
         b.add("randrepeat|allrandrepeat", BOOL, "Same random sequence on every run", (o, v, c) -> o.randrepeat = c.bool(v));

@@ -2,6 +2,8 @@ package org.aioemu.bench.workload;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.aioemu.bench.report.JobStats;
 import org.aioemu.engine.Errno;
 
@@ -15,7 +17,10 @@ final class BatchRun {
     private BatchRun() {
     }
 
-    static List<JobStats> run(List<JobClone> batch, RunSettings settings, Progress[] progress) {
+    /**
+     * Runs {@code batch}; sets {@code stopLater} when a job's exitall (exit_what=all) means no later batch runs.
+     */
+    static List<JobStats> run(List<JobClone> batch, RunSettings settings, Progress[] progress, AtomicBoolean stopLater) {
         List<JobSetup.Prepared> jobs = new ArrayList<>(batch.size());
         for (JobClone c : batch) {
             jobs.add(JobSetup.prepare(c, settings, progress[c.jobNumber() - 1]));
@@ -25,12 +30,7 @@ final class BatchRun {
         int running = 0;
         List<JobStats> out = new ArrayList<>(jobs.size());
         try {
-            for (JobSetup.Prepared p : jobs) {
-                if (p.execution() != null) {
-                    p.execution().start();
-                    running++;
-                }
-            }
+            running = startAll(jobs, stopLater);
             for (JobSetup.Prepared p : jobs) {
                 if (p.execution() != null) {
                     p.parts().ctx.runUntil(p.execution()::isDone);
@@ -44,6 +44,77 @@ final class BatchRun {
             }
         }
         return out;
+    }
+
+    /**
+     * Starts every job: at once, or for a job with wait_for once every clone of its waitee in this batch has
+     * ended (a waitee in an earlier batch has). The runner thread waits for job ends on a semaphore each job's
+     * loop releases. Returns how many jobs started.
+     */
+    private static int startAll(List<JobSetup.Prepared> jobs, AtomicBoolean stop) {
+        Semaphore ended = new Semaphore(0);
+        List<JobSetup.Prepared> waiting = new ArrayList<>();
+        int started = 0;
+        for (JobSetup.Prepared p : jobs) {
+            if (p.execution() == null) {
+                continue;
+            }
+            p.execution().whenDone(() -> {
+                exitAll(jobs, p, stop);
+                ended.release();
+            });
+            if (p.job().options().waitFor == null) {
+                p.execution().start();
+                started++;
+            } else {
+                waiting.add(p);
+            }
+        }
+        while (!waiting.isEmpty()) {
+            boolean any = false;
+            for (var it = waiting.iterator(); it.hasNext(); ) {
+                JobSetup.Prepared p = it.next();
+                if (waiteeEnded(jobs, p.job().options().waitFor)) {
+                    it.remove();
+                    p.execution().start();
+                    started++;
+                    any = true;
+                }
+            }
+            if (!any) {
+                ended.acquireUninterruptibly(); // a waitee always ends: it has started, or failed to
+            }
+        }
+        return started;
+    }
+
+    /**
+     * fio's exitall and exitall_on_error, on the loop of the job {@code ended}: stops the other jobs of its
+     * reporting group, or of the whole batch (exit_what=stonewall), or those and every later batch (all).
+     */
+    private static void exitAll(List<JobSetup.Prepared> jobs, JobSetup.Prepared ended, AtomicBoolean stop) {
+        var o = ended.job().options();
+        if (!o.exitall && !(o.exitallOnError && ended.stats().error != 0)) {
+            return;
+        }
+        if (o.exitWhat.equals("all")) {
+            stop.set(true);
+        }
+        for (JobSetup.Prepared p : jobs) {
+            if (p != ended && p.execution() != null
+                    && (!o.exitWhat.equals("group") || p.job().groupId() == ended.job().groupId())) {
+                p.execution().requestStop();
+            }
+        }
+    }
+
+    private static boolean waiteeEnded(List<JobSetup.Prepared> jobs, String name) {
+        for (JobSetup.Prepared p : jobs) {
+            if (p.job().options().name.equals(name) && p.execution() != null && !p.execution().isDone()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static JobStats finish(JobSetup.Prepared p, ProcessUsage used, int running, long wall, RunSettings settings) {

@@ -13,7 +13,7 @@ import org.aioemu.bench.job.JobOptions;
  * <p>A size-based job issues {@code io_size} bytes (else the regions' total) per loop, {@code loops} times;
  * each loop starts the offsets and the random map afresh and, with randrepeat, replays the same random
  * sequence. A time-based job never runs out. Offsets, directions and sizes each have their own stream,
- * seeded from the job seed. Loop only.
+ * seeded from the job seed. number_ios ends any job after that many operations. Loop only.
  */
 final class GeneratedOps implements OpSource {
     private final JobOptions o;
@@ -27,6 +27,8 @@ final class GeneratedOps implements OpSource {
     private final boolean random;
     private final boolean mixed;
     private final int fixedDir;
+    /** The job's rate limits, which steer a mixed job's direction as fio's do; null for none. */
+    private final RateLimiter rate;
 
     private RandomGenerator offsets;
     /** The most aligned start positions in any file: picks tausworthe64 past 2^32, as fio does. */
@@ -38,9 +40,12 @@ final class GeneratedOps implements OpSource {
     private long doneBytesBefore;
     private int loopsLeft;
     private int nextFile;
+    /** Operations handed out, over every loop: number_ios counts them (reads, writes and trims alike). */
+    private long handedOut;
 
-    GeneratedOps(JobOptions o, List<FileSpec> files, BlockSizes sizes, long seed, boolean[] used) {
+    GeneratedOps(JobOptions o, List<FileSpec> files, BlockSizes sizes, long seed, boolean[] used, RateLimiter rate) {
         this.o = o;
+        this.rate = rate;
         this.sizes = sizes;
         this.seed = seed;
         this.infinite = o.timeBased;
@@ -98,6 +103,9 @@ final class GeneratedOps implements OpSource {
 
     @Override
     public boolean next(IoSlot s) {
+        if (o.numberIos > 0 && handedOut >= o.numberIos) {
+            return false; // fio: number_ios only shortens a job, it never extends one
+        }
         int d = direction();
         int len = sizes.pick(d, blockSizes);
         if (!infinite) {
@@ -125,6 +133,7 @@ final class GeneratedOps implements OpSource {
                 : c.sequential(d, len);
         len = c.length();
         issuedInPass += len;
+        handedOut++;
         s.set(d, f, off, len);
         s.chainWrite = o.rw == JobOptions.RwMode.TRIMWRITE;
         return true;
@@ -134,7 +143,12 @@ final class GeneratedOps implements OpSource {
         if (!mixed) {
             return fixedDir;
         }
-        return directions.nextInt(100) < o.rwmixread ? JobOptions.READ : JobOptions.WRITE;
+        int d = directions.nextInt(100) < o.rwmixread ? JobOptions.READ : JobOptions.WRITE;
+        if (rate != null && rate.limits()) {
+            boolean otherInMix = d == JobOptions.READ ? o.rwmixread < 100 : o.rwmixread > 0;
+            d = rate.direction(d, otherInMix, System.nanoTime());
+        }
+        return d;
     }
 
     @Override

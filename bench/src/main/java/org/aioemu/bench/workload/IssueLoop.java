@@ -55,6 +55,8 @@ final class IssueLoop {
     /** iodepth_batch_complete_max: completions taken in before refilling inline (0: the whole batch). */
     private final int reapMax;
     private final Pacing pacing;
+    /** rate_min / rate_iops_min, judged at completions of the main phase; null without a minimum. */
+    private final RateMinCheck rateMin;
     private final IoSlot[] free;
     /** The fsync barrier's flush: outside the iodepth slots, so a pending request can wait beside it. */
     private IoSlot syncSlot;
@@ -88,6 +90,7 @@ final class IssueLoop {
         this.refillThreshold = Math.max(batch, reap);
         this.reapMax = o.iodepthBatchCompleteMax > 0 ? Math.max(o.iodepthBatchCompleteMax, reap) : 0;
         this.pacing = new Pacing(o);
+        this.rateMin = RateMinCheck.of(o, parts.stats);
         this.free = new IoSlot[depth];
         this.refill = ctx.newBottomHalf(this::onRefill);
     }
@@ -105,6 +108,13 @@ final class IssueLoop {
     void started(long now) {
         startNanos = now;
         sliceStart = now;
+    }
+
+    /** Measurement (after ramp_time) starts at {@code now}: the rate minimums' settle period begins. */
+    void startMeasuring(long now) {
+        if (rateMin != null) {
+            rateMin.start(now);
+        }
     }
 
     /** Starts a phase: issues from {@code ops} until it runs dry or {@link #stop} is called. */
@@ -293,6 +303,12 @@ final class IssueLoop {
         } else {
             if (s.accounted) {
                 rec.completed(s, s.ddir == JobOptions.TRIM ? s.length : result, now); // a discard returns 0
+                if (rateMin != null && mainPhase && rateMin.due(now)) {
+                    String missed = rateMin.check(now);
+                    if (missed != null) {
+                        owner.fail(Errno.EIO, missed);
+                    }
+                }
             }
             if (s.ddir == JobOptions.READ && p.checkReads(s.verifying, mainPhase)) {
                 String bad = p.checkers[s.file].check(s.buffer, s.offset, Math.min(result, s.length));

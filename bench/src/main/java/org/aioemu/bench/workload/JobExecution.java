@@ -35,6 +35,9 @@ final class JobExecution implements IssueLoop.Owner {
     // --- loop only ---
     private Phase phase = Phase.WAITING;
     private volatile boolean done;
+    /** Set before {@link #start}; run on the loop once the job has ended. */
+    private Runnable whenDone;
+    private boolean stopRequested;
 
     JobExecution(JobParts parts) {
         this.p = parts;
@@ -43,8 +46,8 @@ final class JobExecution implements IssueLoop.Owner {
         this.stats = parts.stats;
         this.rec = parts.recorder;
         this.loop = new IssueLoop(parts, this);
-        this.periodic = new Periodic(ctx, o, rec, parts.progress, () -> phase == Phase.MAIN && !loop.stopping(),
-                () -> loop.source().progress(), this::fail);
+        this.periodic = new Periodic(ctx, rec, parts.progress, () -> phase == Phase.MAIN && !loop.stopping(),
+                () -> loop.source().progress());
         rec.onLogFailure(msg -> fail(Errno.EIO, msg));
         parts.trace.onFailure(msg -> fail(Errno.EIO, msg));
     }
@@ -52,6 +55,11 @@ final class JobExecution implements IssueLoop.Owner {
     /** Setup: the slots' completions come to the issue loop. */
     IssueLoop issueLoop() {
         return loop;
+    }
+
+    /** Before {@link #start}: {@code hook} runs on the job's loop once it has ended (it must not block). */
+    void whenDone(Runnable hook) {
+        this.whenDone = hook;
     }
 
     /** Any thread: starts the job on its loop after startdelay. */
@@ -68,7 +76,24 @@ final class JobExecution implements IssueLoop.Owner {
         return done;
     }
 
+    /**
+     * Any thread: ends the job as its deadline would (fio's exitall from another job); a job still in its
+     * startdelay ends when it would have begun, without I/O.
+     */
+    void requestStop() {
+        ctx.execute(() -> {
+            stopRequested = true;
+            if (phase == Phase.MAIN && !loop.stopping()) {
+                loop.stop();
+            }
+        });
+    }
+
     private void begin() {
+        if (stopRequested) {
+            finish(System.nanoTime());
+            return;
+        }
         try {
             long now = System.nanoTime();
             stats.startEpochMillis = System.currentTimeMillis();
@@ -99,6 +124,7 @@ final class JobExecution implements IssueLoop.Owner {
     private void startMeasuring(long now) {
         rec.start(now);
         periodic.start(now);
+        loop.startMeasuring(now);
     }
 
     private void endRamp() {
@@ -189,5 +215,9 @@ final class JobExecution implements IssueLoop.Owner {
         p.progress.state('_');
         p.trace.filesClosed();
         done = true;
+        Runnable hook = whenDone;
+        if (hook != null) {
+            hook.run();
+        }
     }
 }

@@ -45,6 +45,20 @@ final class RateLimiter {
         return wait > 0 ? wait : 0;
     }
 
+    /**
+     * fio's choice of direction under a rate limit, for a mixed job that drew {@code d}: {@code d} while its
+     * budget allows a request now; else the other direction if it may go now and the mix gives it a share
+     * ({@code otherInMix}); else whichever of the two may go sooner. So a mixed job whose drawn direction is
+     * throttled does the other's I/O meanwhile rather than waiting out its own.
+     */
+    int direction(int d, boolean otherInMix, long now) {
+        if (!any || delay(d, now) == 0 || !otherInMix) {
+            return d;
+        }
+        int other = d == JobOptions.READ ? JobOptions.WRITE : JobOptions.READ;
+        return delay(other, now) < delay(d, now) ? other : d;
+    }
+
     /** Counts a request of {@code bytes} in direction {@code d} issued at {@code now}. */
     void charge(int d, long bytes, long now) {
         if (!any || d > JobOptions.TRIM) {

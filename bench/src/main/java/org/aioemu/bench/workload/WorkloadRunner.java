@@ -38,6 +38,30 @@ public final class WorkloadRunner {
     }
 
     /**
+     * fio's rule for wait_for: the waitee is a job defined before the waiter. As fio does, a job naming any other
+     * (a later job, itself, a name no job has) is told so and starts without waiting, which also means no job
+     * can wait for itself or in a cycle.
+     */
+    private static void checkWaitees(List<JobClone> clones, RunSettings settings) {
+        java.util.Set<String> before = new java.util.HashSet<>();
+        String previous = null;
+        for (JobClone c : clones) {
+            JobOptions o = c.options();
+            if (c.cloneIndex() == 0 && previous != null) {
+                before.add(previous);
+            }
+            previous = o.name;
+            if (o.waitFor != null && !before.contains(o.waitFor)) {
+                if (c.cloneIndex() == 0) {
+                    settings.notices().println("aioemu: " + (o.source != null ? o.source + ": " : "") + o.name + ": waitee job " + o.waitFor
+                            + " unknown (wait_for names a job defined before this one); starting without waiting");
+                }
+                o.waitFor = null;
+            }
+        }
+    }
+
+    /**
      * Runs {@code jobs} in order and returns one JobStats per clone, in clone order, with groupId set.
      * The options are not modified (each clone runs on a copy).
      */
@@ -45,6 +69,7 @@ public final class WorkloadRunner {
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(settings, "settings");
         List<JobClone> clones = JobGroups.expand(jobs);
+        checkWaitees(clones, settings);
         int n = clones.size();
         Progress[] progress = new Progress[n];
         boolean[][] used = new boolean[n][];
@@ -61,8 +86,12 @@ public final class WorkloadRunner {
                 ? new StatusTicker(new StatusLine(progress, used, batch, planned), settings.statusListener()) : null;
         List<JobStats> results = new ArrayList<>(n);
         try {
+            java.util.concurrent.atomic.AtomicBoolean stopLater = new java.util.concurrent.atomic.AtomicBoolean();
             for (List<JobClone> b : JobGroups.batches(clones)) {
-                results.addAll(BatchRun.run(b, settings, progress));
+                if (stopLater.get()) {
+                    break; // exitall with exit_what=all: as in fio, the later jobs never run and are not reported
+                }
+                results.addAll(BatchRun.run(b, settings, progress, stopLater));
             }
         } finally {
             if (ticker != null) {

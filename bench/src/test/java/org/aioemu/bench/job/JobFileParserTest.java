@@ -158,6 +158,9 @@ class JobFileParserTest {
         List<JobOptions> jobs = text("[ spaced ]\n[j]\nname=renamed\n[j]\n");
         assertEquals(List.of("spaced", "renamed", "j"), jobs.stream().map(j -> j.name).toList());
         assertEquals(List.of("jobs.fio:1", "jobs.fio:2", "jobs.fio:4"), jobs.stream().map(j -> j.source).toList());
+        // fio 3.33: a [global] name= names no job (fio-seq-read.fio's [file1] is "file1" in fio's JSON).
+        jobs = text("[global]\nname=fio-seq-reads\n[file1]\n[a]\nname=b\n");
+        assertEquals(List.of("file1", "b"), jobs.stream().map(j -> j.name).toList());
     }
 
     @Test
@@ -210,7 +213,7 @@ class JobFileParserTest {
 
     @Test
     void unsupportedFioOptionIsNotCalledUnknown() {
-        assertEquals("jobs.fio:2: fio option 'number_ios' is not supported by aioemu", error("[j]\nnumber_ios=10\n"));
+        assertEquals("jobs.fio:2: fio option 'dedupe_percentage' is not supported by aioemu", error("[j]\ndedupe_percentage=10\n"));
     }
 
     @Test

@@ -89,6 +89,104 @@ class GroupsTest {
     }
 
     @Test
+    void waitForStartsAJobOnceEveryCloneOfItsWaiteeEndedAndLeavesOthersAlone() {
+        // fio's waitfor.fio in small: b waits for both clones of a; c, after b in the file, does not wait.
+        JobOptions a = timed("a", 200);
+        a.numjobs = 2;
+        a.runtimeNanos = 200 * MS;
+        JobOptions b = timed("b", 200);
+        b.waitFor = "a";
+        b.newGroup = true;
+        JobOptions c = timed("c", 200);
+        c.newGroup = true;
+        JobOptions d = timed("d", 100);
+        d.waitFor = "b";
+        List<JobStats> s = WorkloadRunner.run(List.of(a, b, c, d), RunSettings.defaults());
+        assertEquals(List.of("a", "a", "b", "c", "d"), s.stream().map(x -> x.options.name).toList());
+        long aEnd = Math.max(s.get(0).startEpochMillis, s.get(1).startEpochMillis) + 195;
+        assertTrue(s.get(2).startEpochMillis >= aEnd, "b after both a: " + (s.get(2).startEpochMillis - aEnd));
+        assertTrue(Math.abs(s.get(3).startEpochMillis - s.get(0).startEpochMillis) < 100, "c with a");
+        assertTrue(s.get(4).startEpochMillis >= s.get(2).startEpochMillis + 195, "d after b");
+        for (JobStats x : s) {
+            assertEquals(0, x.error, x.errorMessage);
+        }
+    }
+
+    @Test
+    void aWaiteeThatIsNotAnEarlierJobIsToldAndNotWaitedFor() {
+        JobOptions a = timed("a", 100);
+        a.waitFor = "a"; // itself: would never start
+        JobOptions b = timed("b", 100);
+        b.waitFor = "zz";
+        java.io.ByteArrayOutputStream notices = new java.io.ByteArrayOutputStream();
+        List<JobStats> s = WorkloadRunner.run(List.of(a, b),
+                RunSettings.defaults().withNotices(new java.io.PrintStream(notices, true)));
+        assertTrue(Math.abs(s.get(1).startEpochMillis - s.get(0).startEpochMillis) < 100, "both start at once");
+        String text = notices.toString();
+        assertTrue(text.contains("a: waitee job a unknown") && text.contains("b: waitee job zz unknown"), text);
+    }
+
+    @Test
+    void numberIosEndsAJobEarlyButNeverExtendsIt() {
+        JobOptions a = timed("a", 5000);
+        a.rateIops[0] = 0;
+        a.numberIos = 1000;
+        JobOptions b = timed("b", 1);
+        b.timeBased = false;
+        b.runtimeNanos = 0;
+        b.rateIops[0] = 0;
+        b.size = 64 << 10; // 16 blocks
+        b.numberIos = 1000;
+        b.stonewall = true;
+        List<JobStats> s = WorkloadRunner.run(List.of(a, b), RunSettings.defaults());
+        assertEquals(1000, s.get(0).read.ios, "a time-based job stops at number_ios");
+        assertEquals(16, s.get(1).read.ios, "a size-based job still ends at its size");
+    }
+
+    @Test
+    void exitallStopsItsGroupOrEveryRunningJobOrEveryLaterJobToo() {
+        for (String what : List.of("group", "stonewall", "all")) {
+            JobOptions quick = timed("quick", 200);
+            quick.exitall = true;
+            quick.exitWhat = what;
+            JobOptions mate = timed("mate", 5000); // same group
+            JobOptions other = timed("other", 5000);
+            other.newGroup = true; // same batch, other group
+            JobOptions later = timed("later", 5000);
+            later.stonewall = true;
+            JobOptions stopper = timed("stopper", 200); // ends the later batch in time for every case
+            stopper.exitall = true;
+            stopper.exitWhat = "stonewall";
+            long t0 = System.nanoTime();
+            List<JobStats> s = WorkloadRunner.run(List.of(quick, mate, other, later, stopper), RunSettings.defaults());
+            long took = (System.nanoTime() - t0) / MS;
+            List<String> names = s.stream().map(x -> x.options.name).toList();
+            long mateMs = s.get(1).runtimeNanos / MS;
+            long otherMs = s.get(2).runtimeNanos / MS;
+            assertTrue(mateMs < 1000, what + ": quick's group mate stopped: " + mateMs + " ms");
+            switch (what) {
+                case "group" -> {
+                    assertTrue(otherMs >= 4900, what + ": the other group runs on: " + otherMs);
+                    assertEquals(List.of("quick", "mate", "other", "later", "stopper"), names);
+                }
+                case "stonewall" -> {
+                    assertTrue(otherMs < 1000, what + ": every running job stopped: " + otherMs);
+                    assertEquals(5, names.size());
+                    assertTrue(s.get(3).runtimeNanos / MS < 1000, "the later batch runs until its own stopper");
+                }
+                default -> {
+                    assertTrue(otherMs < 1000, what + ": every running job stopped: " + otherMs);
+                    assertEquals(List.of("quick", "mate", "other"), names, "later jobs never run and are not reported");
+                    assertTrue(took < 2000, "took " + took);
+                }
+            }
+            for (JobStats x : s) {
+                assertEquals(0, x.error, x.errorMessage);
+            }
+        }
+    }
+
+    @Test
     void numjobsClonesTakeDifferentRandomOffsets() throws Exception {
         JobOptions o = timed("r", 1);
         o.timeBased = false;
