@@ -32,6 +32,8 @@ class BenchCommandTest {
         assertTrue(r.out().contains("clat percentiles"), r.out());
         assertTrue(r.out().contains("99.99th=["), r.out());
         assertTrue(r.out().contains("Run status group 0 (all jobs):"), r.out());
+        assertTrue(r.err().contains("bench: Laying out IO file (1 file / 64MiB)"),
+                "the image is filled with data before the reads, not read as holes: " + r.err());
         assertEquals(before, countBenchDirs(Path.of(tmp)), "the temporary image is removed");
     }
 
@@ -76,6 +78,7 @@ class BenchCommandTest {
         assertBad(Cli.aioemu("bench", "--pool=rings", "--pool-ring-size=3"), "--pool-ring-size=3");
         assertBad(Cli.aioemu("bench", "--pool-inline=maybe"), "--pool-inline=maybe: expected auto or off");
         assertBad(Cli.aioemu("bench", "--ioengine=windowsaio"), "windowsaio");
+        assertBad(Cli.aioemu("bench", "--size=0"), "--size=0: the temporary image needs a size");
         Path unreachable = dir.resolve("no-such-dir").resolve("missing.raw");
         Run r = Cli.aioemu("bench", "--filename=" + unreachable, "--runtime=1");
         assertBad(r, "missing.raw");

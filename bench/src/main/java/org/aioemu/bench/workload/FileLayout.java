@@ -132,9 +132,9 @@ final class FileLayout {
                 long now = System.nanoTime();
                 if (settings.printStatus() && now - nextStatus >= 0) {
                     nextStatus = now + STATUS_NANOS;
-                    settings.statusListener().status(String.format(Locale.ROOT, "%s: laying out %s: %.0f%% (%s of %s, %s/s)",
-                            o.name, f.path().getFileName(), 100.0 * off / size, Units.bytes(off), Units.bytes(size),
-                            Units.bytes((long) (off * 1e9 / (now - start)))));
+                    settings.statusListener().status(String.format(Locale.ROOT, "%s: laying out %s: %.0f%% of %s, %s",
+                            o.name, f.path().getFileName(), 100.0 * off / size, Units.bytes(size),
+                            Units.rate(off * 1e9 / (now - start))));
                 }
                 int len = (int) Math.min(FILL_CHUNK, size - off);
                 data.fill(bufs[k], off, len);
