@@ -39,7 +39,6 @@ class FioExamplesTest {
      * list only shrinks.
      */
     static final Map<String, String> KNOWN_GAPS = Map.ofEntries(
-            Map.entry("backwards-read.fio", "bad value for 'rw': 'read:-8k'"),
             Map.entry("butterfly.fio", "fio option 'flow' is not supported"),
             Map.entry("cmdprio-bssplit.fio", "unknown option 'cmdprio_bssplit'"),
             Map.entry("cmdprio-percentage.fio", "unknown option 'cmdprio_class'"),
@@ -47,10 +46,8 @@ class FioExamplesTest {
             Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"),
             Map.entry("disk-zone-profile.fio", "fio option 'zonemode' is not supported"),
             Map.entry("flow.fio", "fio option 'flow_sleep' is not supported"),
-            Map.entry("jesd219.fio", "random_distribution=zoned:50/5:30/15:20/80 is not supported"),
             Map.entry("latency-profile.fio", "fio option 'latency_target' is not supported"),
             Map.entry("poisson-rate-submission.fio", "fio option 'rate_process' is not supported"),
-            Map.entry("rand-zones.fio", "random_distribution=zoned:50/5:30/15:20/ is not supported"),
             Map.entry("surface-scan.fio", "verify=meta is not supported"));
 
     @TempDir

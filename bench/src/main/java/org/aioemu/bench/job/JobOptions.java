@@ -46,7 +46,7 @@ public final class JobOptions {
     }
 
     /** fio's random_distribution= kinds; the parameter (θ, h, σ) is in {@link #randomDistributionParam}. */
-    public enum Distribution { RANDOM, ZIPF, PARETO, NORMAL, GAUSS }
+    public enum Distribution { RANDOM, ZIPF, PARETO, NORMAL, GAUSS, ZONED }
 
     /** fio's verify= kinds that aioemu checks. */
     public enum Verify { NONE, CRC32C, MD5, PATTERN }
@@ -130,6 +130,8 @@ public final class JobOptions {
     public boolean randseedGiven;
     public Distribution randomDistribution = Distribution.RANDOM;
     public double randomDistributionParam;
+    /** With {@link Distribution#ZONED}: the split per direction (read, write, trim). */
+    public ZoneSplit[] zones;
     /** tausworthe (default), lfsr, tausworthe64. */
     public String randomGenerator = "tausworthe";
     /** Per direction, percent of random offsets in a random workload (100 = fully random). */
@@ -239,6 +241,7 @@ public final class JobOptions {
         c.randseedGiven = randseedGiven;
         c.randomDistribution = randomDistribution;
         c.randomDistributionParam = randomDistributionParam;
+        c.zones = zones;
         c.randomGenerator = randomGenerator;
         System.arraycopy(percentageRandom, 0, c.percentageRandom, 0, 3);
         System.arraycopy(rate, 0, c.rate, 0, 3);

@@ -135,20 +135,43 @@ final class WorkloadOptions {
         }
         o.rw = ApplyContext.choice(mode, RW);
         String n = colon < 0 ? "" : t.substring(colon + 1).trim();
-        // fio takes "randread:" as no modifier; anything after the colon must be a number here.
-        o.rwSequencer = n.isEmpty() ? 0 : c.size(n);
+        // fio takes "randread:" as no modifier; anything after the colon must be a number here. A negative
+        // one (rw=read:-8k) walks a sequential job backwards.
+        boolean backwards = n.startsWith("-");
+        if (backwards && o.rw.random) {
+            throw ValueException.expected("a count of I/Os per random offset after " + mode + ": (a negative :N walks a sequential mode backwards)");
+        }
+        o.rwSequencer = n.isEmpty() ? 0 : backwards ? -c.size(n.substring(1).trim()) : c.size(n);
     }
 
     /**
      * {@code kind[:param]}. Parameter defaults and ranges are fio's: zipf theta 1.1 (not 1), pareto h 0.2
      * (0 &lt; h &lt; 1), normal deviation 0 (0 &le; d &lt; 100). {@code gauss} is aioemu's name for fio's normal
-     * (fio 3.33 refuses it). fio's second parameter (the distribution's centre) and zoned distributions
-     * are refused as unsupported.
+     * (fio 3.33 refuses it). fio's second parameter (the distribution's centre) is refused as unsupported.
+     * {@code zoned:A/S:...} and {@code zoned_abs:A/SIZE:...} take a list per direction separated by ','; a
+     * direction without its own list takes the first.
      */
     private static void randomDistribution(JobOptions o, String v, ApplyContext c) {
         String[] parts = v.trim().split(":", -1);
         if (parts[0].equals("zoned") || parts[0].equals("zoned_abs")) {
-            throw ValueException.unsupported("zoned distributions are fio's alone; random, zipf, pareto, normal work");
+            String t = v.trim();
+            String spec = t.length() > parts[0].length() ? t.substring(parts[0].length() + 1) : "";
+            if (spec.isBlank()) {
+                throw ValueException.expected("access%/size pairs after " + parts[0] + ":, such as zoned:50/5:30/15:20/");
+            }
+            String[] lists = spec.split(",", -1);
+            if (lists.length > 3) {
+                throw ValueException.expected("at most three lists (read, write, trim) separated by ','");
+            }
+            ZoneSplit[] zones = new ZoneSplit[3];
+            for (int d = 0; d < 3; d++) {
+                zones[d] = d < lists.length && !lists[d].isBlank()
+                        ? ZoneSplit.parse(lists[d].trim(), parts[0].equals("zoned_abs"), c) : zones[0];
+            }
+            o.randomDistribution = JobOptions.Distribution.ZONED;
+            o.randomDistributionParam = 0;
+            o.zones = zones;
+            return;
         }
         JobOptions.Distribution kind = ApplyContext.choice(parts[0], DISTRIBUTIONS);
         double dflt = switch (kind) {

@@ -13,6 +13,7 @@ import org.aioemu.bench.job.JobOptions;
  *       accesses goes to the first h of the blocks (h=0.2: 80% to 20%); default 0.2;
  *   <li>normal/gauss:σ — centred on the middle of the range, σ given as a percent of the range; values
  *       outside are drawn again; default 10.
+ *   <li>zoned / zoned_abs — {@link #zoned}.
  * </ul>
  * Instances hold precomputed constants only; the random source is passed in. Loop only.
  */
@@ -25,6 +26,38 @@ interface Distributions {
             case ZIPF -> new Zipf(n, param > 0 ? param : 1.1);
             case PARETO -> pareto(n, param > 0 && param < 1 ? param : 0.2);
             case NORMAL, GAUSS -> normal(n, param > 0 ? param : 10);
+            case ZONED -> throw new IllegalArgumentException("a zoned distribution needs its split: use zoned()");
+        };
+    }
+
+    /**
+     * fio's zoned split over {@code n} slots of {@code slotBytes} each: a draw of 0..99 picks the zone by its
+     * share of accesses, then a slot uniformly within the zone. Zones lie end to end from slot 0, sized in
+     * percent of the slots or in bytes; one without a size, or past the end, takes what is left.
+     */
+    static Distributions zoned(org.aioemu.bench.job.ZoneSplit z, long n, long slotBytes) {
+        int zones = z.access().length;
+        long[] first = new long[zones];
+        long[] count = new long[zones];
+        long at = 0;
+        for (int i = 0; i < zones; i++) {
+            double s = z.size()[i];
+            long want = Double.isNaN(s) ? n - at
+                    : z.absolute() ? (long) (s / Math.max(1, slotBytes)) : (long) Math.floor(n * s / 100.0);
+            first[i] = Math.min(at, n - 1);
+            count[i] = Math.max(1, Math.min(want, n - first[i]));
+            at = Math.min(n, at + want);
+        }
+        int[] zoneOf = new int[100];
+        int v = 0;
+        for (int i = 0; i < zones; i++) {
+            for (int k = 0; k < z.access()[i]; k++) {
+                zoneOf[v++] = i;
+            }
+        }
+        return r -> {
+            int i = zoneOf[r.nextInt(100)];
+            return first[i] + r.nextLong(count[i]);
         };
     }
 

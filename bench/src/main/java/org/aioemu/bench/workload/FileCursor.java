@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
 /**
  * Where the next request in one file's region goes. Sequential offsets advance per direction, with the
  * {@code rw=...:N} hole of N bytes after each request, and wrap to the region's start when a request no
- * longer fits. Random offsets are aligned to the direction's alignment and drawn from the job's
+ * longer fits; a negative N walks backwards ({@link #backwards}). Random offsets are aligned to the direction's alignment and drawn from the job's
  * distribution, through the random map when there is one (each block once per pass, a request trimmed to
  * the free blocks in a row, the map cleared when full). In random modes, {@code :N} keeps N−1 requests
  * sequential after each random one, and percentage_random makes the given share random, the rest
@@ -67,6 +67,9 @@ final class FileCursor {
     /** A sequential request of {@code len} in direction {@code d}: its absolute offset. */
     long sequential(int d, int len) {
         len = fit(len);
+        if (skip < 0) {
+            return backwards(d, len);
+        }
         long off = seqPos[d];
         if (off + len > region) {
             off = 0;
@@ -75,6 +78,31 @@ final class FileCursor {
         lastEnd[d] = off + len;
         length = len;
         return start + off;
+    }
+
+    /**
+     * rw=read:-N, as fio 3.33 moves: each request starts N bytes before the end of the previous one, and a step
+     * past the region's start wraps to N before its end. The first request starts the region; in a region that
+     * does not start the file, fio rewinds first to the region's length taken as a position within it (its
+     * io_size against a relative offset), and so does this. With bs=4k and N=8k over 64k the offsets run 0,
+     * 56k, 52k, ... 4k, 0; over 32k from 16k they run 24k, 20k, 16k, 40k, 36k ... — fio's own sequences.
+     */
+    private long backwards(int d, int len) {
+        long pos = lastEnd[d];
+        boolean first = pos == 0 && start != 0;
+        if (first) {
+            pos = region - start;
+        }
+        if (pos != 0 || first) {
+            pos += skip;
+            if (pos < 0) {
+                pos = region + skip;
+            }
+        }
+        pos = Math.max(0, Math.min(pos, region - len));
+        lastEnd[d] = pos + len;
+        length = len;
+        return start + pos;
     }
 
     /**

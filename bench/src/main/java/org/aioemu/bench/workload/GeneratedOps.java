@@ -82,7 +82,9 @@ final class GeneratedOps implements OpSource {
             for (int d = 0; d < 3; d++) {
                 int align = Math.max(1, sizes.align(d));
                 long slots = FileCursor.slots(region, (int) Math.min(sizes.min(), region), align);
-                dists[i][d] = Distributions.of(o.randomDistribution, o.randomDistributionParam, slots);
+                dists[i][d] = o.randomDistribution == JobOptions.Distribution.ZONED
+                        ? Distributions.zoned(o.zones[d], slots, align)
+                        : Distributions.of(o.randomDistribution, o.randomDistributionParam, slots);
             }
         }
         this.loopsLeft = Math.max(1, o.loops);

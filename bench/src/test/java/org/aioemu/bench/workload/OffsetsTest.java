@@ -56,6 +56,26 @@ class OffsetsTest {
     }
 
     @Test
+    void aNegativeSkipReadsBackwardsInFiosOrder() {
+        // fio 3.33, --rw=read:-8k --bs=4k: the offsets its write_iolog records.
+        JobOptions o = job(RwMode.READ, 64 * 1024);
+        o.rwSequencer = -8192;
+        List<Long> expected = new java.util.ArrayList<>(List.of(0L));
+        for (long k = 56; k >= 4; k -= 4) {
+            expected.add(k * 1024);
+        }
+        expected.add(0L);
+        assertEquals(expected, offsets(Jobs.record(o)));
+        JobOptions inside = job(RwMode.READ, 32 * 1024);
+        inside.rwSequencer = -8192;
+        inside.offset = 16 * 1024;
+        inside.ioengine = "psync"; // a real file: the null engine's virtual files have no offset
+        inside.aioEngine = "sync";
+        List<Long> kib = offsets(Jobs.record(inside)).stream().map(x -> x / 1024).toList();
+        assertEquals(List.of(24L, 20L, 16L, 40L, 36L, 32L, 28L, 24L), kib, "fio's sequence within --offset=16k --size=32k");
+    }
+
+    @Test
     void randomMapTouchesEveryBlockExactlyOnce() {
         JobOptions o = job(RwMode.RANDREAD, 4 << 20);
         Jobs.Recorded r = Jobs.record(o);
