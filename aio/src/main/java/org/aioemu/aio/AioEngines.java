@@ -1,5 +1,6 @@
 package org.aioemu.aio;
 
+import io.netty.channel.uring.IoUring;
 import java.util.List;
 import java.util.Locale;
 import org.aioemu.engine.AioContext;
@@ -10,6 +11,22 @@ public final class AioEngines {
     public static final List<String> NAMES = List.of("threads", "io_uring", "sync");
 
     private AioEngines() {
+    }
+
+    /**
+     * Why the engine called {@code name} cannot run on this machine, or null when it can (as far as can be told
+     * before a context exists: io_uring's kernel support). For checking a job before any file is touched.
+     *
+     * @throws IllegalArgumentException naming the choices, for an unknown name
+     */
+    public static String unavailability(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "threads", "sync" -> null;
+            case "io_uring", "io-uring", "iouring" -> IoUring.isAvailable() ? null
+                    : "the io_uring engine cannot run here: io_uring is not available on this system ("
+                    + (IoUring.unavailabilityCause() == null ? "unknown cause" : IoUring.unavailabilityCause().getMessage()) + ")";
+            default -> throw new IllegalArgumentException("unknown I/O engine '" + name + "' (expected one of " + String.join(", ", NAMES) + ")");
+        };
     }
 
     /**

@@ -89,6 +89,10 @@ final class BenchCommand implements Callable<Integer> {
                 own.containsKey("output") ? Path.of(own.get("output")) : null, own.get("eta"));
         EngineTuning tuning = engine.tuning();
 
+        if (job.filename != null && !job.given.containsKey("size") && !job.filename.contains(":")
+                && Files.exists(Path.of(job.filename))) {
+            job.size = 0; // fio: without size=, a job covers the whole of an existing file (1g is for new ones)
+        }
         Path tempDir = null;
         if (job.filename == null && job.directory == null && job.readIolog == null) {
             if (job.size <= 0) {

@@ -28,6 +28,18 @@ final class JobLauncher {
         for (String n : notices) {
             err.println("aioemu: " + n);
         }
+        // Before any job lays out a file: a job that cannot run stops the whole run, as fio stops at a bad engine.
+        for (JobOptions j : jobs) {
+            String engine = j.aioEngine == null ? "threads" : j.aioEngine;
+            String why = "null".equals(engine) ? null : org.aioemu.aio.AioEngines.unavailability(engine);
+            if (why == null && j.readIolog != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(j.readIolog))) {
+                why = "read_iolog=" + j.readIolog + ": " + (java.nio.file.Files.exists(java.nio.file.Path.of(j.readIolog))
+                        ? "cannot read it (Permission denied)" : "No such file or directory (ENOENT)");
+            }
+            if (why != null) {
+                throw new Main.UserError((j.source != null ? j.source + ": " : "") + j.name + ": " + why);
+            }
+        }
         for (JobOptions j : jobs) {
             // Accepted for compatibility, but not applied: say so rather than give silently different runs.
             if (j.cpusAllowed != null) {
@@ -49,7 +61,7 @@ final class JobLauncher {
                     .withStatusListener(status != null ? status : line -> { })
                     .withContextTuning(tuning::apply);
             String version = "aioemu-" + Main.version();
-            if (out.format().equals("normal")) {
+            if (Reports.includesNormal(out.format())) {
                 Reports.header(WorkloadRunner.plan(jobs), version, dest); // before the run, as fio prints it
             }
             DiskUsage disks = DiskUsage.start(jobs);

@@ -57,6 +57,36 @@ class BenchCommandTest {
     }
 
     @Test
+    void anExistingFileWithoutASizeIsCoveredWhole() throws Exception {
+        Path image = dir.resolve("small.raw");
+        Files.write(image, new byte[3 << 20]);
+        Run r = Cli.aioemu("bench", "--filename=" + image, "--rw=read", "--bs=64k", "--time_based=0", "--aio=sync",
+                "--output-format=json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"io_bytes\" : 3145728"), "fio reads the whole 3 MiB file: " + r.out());
+        assertEquals(3 << 20, Files.size(image), "and leaves it as it was");
+    }
+
+    @Test
+    void aFileNamedThriceInOneListIsLaidOutOnceAndReadThrice() throws Exception {
+        // fio 3.33: filename=a:a:a is three entries of one 1 MiB file for size=3m, 3 MiB read in all.
+        Run r = Cli.aioemu("bench", "--directory=" + dir, "--filename=a:a:a", "--size=3m", "--rw=read", "--time_based=0",
+                "--aio=sync", "--output-format=json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"io_bytes\" : 3145728"), r.out());
+        assertEquals(1 << 20, Files.size(dir.resolve("a")));
+    }
+
+    @Test
+    void aMissingReadIologIsAnErrorBeforeAnythingRuns() {
+        Path log = dir.resolve("missing.log");
+        Run r = Cli.aioemu("bench", "--read_iolog=" + log, "--runtime=1");
+        assertBad(r, "read_iolog=" + log + ": No such file or directory (ENOENT)");
+        assertFalse(r.out().contains("Run status"), "nothing ran: " + r.out());
+        assertFalse(Files.exists(log));
+    }
+
+    @Test
     void typosGetOneLineAndASuggestion() {
         Run r = Cli.aioemu("bench", "--iodeph=4");
         assertEquals(1, r.exit());

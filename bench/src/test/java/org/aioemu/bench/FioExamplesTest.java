@@ -40,15 +40,21 @@ class FioExamplesTest {
      */
     static final Map<String, String> KNOWN_GAPS = Map.ofEntries(
             Map.entry("butterfly.fio", "fio option 'flow' is not supported"),
-            Map.entry("cmdprio-bssplit.fio", "unknown option 'cmdprio_bssplit'"),
-            Map.entry("cmdprio-percentage.fio", "unknown option 'cmdprio_class'"),
             Map.entry("cross-stripe-verify.fio", "fio option 'verify_backlog' is not supported"),
             Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"),
             Map.entry("disk-zone-profile.fio", "fio option 'zonemode' is not supported"),
             Map.entry("flow.fio", "fio option 'flow_sleep' is not supported"),
             Map.entry("latency-profile.fio", "fio option 'latency_target' is not supported"),
-            Map.entry("poisson-rate-submission.fio", "fio option 'rate_process' is not supported"),
             Map.entry("surface-scan.fio", "verify=meta is not supported"));
+
+    /**
+     * Examples where fio 3.33 itself misbehaves, so only the jobs, groups, errors and directions are compared.
+     * Each names the fault, found by running fio on variations of the example.
+     */
+    static final Map<String, String> FIO_FAULTS = Map.of(
+            "cmdprio-bssplit.fio", "randrw with writes of 1m and reads of 64k/1m stops after 12 I/Os (9.2 of 16 MiB):"
+                    + " fio indexes its random map in the smallest block size but looks up a write's block in 1 MiB"
+                    + " units, finds no free block and ends the job; randread with the same split moves all 16 MiB");
 
     @TempDir
     Path dir;
@@ -93,7 +99,7 @@ class FioExamplesTest {
         if (ours == null) {
             fail(example + ": aioemu gave no results:\n" + Files.readString(ourDir.resolve("stderr.txt")));
         }
-        compare(example, fio.get("jobs"), ours.get("jobs"));
+        compare(example, fio.get("jobs"), ours.get("jobs"), !FIO_FAULTS.containsKey(example));
     }
 
     /** Runs {@code cmd} in {@code in}; its JSON results, or null when it wrote none. */
@@ -127,13 +133,19 @@ class FioExamplesTest {
         return true;
     }
 
-    private static void compare(String example, JsonNode fio, JsonNode ours) {
+    private static void compare(String example, JsonNode fio, JsonNode ours, boolean io) {
         assertEquals(names(fio), names(ours), example + ": the jobs and their groups");
         for (int i = 0; i < fio.size(); i++) {
             JsonNode a = fio.get(i);
             JsonNode b = ours.get(i);
             String what = example + " job " + i + " (" + a.get("jobname").asText() + ")";
             assertEquals(0, b.get("error").asInt(), what + ": aioemu's error");
+            if (!io) {
+                for (String d : List.of("read", "write", "trim")) {
+                    assertEquals(a.get(d).get("io_bytes").asLong() > 0, b.get(d).get("io_bytes").asLong() > 0, what + ": " + d);
+                }
+                continue;
+            }
             boolean timeBound = a.get("job_runtime").asLong() >= 900 || b.get("job_runtime").asLong() >= 900;
             long fioBytes = totalBytes(a);
             long ourBytes = totalBytes(b);

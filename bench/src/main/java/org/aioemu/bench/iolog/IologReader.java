@@ -48,6 +48,10 @@ public final class IologReader {
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8))) {
             return new Parser(path, warnings).parse(in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IologException(path, "cannot read: No such file or directory (ENOENT)", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IologException(path, "cannot read: Permission denied (EACCES)", e);
         } catch (IOException e) {
             throw new IologException(path, "cannot read: " + e.getMessage(), e);
         }

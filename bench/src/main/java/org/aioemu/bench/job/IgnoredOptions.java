@@ -14,7 +14,7 @@ final class IgnoredOptions {
             allow_file_create allow_mounted_write overwrite fadvise_hint serialize_overlap
             log_offset per_job_logs log_unix_epoch log_max_value log_prio log_entries log_compression
             log_compression_cpus log_store_compressed log_alternate_epoch log_alternate_epoch_clock_id
-            numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice prio prioclass iodepth_low
+            numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice iodepth_low
             lockmem mem|iomem hugepage-size stats cgroup cgroup_nodelete cgroup_weight uid gid
             create_serialize create_fsync lockfile unique_filename io_submit_mode block_error_percentiles
             write_hint bwavgtime iopsavgtime
@@ -22,7 +22,11 @@ final class IgnoredOptions {
     /** Options of fio's io_uring, libaio and pvsync2 engines that tune how those engines submit. */
     private static final String ENGINES = """
             hipri hipri_percentage fixedbufs registerfiles sqthread_poll sqthread_poll_cpu nonvectored
-            uncached nowait force_async userspace_reap cmdprio_percentage
+            uncached nowait force_async userspace_reap
+            """;
+    /** I/O priority: it orders requests in a device's queue, and aioemu's engines do not pass it on. */
+    private static final String PRIORITIES = """
+            prio prioclass cmdprio cmdprio_class cmdprio_percentage cmdprio_bssplit cmdprio_hint
             """;
 
     private IgnoredOptions() {
@@ -32,6 +36,11 @@ final class IgnoredOptions {
         for (String names : (FIO + ENGINES).trim().split("\\s+")) {
             b.add(names, OptionSpec.Kind.IGNORED, "Only tunes fio internals; ignored", (o, v, c) -> {
             });
+        }
+        for (String names : PRIORITIES.trim().split("\\s+")) {
+            b.add(names, OptionSpec.Kind.IGNORED, "Sets an I/O priority, which aioemu's engines do not pass to the kernel; ignored",
+                    (o, v, c) -> {
+                    });
         }
     }
 }

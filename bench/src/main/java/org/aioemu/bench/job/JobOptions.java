@@ -143,6 +143,8 @@ public final class JobOptions {
     public final long[] rateIopsMin = {0, 0, 0};
     /** fio's ratecycle: how often, in milliseconds, the rate minimums are judged. */
     public long rateCycleMillis = 1000;
+    /** fio's rate_process=poisson: the gaps between rated requests are exponential (mean as linear's). */
+    public boolean ratePoisson;
     public long thinktimeNanos;
     public int thinktimeBlocks = 1;
     public boolean stonewall;
@@ -249,6 +251,7 @@ public final class JobOptions {
         System.arraycopy(rateMin, 0, c.rateMin, 0, 3);
         System.arraycopy(rateIopsMin, 0, c.rateIopsMin, 0, 3);
         c.rateCycleMillis = rateCycleMillis;
+        c.ratePoisson = ratePoisson;
         c.thinktimeNanos = thinktimeNanos;
         c.thinktimeBlocks = thinktimeBlocks;
         c.stonewall = stonewall;

@@ -100,7 +100,11 @@ public final class OptionTable {
         }
         // fio's JSON "job options" use the canonical name; ignored options keep the spelling used.
         job.given.put(spec.kind() == OptionSpec.Kind.IGNORED ? name : spec.name(), value == null ? "" : value);
-        return spec.kind() == OptionSpec.Kind.IGNORED ? "option '" + name + "' only tunes fio internals; ignored" : null;
+        if (spec.kind() != OptionSpec.Kind.IGNORED) {
+            return null;
+        }
+        String why = spec.help(); // "Only tunes fio internals; ignored" -> "option 'x' only tunes ..."
+        return "option '" + name + "' " + Character.toLowerCase(why.charAt(0)) + why.substring(1);
     }
 
     private static List<String> names(OptionSpec o) {

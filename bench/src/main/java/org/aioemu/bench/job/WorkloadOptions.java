@@ -98,6 +98,8 @@ final class WorkloadOptions {
                 (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rateMin[d] = c.size(p)));
         b.add("rate_iops_min", PER_DIRECTION, "Minimum IOPS, per direction",
                 (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rateIopsMin[d] = c.longInteger(p, 0)));
+        b.add("rate_process", CHOICE, "How rated requests are spaced: linear (fixed gaps) or poisson (exponential gaps)",
+                (o, v, c) -> o.ratePoisson = ApplyContext.choice(v, java.util.Map.of("linear", false, "poisson", true)));
         b.add("rate_cycle|ratecycle", INT, "Milliseconds over which rate_min and rate_iops_min are judged (default 1000)",
                 (o, v, c) -> o.rateCycleMillis = c.longInteger(v, 1));
         b.add("stonewall|wait_for_previous", BOOL, "Wait for the jobs before to finish", (o, v, c) -> o.stonewall = c.bool(v));

@@ -32,23 +32,49 @@ public final class Reports {
         write(format, jobs, ReportContext.now(version, globalOptions, disks), out);
     }
 
+    /**
+     * {@code format} is one format or, as fio takes it, a comma list of them ("normal,json"): each is written
+     * whole, normal first, then terse, then the JSON document last as fio prints it (json+ covers json).
+     */
     static void write(String format, List<JobStats> jobs, ReportContext ctx, PrintStream out) {
-        checkFormat(format);
+        Set<String> formats = formats(format);
         List<Groups.Group> groups = Groups.of(jobs);
-        switch (format) {
-            case "normal" -> NormalReport.write(out, groups, ctx);
-            case "json", "json+" -> out.println(FioJson.write(JsonReport.build(groups, ctx, format.equals("json+"))));
-            case "terse" -> TerseReport.write(out, groups, ctx);
-            default -> throw new AssertionError(format);
+        if (formats.contains("normal")) {
+            NormalReport.write(out, groups, ctx);
+        }
+        if (formats.contains("terse")) {
+            TerseReport.write(out, groups, ctx);
+        }
+        if (formats.contains("json") || formats.contains("json+")) {
+            out.println(FioJson.write(JsonReport.build(groups, ctx, formats.contains("json+"))));
         }
         out.flush();
     }
 
     /** Fails fast, before a run, on a format {@link #write} would reject after it. */
     public static void checkFormat(String format) {
-        if (format == null || !FORMATS.contains(format)) {
+        formats(format);
+    }
+
+    /** Whether {@code format} (one format or a comma list) includes the normal output. */
+    public static boolean includesNormal(String format) {
+        return formats(format).contains("normal");
+    }
+
+    private static Set<String> formats(String format) {
+        if (format == null || format.isBlank()) {
             throw new IllegalArgumentException("unknown output format '" + format + "': valid formats are normal, json, json+, terse");
         }
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (String f : format.split(",", -1)) {
+            String t = f.trim();
+            if (!FORMATS.contains(t)) {
+                throw new IllegalArgumentException("unknown output format '" + t + "'" + (format.contains(",") ? " in '" + format + "'" : "")
+                        + ": valid formats are normal, json, json+, terse, or a comma list of them");
+            }
+            out.add(t);
+        }
+        return out;
     }
 
     /**

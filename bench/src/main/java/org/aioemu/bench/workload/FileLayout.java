@@ -46,9 +46,13 @@ final class FileLayout {
                         RunSettings settings) throws JobSetupException {
         PrintStream notices = settings.notices();
         List<Integer> toLayOut = new ArrayList<>();
+        java.util.Set<Path> seen = new java.util.HashSet<>();
         long bytes = 0;
         for (int i = 0; i < files.size(); i++) {
             FileSpec f = files.get(i);
+            if (!seen.add(f.path())) {
+                continue; // filename=a:a:a: one file named three times, laid out once, as fio does
+            }
             if (f.exists() && f.existingSize() >= f.end()) {
                 continue;
             }

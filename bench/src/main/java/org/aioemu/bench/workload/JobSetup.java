@@ -125,7 +125,7 @@ final class JobSetup {
                     + " (a write overlapped by a later one is not read back)");
         }
         p.verifyMainReads = verifying && !used[JobOptions.WRITE] && used[JobOptions.READ];
-        p.rate = new RateLimiter(o);
+        p.rate = new RateLimiter(o, seed);
         p.runState = trace != null ? 'r' : JobParts.runState(o);
         if (trace != null) {
             p.replay = new ReplayOps(trace, ReplayFiles.indexes(files), o.replayNoStall);

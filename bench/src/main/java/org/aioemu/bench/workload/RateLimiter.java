@@ -6,7 +6,9 @@ import org.aioemu.bench.job.JobOptions;
  * rate= and rate_iops= per direction, as a token bucket kept as "the time the next request of this
  * direction may go": each request pushes it by its cost (bytes / rate, or 1 / rate_iops, whichever is
  * longer). Lateness is made up for (timers fire late) but at most {@link #MAX_DEBT_NANOS} of it, so an idle
- * spell does not turn into a burst. Loop only; the caller waits with a loop timer, never by sleeping.
+ * spell does not turn into a burst. With rate_process=poisson each cost is scaled by an exponential draw of
+ * mean 1 (fio's Poisson request flow: the same mean rate, random gaps), from the job's seeded stream. Loop
+ * only; the caller waits with a loop timer, never by sleeping.
  */
 final class RateLimiter {
     static final long MAX_DEBT_NANOS = 100_000_000L;
@@ -16,8 +18,15 @@ final class RateLimiter {
     private final long[] next = new long[3];
     private final boolean[] primed = new boolean[3];
     private final boolean any;
+    /** rate_process=poisson: the stream of exponential scale factors; null for linear. */
+    private final java.util.SplittableRandom arrivals;
 
     RateLimiter(JobOptions o) {
+        this(o, o.randseed);
+    }
+
+    RateLimiter(JobOptions o, long seed) {
+        this.arrivals = o.ratePoisson ? new java.util.SplittableRandom(Seeds.mix(seed, Seeds.ARRIVALS)) : null;
         boolean a = false;
         for (int d = 0; d < 3; d++) {
             if (o.rate[d] > 0) {
@@ -67,6 +76,9 @@ final class RateLimiter {
         long cost = Math.max((long) (bytes * nanosPerByte[d]), nanosPerIo[d]);
         if (cost == 0) {
             return;
+        }
+        if (arrivals != null) {
+            cost = (long) (cost * -Math.log(1.0 - arrivals.nextDouble())); // exponential, mean 1
         }
         long base = !primed[d] || next[d] - (now - MAX_DEBT_NANOS) < 0 ? now - (primed[d] ? MAX_DEBT_NANOS : 0) : next[d];
         next[d] = base + cost;

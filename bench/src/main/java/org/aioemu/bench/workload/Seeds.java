@@ -16,6 +16,7 @@ final class Seeds {
     static final int DATA = 4;
     static final int SEQUENCING = 5;
     static final int FILE_SIZES = 6;
+    static final int ARRIVALS = 7;
 
     private Seeds() {
     }

@@ -86,7 +86,7 @@ class CommandLineJobTest {
         assertEquals("--iodepth: needs a value (--iodepth=...)", error("--iodepth"));
         assertEquals("--iodepth: needs a value (--iodepth=...)", error("--iodepth", "--direct=1"));
         assertTrue(error("--ioengine=mmap").startsWith("--ioengine=mmap: not supported by aioemu (its engines are "));
-        assertEquals("--number_ios=5: fio option not supported by aioemu", error("--number_ios=5"));
+        assertEquals("--dedupe_percentage=5: fio option not supported by aioemu", error("--dedupe_percentage=5"));
         assertEquals("-b: unexpected argument (options are written --name=value)", error("-b"));
         assertEquals("--: unexpected argument (options are written --name=value)", error("--"));
     }

@@ -20,8 +20,26 @@ class ReportsTest {
     void unknownFormatNamesTheValidOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Reports.write("xml", List.of(), Map.of(), "aioemu-0.1.0", List.of(), System.out));
-        assertEquals("unknown output format 'xml': valid formats are normal, json, json+, terse", e.getMessage());
+        assertEquals("unknown output format 'xml': valid formats are normal, json, json+, terse, or a comma list of them",
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Reports.checkFormat(null));
+        e = assertThrows(IllegalArgumentException.class, () -> Reports.checkFormat("json,xml"));
+        assertTrue(e.getMessage().startsWith("unknown output format 'xml' in 'json,xml'"), e.getMessage());
+    }
+
+    @Test
+    void aCommaListWritesEachFormatWithTheJsonDocumentLast() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Reports.write("json,normal,terse", List.of(Synthetic.mixed("m", 0)), Map.of(), "aioemu-0.1.0", List.of(),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        int normal = out.indexOf("Run status group 0");
+        int terse = out.indexOf("3;aioemu-0.1.0;m;");
+        int json = out.indexOf("\n{");
+        assertTrue(normal >= 0 && terse > normal && json > terse, out);
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.substring(json)); // one whole JSON document
+        assertTrue(Reports.includesNormal("terse,normal"));
+        assertFalse(Reports.includesNormal("json,terse"));
     }
 
     @ParameterizedTest

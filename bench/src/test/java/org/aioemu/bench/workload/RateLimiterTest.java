@@ -28,6 +28,37 @@ class RateLimiterTest {
     }
 
     @Test
+    void poissonGapsAreExponentialWithTheLinearMean() {
+        JobOptions o = new JobOptions();
+        o.rateIops[R] = 1000; // linear: 1 ms apart
+        o.ratePoisson = true;
+        RateLimiter r = new RateLimiter(o, 42);
+        long now = 0;
+        int n = 100_000;
+        double sum = 0;
+        double sumSq = 0;
+        int shorterThanMean = 0;
+        for (int i = 0; i < n; i++) {
+            now += r.delay(R, now); // issue as soon as allowed
+            r.charge(R, 4096, now);
+            long gap = r.delay(R, now);
+            sum += gap;
+            sumSq += (double) gap * gap;
+            shorterThanMean += gap < 1_000_000 ? 1 : 0;
+        }
+        double mean = sum / n;
+        double sd = Math.sqrt(sumSq / n - mean * mean);
+        assertEquals(1_000_000, mean, 20_000, "the rate is kept");
+        assertEquals(1.0, sd / mean, 0.03, "exponential: the deviation equals the mean");
+        assertEquals(1 - Math.exp(-1), (double) shorterThanMean / n, 0.01, "P(gap < mean) = 1 - 1/e");
+        JobOptions linear = new JobOptions();
+        linear.rateIops[R] = 1000;
+        RateLimiter l = new RateLimiter(linear, 42);
+        l.charge(R, 4096, 0);
+        assertEquals(1_000_000, l.delay(R, 0), "linear: fixed gaps");
+    }
+
+    @Test
     void withoutALimitTheDrawStands() {
         RateLimiter r = new RateLimiter(new JobOptions());
         assertEquals(R, r.direction(R, true, 0));
