@@ -6,7 +6,7 @@ import java.util.Map;
  * Environment variables in option values. {@code ${NAME}} is fio's form: the variable's value, or
  * nothing when it is unset. {@code $NAME} (letters, digits, '_') is aioemu's shorthand and only expands a
  * variable that is set; otherwise it stays as written, because fio gives {@code $NAME} no meaning of its
- * own beyond its reserved {@code $pagesize}-style keywords, which are left for the value parser to refuse.
+ * own beyond its reserved {@code $pagesize}-style keywords, which {@link FioKeywords} replaces next.
  */
 final class EnvExpander {
     private EnvExpander() {
@@ -42,6 +42,24 @@ final class EnvExpander {
             i++;
         }
         return out.toString();
+    }
+
+    /** The names of the {@code ${NAME}} forms in {@code value} that {@code env} does not set, in order. */
+    static java.util.List<String> unset(String value, Map<String, String> env) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int i = value.indexOf("${");
+        while (i >= 0) {
+            int close = value.indexOf('}', i + 2);
+            if (close < 0) {
+                break;
+            }
+            String name = value.substring(i + 2, close);
+            if (!env.containsKey(name) && !out.contains(name)) {
+                out.add(name);
+            }
+            i = value.indexOf("${", close + 1);
+        }
+        return out;
     }
 
     private static boolean isNameStart(char c) {

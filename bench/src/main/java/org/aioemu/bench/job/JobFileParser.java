@@ -33,6 +33,7 @@ public final class JobFileParser {
     private static final int MAX_INCLUDE_DEPTH = 16;
 
     private final Map<String, String> env;
+    private final FioKeywords.Machine machine;
     private final JobOptions defaults;
     private final OptionTable table = OptionTable.standard();
     private final List<String> notices = new ArrayList<>();
@@ -46,9 +47,15 @@ public final class JobFileParser {
 
     /** Jobs start from a copy of {@code defaults} (fio's defaults, or the caller's) instead of fio's. */
     public JobFileParser(Map<String, String> env, JobOptions defaults) {
+        this(env, defaults, FioKeywords.Machine.current());
+    }
+
+    /** With what fio's $pagesize, $mb_memory and $ncpus stand for given, as tests need them fixed. */
+    JobFileParser(Map<String, String> env, JobOptions defaults, FioKeywords.Machine machine) {
         this.env = Map.copyOf(env);
         this.defaults = defaults.copy();
         this.defaults.given.clear();
+        this.machine = machine;
     }
 
     /** Parses the job file at {@code file}. */
@@ -197,7 +204,13 @@ public final class JobFileParser {
         private void option(String line, String where) {
             int eq = line.indexOf('=');
             String name = (eq < 0 ? line : line.substring(0, eq)).strip();
-            String value = eq < 0 ? null : EnvExpander.expand(line.substring(eq + 1).strip(), env);
+            String written = eq < 0 ? null : line.substring(eq + 1).strip();
+            String value;
+            try {
+                value = written == null ? null : FioKeywords.replace(EnvExpander.expand(written, env), machine);
+            } catch (ValueException e) {
+                throw new JobFileException(where + ": bad value for '" + name + "': '" + written + "' (expected " + e.detail + ")");
+            }
             if (name.isEmpty()) {
                 throw new JobFileException(where + ": an option name is missing before '=': " + line);
             }
@@ -209,7 +222,9 @@ public final class JobFileParser {
                 notice = inGlobal ? table.apply(globalScratch, globalCtx, name, value)
                         : table.apply(current, currentCtx, name, value);
             } catch (OptionError e) {
-                throw new JobFileException(e.inFile(where));
+                java.util.List<String> unset = written == null ? java.util.List.of() : EnvExpander.unset(written, env);
+                throw new JobFileException(e.inFile(where) + (unset.isEmpty() ? ""
+                        : " (written '" + written + "'; not set in the environment: " + String.join(", ", unset) + ")"));
             }
             if (inGlobal) {
                 globals.add(new GlobalEntry(name, value, where));
