@@ -47,6 +47,8 @@ final class LibC {
     static final int O_EXCL = 0200;
     static final int O_TRUNC = 01000;
     static final int O_DSYNC = 010000;
+    /** Linux's O_SYNC: __O_SYNC (04000000) with O_DSYNC's bit. */
+    static final int O_SYNC = 04010000;
     static final int O_DIRECT = AARCH64 ? 0200000 : 040000;
     static final int O_CLOEXEC = 02000000;
 

@@ -21,27 +21,28 @@ public final class OpenOptions {
     public static final int DEFAULT_MODE = 0644;
 
     private static final OpenOptions READ_ONLY =
-            new OpenOptions(true, false, false, false, false, false, DEFAULT_MODE, DEFAULT_DIRECT_ALIGNMENT);
+            new OpenOptions(true, false, false, false, false, 0, DEFAULT_MODE, DEFAULT_DIRECT_ALIGNMENT);
     private static final OpenOptions READ_WRITE =
-            new OpenOptions(false, false, false, false, false, false, DEFAULT_MODE, DEFAULT_DIRECT_ALIGNMENT);
+            new OpenOptions(false, false, false, false, false, 0, DEFAULT_MODE, DEFAULT_DIRECT_ALIGNMENT);
 
     private final boolean readOnly;
     private final boolean create;
     private final boolean exclusive;
     private final boolean truncate;
     private final boolean direct;
-    private final boolean dsync;
+    /** 0, {@code O_DSYNC} or {@code O_SYNC} (which includes O_DSYNC's bit). */
+    private final int syncFlag;
     private final int mode;
     private final int alignment;
 
     private OpenOptions(boolean readOnly, boolean create, boolean exclusive, boolean truncate,
-                        boolean direct, boolean dsync, int mode, int alignment) {
+                        boolean direct, int syncFlag, int mode, int alignment) {
         this.readOnly = readOnly;
         this.create = create;
         this.exclusive = exclusive;
         this.truncate = truncate;
         this.direct = direct;
-        this.dsync = dsync;
+        this.syncFlag = syncFlag;
         this.mode = mode;
         this.alignment = alignment;
     }
@@ -58,12 +59,12 @@ public final class OpenOptions {
 
     /** Create the file if it does not exist ({@code O_CREAT}). */
     public OpenOptions withCreate() {
-        return new OpenOptions(readOnly, true, exclusive, truncate, direct, dsync, mode, alignment);
+        return new OpenOptions(readOnly, true, exclusive, truncate, direct, syncFlag, mode, alignment);
     }
 
     /** Create the file and fail with EEXIST if it already exists ({@code O_CREAT | O_EXCL}). */
     public OpenOptions withCreateNew() {
-        return new OpenOptions(readOnly, true, true, truncate, direct, dsync, mode, alignment);
+        return new OpenOptions(readOnly, true, true, truncate, direct, syncFlag, mode, alignment);
     }
 
     /**
@@ -76,7 +77,7 @@ public final class OpenOptions {
         if (readOnly) {
             throw new IllegalStateException("truncate needs read-write options: a read-only open must not modify the file");
         }
-        return new OpenOptions(readOnly, create, exclusive, true, direct, dsync, mode, alignment);
+        return new OpenOptions(readOnly, create, exclusive, true, direct, syncFlag, mode, alignment);
     }
 
     /** Bypass the page cache ({@code O_DIRECT}); buffers, offsets and lengths must then be aligned. */
@@ -85,7 +86,7 @@ public final class OpenOptions {
     }
 
     public OpenOptions withDirect(boolean on) {
-        return new OpenOptions(readOnly, create, exclusive, truncate, on, dsync, mode, alignment);
+        return new OpenOptions(readOnly, create, exclusive, truncate, on, syncFlag, mode, alignment);
     }
 
     /** Make every write durable before it completes ({@code O_DSYNC}). */
@@ -94,7 +95,17 @@ public final class OpenOptions {
     }
 
     public OpenOptions withDsync(boolean on) {
-        return new OpenOptions(readOnly, create, exclusive, truncate, direct, on, mode, alignment);
+        return new OpenOptions(readOnly, create, exclusive, truncate, direct,
+                on ? (syncFlag == LibC.O_SYNC ? LibC.O_SYNC : LibC.O_DSYNC) : 0, mode, alignment);
+    }
+
+    /**
+     * Make every write and its metadata durable before it completes ({@code O_SYNC}, which fio's
+     * {@code sync=1} asks for); off leaves {@code O_DSYNC} if that was asked for.
+     */
+    public OpenOptions withSync(boolean on) {
+        return new OpenOptions(readOnly, create, exclusive, truncate, direct,
+                on ? LibC.O_SYNC : syncFlag == LibC.O_SYNC ? 0 : syncFlag, mode, alignment);
     }
 
     /** Permission bits for a created file, e.g. {@code 0600}; the default is {@code 0644}. */
@@ -102,7 +113,7 @@ public final class OpenOptions {
         if ((mode & ~07777) != 0) {
             throw new IllegalArgumentException("file mode must be within 07777: 0" + Integer.toOctalString(mode));
         }
-        return new OpenOptions(readOnly, create, exclusive, truncate, direct, dsync, mode, alignment);
+        return new OpenOptions(readOnly, create, exclusive, truncate, direct, syncFlag, mode, alignment);
     }
 
     /**
@@ -115,7 +126,7 @@ public final class OpenOptions {
             throw new IllegalArgumentException("alignment must be a power of two from 1 to "
                     + AlignedBuffers.ALIGNMENT + ": " + alignment);
         }
-        return new OpenOptions(readOnly, create, exclusive, truncate, direct, dsync, mode, alignment);
+        return new OpenOptions(readOnly, create, exclusive, truncate, direct, syncFlag, mode, alignment);
     }
 
     public boolean isReadOnly() {
@@ -139,8 +150,14 @@ public final class OpenOptions {
         return direct;
     }
 
+    /** Whether writes are durable when they complete: O_DSYNC or O_SYNC. */
     public boolean isDsync() {
-        return dsync;
+        return syncFlag != 0;
+    }
+
+    /** Whether O_SYNC (rather than only O_DSYNC) is asked for. */
+    public boolean isSync() {
+        return syncFlag == LibC.O_SYNC;
     }
 
     public int mode() {
@@ -167,9 +184,7 @@ public final class OpenOptions {
         if (direct) {
             flags |= LibC.O_DIRECT;
         }
-        if (dsync) {
-            flags |= LibC.O_DSYNC;
-        }
+        flags |= syncFlag;
         return flags;
     }
 
@@ -188,8 +203,8 @@ public final class OpenOptions {
                 sb.append(" (").append(alignment).append("-byte alignment)");
             }
         }
-        if (dsync) {
-            sb.append(", O_DSYNC");
+        if (syncFlag != 0) {
+            sb.append(syncFlag == LibC.O_SYNC ? ", O_SYNC" : ", O_DSYNC");
         }
         return sb.toString();
     }
@@ -198,13 +213,13 @@ public final class OpenOptions {
     public boolean equals(Object o) {
         return o instanceof OpenOptions other
                 && readOnly == other.readOnly && create == other.create && exclusive == other.exclusive
-                && truncate == other.truncate && direct == other.direct && dsync == other.dsync
+                && truncate == other.truncate && direct == other.direct && syncFlag == other.syncFlag
                 && mode == other.mode && alignment == other.alignment;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(readOnly, create, exclusive, truncate, direct, dsync, mode, alignment);
+        return Objects.hash(readOnly, create, exclusive, truncate, direct, syncFlag, mode, alignment);
     }
 
     @Override

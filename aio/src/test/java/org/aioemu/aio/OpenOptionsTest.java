@@ -30,6 +30,26 @@ class OpenOptionsTest {
     }
 
     @Test
+    void oSyncAsFioOpensForSyncOneAndODsyncForDsync(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        OpenOptions sync = OpenOptions.readWrite().withCreate().withSync(true);
+        assertEquals(02 | 0100 | 04010000 | 02000000, sync.flags());
+        assertTrue(sync.isSync() && sync.isDsync());
+        assertEquals("read-write, create, O_SYNC", sync.describe());
+        assertEquals(010000, sync.withSync(false).withDsync(true).flags() & 04010000, "back to O_DSYNC alone");
+        assertEquals(0, sync.withDsync(false).flags() & 04010000);
+        assertEquals(sync, OpenOptions.readWrite().withCreate().withDsync().withSync(true));
+        // What the kernel holds for the open file: /proc/self/fdinfo's flags, in octal.
+        for (OpenOptions o : new OpenOptions[] {sync, OpenOptions.readWrite().withCreate().withDsync()}) {
+            try (FileHandle fh = FileHandle.open(dir.resolve("f"), o)) {
+                String flags = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/fdinfo/" + fh.fd())).stream()
+                        .filter(l -> l.startsWith("flags:")).findFirst().orElseThrow();
+                int kernel = Integer.parseInt(flags.substring(6).trim(), 8);
+                assertEquals(o.isSync() ? 04010000 : 010000, kernel & 04010000, o.describe() + ": " + flags);
+            }
+        }
+    }
+
+    @Test
     void withersLeaveTheOriginalAlone() {
         OpenOptions base = OpenOptions.readWrite();
         OpenOptions direct = base.withDirect();

@@ -44,7 +44,7 @@ public final class BlockBackend implements AutoCloseable {
     public static BlockBackend open(AioContext ctx, Path image, BlockBackendOptions options) throws ErrnoException {
         AioEngine engine = AioEngines.create(options.engine(), ctx);
         OpenOptions open = (options.readOnly() ? OpenOptions.readOnly() : OpenOptions.readWrite())
-                .withDirect(options.direct()).withDsync(options.dsync());
+                .withDirect(options.direct()).withDsync(options.dsync()).withSync(options.sync());
         try {
             return new BlockBackend(ctx, RawImage.open(image, open, engine), engine, options.readOnly());
         } catch (ErrnoException | RuntimeException e) {

@@ -7,12 +7,18 @@ import java.util.Objects;
  *
  * @param readOnly refuse writes (the file is opened read-only)
  * @param direct   O_DIRECT: bypass the page cache; buffers, offsets and lengths must be aligned
- * @param dsync    O_DSYNC: every write is durable when it completes
+ * @param dsync    O_DSYNC: every write's data (and the metadata needed to read it) is durable when it completes
  * @param engine   the I/O engine: {@code threads} (default) or {@code sync}
+ * @param sync     O_SYNC: as dsync, and every write's metadata (timestamps too) is durable as well
  */
-public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine) {
+public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync) {
     public BlockBackendOptions {
         Objects.requireNonNull(engine, "engine");
+    }
+
+    /** As before O_SYNC was an option: without it. */
+    public BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine) {
+        this(readOnly, direct, dsync, engine, false);
     }
 
     /** Read-write, buffered, threads engine. */
@@ -21,18 +27,23 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
     }
 
     public BlockBackendOptions withReadOnly(boolean on) {
-        return new BlockBackendOptions(on, direct, dsync, engine);
+        return new BlockBackendOptions(on, direct, dsync, engine, sync);
     }
 
     public BlockBackendOptions withDirect(boolean on) {
-        return new BlockBackendOptions(readOnly, on, dsync, engine);
+        return new BlockBackendOptions(readOnly, on, dsync, engine, sync);
     }
 
     public BlockBackendOptions withDsync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, on, engine);
+        return new BlockBackendOptions(readOnly, direct, on, engine, sync);
     }
 
     public BlockBackendOptions withEngine(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, name);
+        return new BlockBackendOptions(readOnly, direct, dsync, name, sync);
+    }
+
+    /** O_SYNC (fio's sync=1 and sync=sync) rather than O_DSYNC (sync=dsync). */
+    public BlockBackendOptions withSync(boolean on) {
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, on);
     }
 }

@@ -25,7 +25,7 @@ final class DataOptions {
         SYNC.put("0", false);
         SYNC.put("sync", true);
         SYNC.put("1", true);
-        SYNC.put("dsync", true); // aioemu opens with O_DSYNC for both
+        SYNC.put("dsync", true); // O_DSYNC; the others open with O_SYNC, as fio does
         VERIFY.put("crc32c", Verify.CRC32C);
         VERIFY.put("crc32c-intel", Verify.CRC32C); // fio's name for the same checksum done in hardware
         VERIFY.put("md5", Verify.MD5);
@@ -41,9 +41,10 @@ final class DataOptions {
     static void register(OptionTable.Builder b) {
         b.add("direct", BOOL, "O_DIRECT: bypass the page cache", (o, v, c) -> o.direct = c.bool(v));
         b.add("buffered", BOOL, "The opposite of direct", (o, v, c) -> o.direct = !c.bool(v));
-        b.add("sync", CHOICE, "Synchronous writes: none/0, sync/1, dsync", (o, v, c) -> {
+        b.add("sync", CHOICE, "Synchronous writes: none/0, sync/1 (O_SYNC), dsync (O_DSYNC)", (o, v, c) -> {
             Boolean s = SYNC.get(v.trim());
             o.sync = s != null ? s : c.bool(v); // also true/false..., as every aioemu boolean
+            o.dsyncOnly = o.sync && v.trim().equals("dsync");
         });
         b.add("fsync", INT, "fsync after every N writes (0: never)", (o, v, c) -> o.fsync = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("fdatasync", INT, "fdatasync after every N writes (0: never)",

@@ -118,6 +118,8 @@ public final class JobOptions {
     public boolean direct;
     /** {@code sync=1}: O_SYNC-like durable writes (we open with O_DSYNC). */
     public boolean sync;
+    /** With {@link #sync}: fio's sync=dsync (O_DSYNC) rather than sync=1 (O_SYNC). */
+    public boolean dsyncOnly;
     /** Issue fsync after every N writes; 0 = never. */
     public int fsync;
     public int fdatasync;
@@ -233,6 +235,7 @@ public final class JobOptions {
         c.loops = loops;
         c.direct = direct;
         c.sync = sync;
+        c.dsyncOnly = dsyncOnly;
         c.fsync = fsync;
         c.fdatasync = fdatasync;
         c.endFsync = endFsync;

@@ -157,6 +157,7 @@ final class JobSetup {
 
     private static IoTarget open(JobOptions o, FileSpec f, boolean writes, AioContext ctx) throws JobSetupException {
         BlockBackendOptions opts = BlockBackendOptions.defaults().withReadOnly(!writes).withDirect(o.direct).withDsync(o.sync)
+                .withSync(o.sync && !o.dsyncOnly)
                 .withEngine(o.aioEngine == null ? "threads" : o.aioEngine);
         try {
             return new BackendTarget(BlockBackend.open(ctx, f.path(), opts));

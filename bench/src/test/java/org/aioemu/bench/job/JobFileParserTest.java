@@ -154,6 +154,13 @@ class JobFileParserTest {
     }
 
     @Test
+    void syncOneIsOSyncAndDsyncIsODsync() {
+        List<JobOptions> jobs = text("[a]\nsync=1\n[b]\nsync=sync\n[c]\nsync=dsync\n[d]\nsync=0\n");
+        assertEquals(List.of(true, true, true, false), jobs.stream().map(j -> j.sync).toList());
+        assertEquals(List.of(false, false, true, false), jobs.stream().map(j -> j.dsyncOnly).toList());
+    }
+
+    @Test
     void nameOptionAndSectionNames() {
         List<JobOptions> jobs = text("[ spaced ]\n[j]\nname=renamed\n[j]\n");
         assertEquals(List.of("spaced", "renamed", "j"), jobs.stream().map(j -> j.name).toList());
