@@ -130,6 +130,8 @@ public final class JobOptions {
     /** fio's default seed is 0x89; {@code randseed=} sets it. */
     public long randseed = 0x89;
     public boolean randseedGiven;
+    /** fio's allrandrepeat: every stream from a fixed seed; off changes nothing (randrepeat still applies). */
+    public boolean allrandrepeat;
     public Distribution randomDistribution = Distribution.RANDOM;
     public double randomDistributionParam;
     /** With {@link Distribution#ZONED}: the split per direction (read, write, trim). */
@@ -244,6 +246,7 @@ public final class JobOptions {
         c.randrepeat = randrepeat;
         c.randseed = randseed;
         c.randseedGiven = randseedGiven;
+        c.allrandrepeat = allrandrepeat;
         c.randomDistribution = randomDistribution;
         c.randomDistributionParam = randomDistributionParam;
         c.zones = zones;

@@ -114,7 +114,9 @@ final class WorkloadOptions {
                 (o, v, c) -> o.waitFor = v.trim().isEmpty() ? null : v.trim());
         b.add("new_group", BOOL, "Start a new reporting group", (o, v, c) -> o.newGroup = c.bool(v));
         b.add("norandommap", BOOL, "Random offsets without covering every block", (o, v, c) -> o.norandommap = c.bool(v));
-        b.add("randrepeat|allrandrepeat", BOOL, "Same random sequence on every run", (o, v, c) -> o.randrepeat = c.bool(v));
+        b.add("randrepeat", BOOL, "Same random sequence on every run, from randseed (default on)", (o, v, c) -> o.randrepeat = c.bool(v));
+        b.add("allrandrepeat", BOOL, "Every random stream from fio's fixed seed, whatever randrepeat and randseed say",
+                (o, v, c) -> o.allrandrepeat = c.bool(v));
         b.add("randseed", INT, "Seed of the random generators", (o, v, c) -> {
             o.randseed = c.longInteger(v, 0);
             o.randseedGiven = true;

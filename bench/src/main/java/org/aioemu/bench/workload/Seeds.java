@@ -17,13 +17,16 @@ final class Seeds {
     static final int SEQUENCING = 5;
     static final int FILE_SIZES = 6;
     static final int ARRIVALS = 7;
+    /** fio's FIO_RANDSEED, the fixed seed of allrandrepeat (it overrides randseed, as in fio's td_fill_rand_seeds). */
+    static final long FIO_RANDSEED = 0xb1899875L;
 
     private Seeds() {
     }
 
     /** The job's base seed. {@code jobNumber} is fio's 1-based thread number of the clone. */
     static long jobSeed(JobOptions o, int jobNumber) {
-        long base = o.randrepeat || o.randseedGiven ? o.randseed : System.nanoTime() ^ Thread.currentThread().threadId();
+        long base = o.allrandrepeat ? FIO_RANDSEED
+                : o.randrepeat || o.randseedGiven ? o.randseed : System.nanoTime() ^ Thread.currentThread().threadId();
         return mix(base, jobNumber);
     }
 

@@ -181,7 +181,7 @@ class GoodJobFilesTest {
         assertEquals("lfsr", random.randomGenerator);
         JobOptions hex = job(jobs, "hex-seed");
         assertEquals(16, hex.randseed);
-        assertTrue(hex.randrepeat);
+        assertTrue(hex.randrepeat && hex.allrandrepeat, "allrandrepeat is its own option");
         assertEquals("tausworthe64", hex.randomGenerator);
         assertFalse(job(jobs, "zipf").randseedGiven);
         assertEquals(0x89, job(jobs, "zipf").randseed);

@@ -42,7 +42,7 @@ class OptionTableTest {
         "time_based,time_based", "ramp_time,ramp_time", "startdelay,startdelay", "loops,loops", "direct,direct",
         "buffered,buffered", "sync,sync", "fsync,fsync", "fdatasync,fdatasync", "end_fsync,end_fsync",
         "fsync_on_close,fsync_on_close", "norandommap,norandommap", "randrepeat,randrepeat",
-        "allrandrepeat,randrepeat", "randseed,randseed", "random_distribution,random_distribution",
+        "allrandrepeat,allrandrepeat", "randseed,randseed", "random_distribution,random_distribution",
         "random_generator,random_generator", "percentage_random,percentage_random", "rate,rate",
         "rate_iops,rate_iops", "rate_min,rate_min", "ratemin,rate_min", "thinktime,thinktime",
         "thinktime_blocks,thinktime_blocks", "stonewall,stonewall", "wait_for_previous,stonewall",

@@ -76,6 +76,22 @@ class OffsetsTest {
     }
 
     @Test
+    void allrandrepeatFixesTheSequenceWhateverRandrepeatAndRandseedSayAndOffChangesNothing() {
+        JobOptions a = job(RwMode.RANDREAD, 256 * 1024);
+        a.randrepeat = false;
+        a.allrandrepeat = true;
+        JobOptions b = job(RwMode.RANDREAD, 256 * 1024);
+        b.randseed = 99;
+        b.randseedGiven = true;
+        b.allrandrepeat = true;
+        assertEquals(offsets(Jobs.record(a)), offsets(Jobs.record(b)), "fio's fixed seed overrides both");
+        JobOptions c = job(RwMode.RANDREAD, 256 * 1024);
+        c.allrandrepeat = false; // randrepeat stays on by default: as repeatable as before
+        assertEquals(offsets(Jobs.record(c)), offsets(Jobs.record(job(RwMode.RANDREAD, 256 * 1024))));
+        assertNotEquals(offsets(Jobs.record(a)), offsets(Jobs.record(c)));
+    }
+
+    @Test
     void randomMapTouchesEveryBlockExactlyOnce() {
         JobOptions o = job(RwMode.RANDREAD, 4 << 20);
         Jobs.Recorded r = Jobs.record(o);
