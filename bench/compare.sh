@@ -98,7 +98,7 @@ run_aioemu() { # engine opts ("threads": the defaults; "rings": --pool=rings; "h
     aio=threads pool=(--pool-inline=off)
   fi
   "$root/aioemu" bench --name=cmp --filename="$file" --size="$bytes" --runtime="$runtime" --ramp_time="$ramp" \
-      --time_based --aio="$aio" "${pool[@]}" --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
+      --time_based --aio="$aio" "${pool[@]}" --invalidate=0 --output-format=json --eta=never "$@" $extra 2>/dev/null | parse_json
 }
 
 run_fio() { # engine opts ("psyncN": psync with one thread per request in flight, a thread pool's peer)

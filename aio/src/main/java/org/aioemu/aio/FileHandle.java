@@ -127,6 +127,18 @@ public final class FileHandle implements AutoCloseable {
     }
 
     /**
+     * Drops the file's clean pages from the page cache (posix_fadvise DONTNEED over the whole file), so that
+     * the next buffered reads come from the device, as fio's {@code invalidate=1} does before a job. Dirty
+     * pages stay until written back (fio does the same: it does not sync first). Blocking.
+     */
+    public void dropCache() throws ErrnoException {
+        int r = LibC.posixFadvise(fd, 0, 0, LibC.POSIX_FADV_DONTNEED);
+        if (r < 0) {
+            throw new ErrnoException(r, "drop the cached pages of " + path);
+        }
+    }
+
+    /**
      * Closes the descriptor. Idempotent: only the first call closes. An error from close(2) is ignored:
      * Linux frees the descriptor regardless, and durability is what flush is for.
      */

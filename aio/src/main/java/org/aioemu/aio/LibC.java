@@ -107,6 +107,11 @@ final class LibC {
     private static final MethodHandle FTRUNCATE = downcall("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FSTAT = fstatHandle();
+    /** posix_fadvise returns its error number rather than setting errno, so it needs no capture. */
+    private static final MethodHandle POSIX_FADVISE = plainDowncall("posix_fadvise",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    /** posix_fadvise advice: the pages of the range will not be needed (clean ones are dropped from the cache). */
+    static final int POSIX_FADV_DONTNEED = 4;
 
     private LibC() {
     }
@@ -218,6 +223,15 @@ final class LibC {
         MemorySegment capture = SCRATCH.get().capture;
         try {
             return intResult((int) FSYNC.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** posix_fadvise(2). Returns 0 or -errno. */
+    static int posixFadvise(int fd, long offset, long length, int advice) {
+        try {
+            return -(int) POSIX_FADVISE.invokeExact(fd, offset, length, advice);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -116,4 +116,31 @@ class FileHandleTest {
         ErrnoException e = assertThrows(ErrnoException.class, () -> FileHandle.open(dir, OpenOptions.readWrite()));
         assertEquals(Errno.EISDIR, e.errno());
     }
+
+    @Test
+    void dropCacheMakesTheNextBufferedReadGoToTheDevice() throws Exception {
+        // Not tmpfs (its pages are the file): a directory under target/, on the build's disk.
+        Path disk = TestSupport.freshDirectDir();
+        try {
+            Path f = disk.resolve("cached");
+            Files.write(f, new byte[1 << 20]);
+            try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true); // clean pages: DONTNEED drops only those
+            }
+            try (FileHandle fh = FileHandle.open(f, OpenOptions.readOnly());
+                 java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                java.lang.foreign.MemorySegment buf = AlignedBuffers.allocate(arena, 4096);
+                java.lang.foreign.MemorySegment iov = arena.allocate(LibC.IOVEC_SIZE, 8);
+                iov.set(java.lang.foreign.ValueLayout.ADDRESS, LibC.IOVEC_BASE, buf);
+                iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, LibC.IOVEC_LEN, 4096);
+                long warm = LibC.preadv2NoWait(fh.fd(), iov, 1, 512 << 10);
+                org.junit.jupiter.api.Assumptions.assumeTrue(warm == 4096,
+                        "this file system does not serve RWF_NOWAIT reads from its cache, so the cache cannot be seen");
+                fh.dropCache();
+                assertEquals(-1, LibC.preadv2NoWait(fh.fd(), iov, 1, 512 << 10), "the page is no longer cached");
+            }
+        } finally {
+            TestSupport.deleteTree(disk);
+        }
+    }
 }

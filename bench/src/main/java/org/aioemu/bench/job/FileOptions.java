@@ -71,6 +71,10 @@ final class FileOptions {
         b.add("create_on_open", BOOL, "Create files when first opened", (o, v, c) -> o.createOnOpen = c.bool(v));
         b.add("fallocate", CHOICE, "Preallocation: none, native, posix, keep, truncate",
                 (o, v, c) -> o.fallocate = ApplyContext.choice(v, FALLOCATE));
+        b.add("create_fsync", BOOL, "fsync a file after laying it out (default on, as fio)",
+                (o, v, c) -> o.createFsync = c.bool(v));
+        b.add("invalidate", BOOL, "Drop the files' pages from the page cache before the job (default on, as fio)",
+                (o, v, c) -> o.invalidate = c.bool(v));
         b.add("unlink", BOOL, "Delete the files when the job ends", (o, v, c) -> o.unlink = c.bool(v));
         b.add("kb_base", CHOICE, "1024 (default: 1k = 1024) or 1000 (1k = 1000) for the sizes that follow",
                 (o, v, c) -> c.kbBase = ApplyContext.choice(v, KB_BASE));

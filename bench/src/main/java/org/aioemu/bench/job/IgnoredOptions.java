@@ -8,7 +8,7 @@ package org.aioemu.bench.job;
 final class IgnoredOptions {
     /** fio 3.33 job options. */
     private static final String FIO = """
-            thread|threads invalidate ioscheduler disable_lat disable_clat disable_slat disable_bw_measurement|disable_bw
+            thread|threads ioscheduler disable_lat disable_clat disable_slat disable_bw_measurement|disable_bw
             clat_percentiles lat_percentiles slat_percentiles percentile_list significant_figures
             gtod_reduce gtod_cpu clocksource unit_base
             allow_file_create allow_mounted_write overwrite fadvise_hint serialize_overlap
@@ -16,7 +16,7 @@ final class IgnoredOptions {
             log_compression_cpus log_store_compressed log_alternate_epoch log_alternate_epoch_clock_id
             numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice iodepth_low
             lockmem mem|iomem hugepage-size stats cgroup cgroup_nodelete cgroup_weight uid gid
-            create_serialize create_fsync lockfile unique_filename io_submit_mode block_error_percentiles
+            create_serialize lockfile unique_filename io_submit_mode block_error_percentiles
             write_hint bwavgtime iopsavgtime
             """;
     /** Options of fio's io_uring, libaio and pvsync2 engines that tune how those engines submit. */

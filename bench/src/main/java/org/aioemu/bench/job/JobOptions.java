@@ -132,6 +132,10 @@ public final class JobOptions {
     public boolean randseedGiven;
     /** fio's allrandrepeat: every stream from a fixed seed; off changes nothing (randrepeat still applies). */
     public boolean allrandrepeat;
+    /** fio's invalidate (default on): drop the files' cached pages before the job starts. */
+    public boolean invalidate = true;
+    /** fio's create_fsync (default on): fsync a file the job laid out before the job starts. */
+    public boolean createFsync = true;
     public Distribution randomDistribution = Distribution.RANDOM;
     public double randomDistributionParam;
     /** With {@link Distribution#ZONED}: the split per direction (read, write, trim). */
@@ -247,6 +251,8 @@ public final class JobOptions {
         c.randseed = randseed;
         c.randseedGiven = randseedGiven;
         c.allrandrepeat = allrandrepeat;
+        c.invalidate = invalidate;
+        c.createFsync = createFsync;
         c.randomDistribution = randomDistribution;
         c.randomDistributionParam = randomDistributionParam;
         c.zones = zones;

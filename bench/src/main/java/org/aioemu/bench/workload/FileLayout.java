@@ -110,6 +110,7 @@ final class FileLayout {
     private static void zeroes(Path path, long offset, long length, AioContext ctx) throws ErrnoException {
         try (BlockBackend b = BlockBackend.open(ctx, path, BlockBackendOptions.defaults())) {
             await(b.writeZeroes(offset, length));
+            await(b.flush()); // as fio's create_fsync after its fallocate
         }
     }
 
@@ -149,6 +150,9 @@ final class FileLayout {
                     await(fut);
                 }
             }
+            if (o.createFsync) {
+                await(b.flush()); // fio's create_fsync: the laid-out data is on the device before the job
+            }
         }
     }
 
@@ -160,6 +164,25 @@ final class FileLayout {
                 throw ee;
             }
             throw new ErrnoException(Errno.EIO, String.valueOf(e.getCause()));
+        }
+    }
+
+    /**
+     * invalidate=1 (fio's default): drops the files' clean pages from the page cache before the job, so a
+     * buffered read job starts from the device as in fio, not from what the layout just wrote. A file that
+     * cannot be advised gets a notice, as fio warns, and the job runs anyway.
+     */
+    static void invalidate(JobOptions o, List<FileSpec> files, PrintStream notices) {
+        java.util.Set<Path> done = new java.util.HashSet<>();
+        for (FileSpec f : files) {
+            if (f.path() == null || !done.add(f.path())) {
+                continue;
+            }
+            try (FileHandle fh = FileHandle.open(f.path(), OpenOptions.readOnly())) {
+                fh.dropCache();
+            } catch (ErrnoException e) {
+                notices.println("aioemu: " + o.name + ": invalidate: " + e.getMessage());
+            }
         }
     }
 

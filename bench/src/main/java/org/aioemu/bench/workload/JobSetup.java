@@ -109,6 +109,9 @@ final class JobSetup {
         }
         if (!nullEngine) {
             FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings);
+            if (o.invalidate) {
+                FileLayout.invalidate(o, files, settings.notices());
+            }
         }
         p.targets = new IoTarget[n];
         for (int i = 0; i < n; i++) {

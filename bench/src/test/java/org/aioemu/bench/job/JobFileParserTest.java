@@ -126,7 +126,7 @@ class JobFileParserTest {
         assertEquals(11, notices.size(), notices.toString());
         assertTrue(notices.get(0).endsWith("internal-options.fio:3: option 'thread' only tunes fio internals; ignored"),
                 notices.get(0));
-        assertTrue(notices.get(1).contains("internal-options.fio:4: option 'invalidate'"), notices.get(1));
+        assertTrue(notices.get(1).contains("internal-options.fio:4: option 'lockfile'"), notices.get(1));
         assertTrue(jobs.get(0).groupReporting);
         assertEquals("", jobs.get(0).given.get("thread"), "ignored options are still recorded as given");
     }

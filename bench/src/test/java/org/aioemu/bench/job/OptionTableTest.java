@@ -117,8 +117,11 @@ class OptionTableTest {
 
     @Test
     void noticeOnlyForIgnoredOptions() {
-        assertEquals("option 'invalidate' only tunes fio internals; ignored",
-                TABLE.apply(new JobOptions(), new ApplyContext(), "invalidate", "1"));
+        assertEquals("option 'ioscheduler' only tunes fio internals; ignored",
+                TABLE.apply(new JobOptions(), new ApplyContext(), "ioscheduler", "none"));
+        assertEquals("option 'cmdprio_class' sets an I/O priority, which aioemu's engines do not pass to the kernel; ignored",
+                TABLE.apply(new JobOptions(), new ApplyContext(), "cmdprio_class", "1"));
+        assertNull(TABLE.apply(new JobOptions(), new ApplyContext(), "invalidate", "1"), "done, not ignored");
         assertEquals("option 'hipri' only tunes fio internals; ignored",
                 TABLE.apply(new JobOptions(), new ApplyContext(), "hipri", null));
         assertNull(TABLE.apply(new JobOptions(), new ApplyContext(), "bs", "4k"));

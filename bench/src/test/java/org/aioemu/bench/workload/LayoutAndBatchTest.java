@@ -51,6 +51,51 @@ class LayoutAndBatchTest {
     }
 
     @Test
+    void invalidateDropsTheFilesCachedPagesBeforeTheJobAndZeroKeepsThem() throws Exception {
+        Files.createDirectories(Path.of("target"));
+        Path disk = Files.createTempDirectory(Path.of("target"), "inval"); // not tmpfs: its pages are the file
+        try {
+            for (boolean invalidate : new boolean[] {true, false}) {
+                JobOptions o = Jobs.job("inv" + invalidate, disk);
+                o.rw = RwMode.READ;
+                o.size = 4 << 20;
+                o.ioSize = 4096; // one read: the rest of the file stays as the layout left it
+                o.invalidate = invalidate;
+                JobStats s = Jobs.run(o);
+                assertEquals(0, s.error, s.errorMessage);
+                // The layout wrote all 4 MiB and (create_fsync) flushed it; invalidate then drops it all.
+                long resident = residentBytes(disk.resolve(o.name + ".0.0"));
+                if (invalidate) {
+                    assertTrue(resident <= 64 << 10, "invalidate=1 left " + resident + " bytes cached");
+                } else {
+                    assertTrue(resident >= 3 << 20, "invalidate=0 keeps the layout's pages: " + resident);
+                }
+            }
+        } finally {
+            try (var files = Files.walk(disk)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Bytes of {@code f} in the page cache, as util-linux's fincore counts them (the test skips without it). */
+    private static long residentBytes(Path f) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", f.toString())
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("fincore (util-linux-extra) is not installed: " + e.getMessage());
+            return -1;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "fincore failed: " + out);
+        return Long.parseLong(out);
+    }
+
+    @Test
     void syncOpensWithDsyncAndCreateOnOpenIsAccepted() {
         JobOptions o = Jobs.job("ds", dir);
         o.rw = RwMode.RANDWRITE;
