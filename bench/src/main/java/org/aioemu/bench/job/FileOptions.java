@@ -73,6 +73,8 @@ final class FileOptions {
                 (o, v, c) -> o.fallocate = ApplyContext.choice(v, FALLOCATE));
         b.add("create_fsync", BOOL, "fsync a file after laying it out (default on, as fio)",
                 (o, v, c) -> o.createFsync = c.bool(v));
+        b.add("overwrite", BOOL, "Write a write job's new file whole before the job, so its writes overwrite data",
+                (o, v, c) -> o.overwrite = c.bool(v));
         b.add("invalidate", BOOL, "Drop the files' pages from the page cache before the job (default on, as fio)",
                 (o, v, c) -> o.invalidate = c.bool(v));
         b.add("unlink", BOOL, "Delete the files when the job ends", (o, v, c) -> o.unlink = c.bool(v));

@@ -11,10 +11,10 @@ final class IgnoredOptions {
             thread|threads ioscheduler disable_lat disable_clat disable_slat disable_bw_measurement|disable_bw
             clat_percentiles lat_percentiles slat_percentiles percentile_list significant_figures
             gtod_reduce gtod_cpu clocksource unit_base
-            allow_file_create allow_mounted_write overwrite fadvise_hint serialize_overlap
+            allow_file_create allow_mounted_write fadvise_hint serialize_overlap
             log_offset per_job_logs log_unix_epoch log_max_value log_prio log_entries log_compression
             log_compression_cpus log_store_compressed log_alternate_epoch log_alternate_epoch_clock_id
-            numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice iodepth_low
+            numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice
             lockmem mem|iomem hugepage-size stats cgroup cgroup_nodelete cgroup_weight uid gid
             create_serialize lockfile unique_filename io_submit_mode block_error_percentiles
             write_hint bwavgtime iopsavgtime

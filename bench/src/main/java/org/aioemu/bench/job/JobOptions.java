@@ -103,6 +103,10 @@ public final class JobOptions {
     public final int[] ba = {0, 0, 0};
     public int iodepth = 1;
     public int iodepthBatchSubmit = 1;
+    /** fio's iodepth_low: a full queue drains to this depth before it is filled again; 0 for iodepth (keep it full). */
+    public int iodepthLow;
+    /** fio's overwrite: a write job's new file is written whole before the job, so its writes overwrite data. */
+    public boolean overwrite;
     public int iodepthBatchCompleteMin = 1;
     public int iodepthBatchCompleteMax;
     public int numjobs = 1;
@@ -229,6 +233,8 @@ public final class JobOptions {
         System.arraycopy(ba, 0, c.ba, 0, 3);
         c.iodepth = iodepth;
         c.iodepthBatchSubmit = iodepthBatchSubmit;
+        c.iodepthLow = iodepthLow;
+        c.overwrite = overwrite;
         c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;
         c.numjobs = numjobs;

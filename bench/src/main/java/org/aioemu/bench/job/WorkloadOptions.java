@@ -65,6 +65,8 @@ final class WorkloadOptions {
         b.add("ba|blockalign", PER_DIRECTION, "Alignment of random offsets, per direction",
                 (o, v, c) -> PerDirection.apply(v, (d, p) -> o.ba[d] = c.blockSize(p)));
         b.add("iodepth", INT, "Requests kept in flight", (o, v, c) -> o.iodepth = c.integer(v, 1, Integer.MAX_VALUE));
+        b.add("iodepth_low", INT, "Let a full queue drain to this depth before filling it again (default: iodepth)",
+                (o, v, c) -> o.iodepthLow = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("iodepth_batch|iodepth_batch_submit", INT, "Requests submitted at once",
                 (o, v, c) -> o.iodepthBatchSubmit = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("iodepth_batch_complete_min|iodepth_batch_complete", INT, "Completions to wait for at least",

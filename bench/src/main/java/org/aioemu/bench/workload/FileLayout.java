@@ -28,7 +28,8 @@ import org.aioemu.engine.ErrnoException;
  *   <li>an existing file large enough is used as it is — never truncated or rewritten;
  *   <li>a job that writes extends a smaller file (never shrinks one) and creates a missing one: sparse
  *       for {@code fallocate=none|truncate}, else with its blocks allocated (write-zeroes, fallocate);
- *   <li>a job that only reads (or trims) a missing file creates it and fills it with the job's write data
+ *   <li>a job that only reads (or trims) a missing file, or writes it with {@code overwrite=1}, creates it and
+ *       fills it with the job's write data
  *       in 1 MiB requests, as fio lays files out for reads; an existing file too small for it is an error
  *       (fio would rewrite it: aioemu refuses to touch a file a read job was pointed at).
  * </ul>
@@ -76,7 +77,7 @@ final class FileLayout {
                     extend(o, f, ctx);
                 } else {
                     RawImage.create(f.path(), f.createSize());
-                    if (!writes) {
+                    if (!writes || o.overwrite) {
                         fill(o, f, ctx, data[i], settings);
                     } else if (allocates(o)) {
                         zeroes(f.path(), 0, f.createSize(), ctx);

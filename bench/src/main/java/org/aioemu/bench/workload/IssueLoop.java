@@ -87,7 +87,9 @@ final class IssueLoop {
         this.depth = Math.max(1, o.iodepth);
         int batch = Math.max(1, Math.min(o.iodepthBatchSubmit, depth));
         int reap = Math.max(1, Math.min(o.iodepthBatchCompleteMin, depth));
-        this.refillThreshold = Math.max(batch, reap);
+        // iodepth_low: once full, refill only when the queue has drained to that depth (fio's low water mark).
+        int low = o.iodepthLow > 0 && o.iodepthLow < depth ? depth - o.iodepthLow : 0;
+        this.refillThreshold = Math.max(Math.max(batch, reap), low);
         this.reapMax = o.iodepthBatchCompleteMax > 0 ? Math.max(o.iodepthBatchCompleteMax, reap) : 0;
         this.pacing = new Pacing(o);
         this.rateMin = RateMinCheck.of(o, parts.stats);

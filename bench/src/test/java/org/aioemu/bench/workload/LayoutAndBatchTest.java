@@ -96,6 +96,39 @@ class LayoutAndBatchTest {
     }
 
     @Test
+    void iodepthLowLetsAFullQueueDrainBeforeRefillingIt() {
+        long[][] levels = new long[2][];
+        for (int k = 0; k < 2; k++) {
+            JobOptions o = Jobs.job("low" + k, dir);
+            o.rw = RwMode.RANDREAD;
+            o.size = 8 << 20;
+            o.iodepth = 16;
+            o.iodepthLow = k == 0 ? 0 : 4;
+            o.aioEngine = "threads";
+            JobStats s = Jobs.run(o);
+            assertEquals(0, s.error, s.errorMessage);
+            assertEquals(2048, s.read.ios);
+            levels[k] = s.submitLevels;
+        }
+        // With the low mark every refill but the last (when the 2048 requests run out) is of at least 12 (16 - 4):
+        // fio's 9-16 bucket. Without it the queue may be topped up one at a time.
+        assertTrue(levels[1][1] + levels[1][2] <= 1, "iodepth_low=4 refilled fewer than 9 at once: "
+                + java.util.Arrays.toString(levels[1]));
+        assertTrue(levels[1][3] >= 2048 / 16, java.util.Arrays.toString(levels[1]));
+        assertTrue(java.util.Arrays.stream(levels[0]).sum() >= java.util.Arrays.stream(levels[1]).sum(),
+                "without it, at least as many refills: " + java.util.Arrays.toString(levels[0]));
+    }
+
+    @Test
+    void overwriteLaysAWriteJobsNewFileOutWithData() throws Exception {
+        JobOptions o = touchOneBlock("over", "none");
+        o.overwrite = true;
+        JobStats s = Jobs.run(o);
+        assertEquals(0, s.error, s.errorMessage);
+        assertTrue(allocatedBytes(dir.resolve("over.0.0")) >= (8 << 20), "written whole before the job's one write");
+    }
+
+    @Test
     void syncOpensWithDsyncAndCreateOnOpenIsAccepted() {
         JobOptions o = Jobs.job("ds", dir);
         o.rw = RwMode.RANDWRITE;
