@@ -126,6 +126,33 @@ public final class FileHandle implements AutoCloseable {
         }
     }
 
+    /** How the file will be read, for the kernel's readahead (posix_fadvise). */
+    public enum Access {
+        /** The kernel's default readahead. */
+        NORMAL(LibC.POSIX_FADV_NORMAL),
+        /** Read in order: more readahead. */
+        SEQUENTIAL(LibC.POSIX_FADV_SEQUENTIAL),
+        /** Read at random places: no readahead. */
+        RANDOM(LibC.POSIX_FADV_RANDOM);
+
+        final int advice;
+
+        Access(int advice) {
+            this.advice = advice;
+        }
+    }
+
+    /**
+     * Tells the kernel how this descriptor will read the file (posix_fadvise over the whole file), which sets
+     * its readahead: fio's {@code fadvise_hint}. Affects buffered reads through this descriptor only.
+     */
+    public void adviseAccess(Access access) throws ErrnoException {
+        int r = LibC.posixFadvise(fd, 0, 0, access.advice);
+        if (r < 0) {
+            throw new ErrnoException(r, "advise " + access.name().toLowerCase(java.util.Locale.ROOT) + " access to " + path);
+        }
+    }
+
     /**
      * Drops the file's clean pages from the page cache (posix_fadvise DONTNEED over the whole file), so that
      * the next buffered reads come from the device, as fio's {@code invalidate=1} does before a job. Dirty

@@ -112,6 +112,9 @@ final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     /** posix_fadvise advice: the pages of the range will not be needed (clean ones are dropped from the cache). */
     static final int POSIX_FADV_DONTNEED = 4;
+    static final int POSIX_FADV_NORMAL = 0;
+    static final int POSIX_FADV_RANDOM = 1;
+    static final int POSIX_FADV_SEQUENTIAL = 2;
 
     private LibC() {
     }

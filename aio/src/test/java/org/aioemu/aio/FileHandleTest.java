@@ -143,4 +143,39 @@ class FileHandleTest {
             TestSupport.deleteTree(disk);
         }
     }
+
+    @Test
+    void randomAccessAdviceStopsReadaheadAndSequentialKeepsIt() throws Exception {
+        Path disk = TestSupport.freshDirectDir();
+        try {
+            Path f = disk.resolve("ra");
+            Files.write(f, new byte[4 << 20]);
+            try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            boolean[] neighbourCached = new boolean[2];
+            FileHandle.Access[] kinds = {FileHandle.Access.RANDOM, FileHandle.Access.SEQUENTIAL};
+            for (int k = 0; k < 2; k++) {
+                try (FileHandle fh = FileHandle.open(f, OpenOptions.readOnly());
+                     java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    fh.dropCache();
+                    fh.adviseAccess(kinds[k]);
+                    java.lang.foreign.MemorySegment buf = AlignedBuffers.allocate(arena, 4096);
+                    java.lang.foreign.MemorySegment iov = arena.allocate(LibC.IOVEC_SIZE, 8);
+                    iov.set(java.lang.foreign.ValueLayout.ADDRESS, LibC.IOVEC_BASE, buf);
+                    iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, LibC.IOVEC_LEN, 4096);
+                    // The file's start: Linux reads ahead from there unless told the access is random (a first
+                    // read elsewhere counts as random whatever the advice).
+                    org.junit.jupiter.api.Assumptions.assumeTrue(LibC.preadv2NoWait(fh.fd(), iov, 1, 0) == -1,
+                            "this file system serves RWF_NOWAIT reads of uncached pages, so the cache cannot be seen");
+                    assertEquals(4096, LibC.preadv(fh.fd(), iov, 1, 0), "a blocking read of one page");
+                    neighbourCached[k] = LibC.preadv2NoWait(fh.fd(), iov, 1, 8192) == 4096;
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(neighbourCached[1], "no readahead here even for sequential access");
+            assertFalse(neighbourCached[0], "random access advice: the page after the one read was not read ahead");
+        } finally {
+            TestSupport.deleteTree(disk);
+        }
+    }
 }

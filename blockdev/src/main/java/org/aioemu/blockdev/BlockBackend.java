@@ -59,6 +59,14 @@ public final class BlockBackend implements AutoCloseable {
         return open(ctx, image, options);
     }
 
+    /**
+     * Tells the host how the image will be read (sequentially, at random, or neither), which sets the page
+     * cache's readahead for buffered reads, as fio's fadvise_hint does. Any thread.
+     */
+    public void adviseAccess(org.aioemu.aio.FileHandle.Access access) throws ErrnoException {
+        driver.adviseAccess(access);
+    }
+
     public AioContext context() {
         return ctx;
     }

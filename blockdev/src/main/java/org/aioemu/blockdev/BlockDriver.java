@@ -36,6 +36,13 @@ public interface BlockDriver extends AutoCloseable {
     /** Loop only: requests submitted and not yet completed (closing waits for zero). */
     int inFlight();
 
+    /**
+     * Any thread: how the image will be read, for the host's readahead; a driver without a host file to
+     * advise ignores it.
+     */
+    default void adviseAccess(org.aioemu.aio.FileHandle.Access access) throws org.aioemu.engine.ErrnoException {
+    }
+
     /** Loop or after the context stopped: releases files and memory; requests must have completed. */
     @Override
     void close();

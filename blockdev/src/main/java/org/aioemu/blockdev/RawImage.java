@@ -55,6 +55,11 @@ public final class RawImage implements BlockDriver {
         }
     }
 
+    @Override
+    public void adviseAccess(FileHandle.Access access) throws org.aioemu.engine.ErrnoException {
+        file.adviseAccess(access);
+    }
+
     public FileHandle file() {
         return file;
     }

@@ -107,6 +107,8 @@ public final class JobOptions {
     public int iodepthLow;
     /** fio's overwrite: a write job's new file is written whole before the job, so its writes overwrite data. */
     public boolean overwrite;
+    /** fio's fadvise_hint: 1 (default) advises by the job's pattern; 0 none; or sequential / random. */
+    public String fadviseHint = "1";
     public int iodepthBatchCompleteMin = 1;
     public int iodepthBatchCompleteMax;
     public int numjobs = 1;
@@ -235,6 +237,7 @@ public final class JobOptions {
         c.iodepthBatchSubmit = iodepthBatchSubmit;
         c.iodepthLow = iodepthLow;
         c.overwrite = overwrite;
+        c.fadviseHint = fadviseHint;
         c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;
         c.numjobs = numjobs;

@@ -10,6 +10,7 @@ import java.util.List;
 import org.aioemu.aio.AlignedBuffers;
 import org.aioemu.bench.job.JobOptions;
 import org.aioemu.bench.report.JobStats;
+import org.aioemu.aio.FileHandle;
 import org.aioemu.blockdev.BlockBackend;
 import org.aioemu.blockdev.BlockBackendOptions;
 import org.aioemu.engine.AioContext;
@@ -163,7 +164,22 @@ final class JobSetup {
                 .withSync(o.sync && !o.dsyncOnly)
                 .withEngine(o.aioEngine == null ? "threads" : o.aioEngine);
         try {
-            return new BackendTarget(BlockBackend.open(ctx, f.path(), opts));
+            BlockBackend b = BlockBackend.open(ctx, f.path(), opts);
+            FileHandle.Access access = switch (o.fadviseHint) {
+                case "0" -> null;
+                case "sequential" -> FileHandle.Access.SEQUENTIAL;
+                case "random" -> FileHandle.Access.RANDOM;
+                default -> o.readIolog == null && o.rw.random ? FileHandle.Access.RANDOM : FileHandle.Access.SEQUENTIAL;
+            };
+            if (access != null) {
+                try {
+                    b.adviseAccess(access); // fio's fadvise_hint: the readahead follows the job's pattern
+                } catch (ErrnoException e) {
+                    b.close();
+                    throw e;
+                }
+            }
+            return new BackendTarget(b);
         } catch (ErrnoException e) {
             throw new JobSetupException(o, e.errno(), e.getMessage());
         } catch (IllegalArgumentException e) {
