@@ -45,6 +45,10 @@ final class JobLauncher {
             if (j.cpusAllowed != null) {
                 err.println("aioemu: " + j.source + ": cpus_allowed=" + j.cpusAllowed + " is accepted but not applied (threads are not pinned)");
             }
+            if (j.createOnOpen) {
+                err.println("aioemu: " + j.source + ": create_on_open=1 is accepted, but the files are laid out before the job"
+                        + " starts as with 0 (an image's size is fixed when it is opened)");
+            }
         }
         PrintStream dest;
         try {

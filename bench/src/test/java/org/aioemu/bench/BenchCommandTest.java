@@ -87,6 +87,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void createOnOpenSaysWhatAioemuDoesInstead() {
+        Run r = Cli.aioemu("bench", "--directory=" + dir, "--size=64k", "--rw=write", "--create_on_open=1", "--time_based=0",
+                "--aio=sync");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("create_on_open=1 is accepted, but the files are laid out before the job starts"), r.err());
+    }
+
+    @Test
     void typosGetOneLineAndASuggestion() {
         Run r = Cli.aioemu("bench", "--iodeph=4");
         assertEquals(1, r.exit());
