@@ -111,4 +111,37 @@ class IologFioRoundTripTest {
         long runtimeMs = Fio.number(json, "read", "runtime");
         assertTrue(runtimeMs >= 390 && runtimeMs < 2000, "fio waited ~400 ms, not 400 s or 0.4 ms: " + runtimeMs);
     }
+
+    /**
+     * A version 2 {@code wait N} in fio 3.33 holds what follows until N milliseconds after fio started the job's
+     * thread, a deadline (the HOWTO's "relative microseconds" is not what it does); fio's job clock starts about
+     * 100 ms after that thread, so fio reports N - 100 ms. aioemu counts N from the job's start: its runtime is
+     * fio's plus that startup gap, no more. Measured on "wait 200 / wait 500" and "wait 500 / wait 200": both
+     * hold until 500 ms, the later smaller deadline having passed.
+     */
+    @Test
+    void versionTwoWaitsAreDeadlinesInMillisecondsAsFioReplaysThem() throws Exception {
+        Path data = dir.resolve("v2.dat");
+        Files.write(data, new byte[64 << 10]);
+        for (String[] waits : new String[][] {{"200", "500"}, {"500", "200"}}) {
+            Path log = dir.resolve("w" + waits[0] + ".log");
+            String f = data.toString();
+            Files.writeString(log, "fio version 2 iolog\n" + f + " add\n" + f + " open\n" + f + " read 0 4096\n"
+                    + f + " wait " + waits[0] + " 0\n" + f + " read 4096 4096\n" + f + " wait " + waits[1] + " 0\n"
+                    + f + " read 8192 4096\n" + f + " close\n");
+            long fioMs = Fio.number(Fio.runJson(dir, "--name=v2", "--read_iolog=" + log), "read", "runtime");
+            org.aioemu.bench.job.JobOptions o = new org.aioemu.bench.job.JobOptions();
+            o.name = "v2";
+            o.readIolog = log.toString();
+            o.aioEngine = "sync";
+            org.aioemu.bench.report.JobStats s = org.aioemu.bench.workload.WorkloadRunner.run(List.of(o),
+                    org.aioemu.bench.workload.RunSettings.defaults()).getFirst();
+            assertEquals(0, s.error, s.errorMessage);
+            assertEquals(3, s.read.ios);
+            long ourMs = s.read.runtimeNanos / 1_000_000;
+            assertTrue(fioMs >= 350 && fioMs < 700, "fio: the 500 ms deadline less its ~100 ms start: " + fioMs);
+            assertTrue(ourMs >= 495 && ourMs < 800, "aioemu: 500 ms from the job's start: " + ourMs);
+            assertTrue(ourMs - fioMs >= 0 && ourMs - fioMs < 250, "fio " + fioMs + " ms, aioemu " + ourMs + " ms");
+        }
+    }
 }
