@@ -99,9 +99,11 @@ class CommandLineJobTest {
 
     @Test
     void ignoredOptionsGiveNotices() {
-        CommandLineJob c = CommandLineJob.parse(List.of("--thread", "--invalidate=0", "--bs=8k"), new JobOptions());
+        CommandLineJob c = CommandLineJob.parse(List.of("--thread", "--ioscheduler=none", "--invalidate=0", "--bs=8k"),
+                new JobOptions());
         assertEquals(List.of("command line: option 'thread' only tunes fio internals; ignored",
-                "command line: option 'invalidate' only tunes fio internals; ignored"), c.notices());
+                "command line: option 'ioscheduler' only tunes fio internals; ignored"), c.notices());
+        assertFalse(c.job().invalidate, "invalidate is done, not ignored");
     }
 
     @Test
