@@ -117,6 +117,8 @@ class BenchCommandTest {
         assertBad(Cli.aioemu("bench", "--pool-inline=maybe"), "--pool-inline=maybe: expected auto or off");
         assertBad(Cli.aioemu("bench", "--ioengine=windowsaio"), "windowsaio");
         assertBad(Cli.aioemu("bench", "--size=0"), "--size=0: the temporary image needs a size");
+        assertBad(Cli.aioemu("bench", "--zonesize=1m", "--size=4m", "--runtime=1"), "--zonemode=none and --zonesize are not compatible");
+        assertBad(Cli.aioemu("bench", "--zonemode=zbd"), "zonemode=zbd needs a zoned block device");
         Path unreachable = dir.resolve("no-such-dir").resolve("missing.raw");
         Run r = Cli.aioemu("bench", "--filename=" + unreachable, "--runtime=1");
         assertBad(r, "missing.raw");

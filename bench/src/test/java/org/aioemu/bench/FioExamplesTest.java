@@ -42,7 +42,6 @@ class FioExamplesTest {
             Map.entry("butterfly.fio", "fio option 'flow' is not supported"),
             Map.entry("cross-stripe-verify.fio", "fio option 'verify_backlog' is not supported"),
             Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"),
-            Map.entry("disk-zone-profile.fio", "fio option 'zonemode' is not supported"),
             Map.entry("flow.fio", "fio option 'flow_sleep' is not supported"),
             Map.entry("latency-profile.fio", "fio option 'latency_target' is not supported"),
             Map.entry("surface-scan.fio", "verify=meta is not supported"));

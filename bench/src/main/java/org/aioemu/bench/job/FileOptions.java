@@ -66,6 +66,18 @@ final class FileOptions {
             o.offsetPercent = Math.max(pct, 0);
             o.offset = pct < 0 ? c.size(v) : 0;
         });
+        b.add("zonemode", CHOICE, "none, or strided: I/O in zones of zonesize, moving on by zonerange + zoneskip", (o, v, c) -> {
+            String m = v.trim();
+            if (m.equals("zbd")) {
+                throw ValueException.unsupported("zonemode=zbd needs a zoned block device's write pointers; none and strided work");
+            }
+            o.zoneStrided = ApplyContext.choice(m, java.util.Map.of("none", false, "strided", true));
+        });
+        b.add("zonesize", SIZE, "Bytes of I/O in a zone before moving to the next (zonemode=strided)",
+                (o, v, c) -> o.zoneSize = c.size(v));
+        b.add("zonerange", SIZE, "Size of a zone: random offsets fall in it, and the next zone starts after it",
+                (o, v, c) -> o.zoneRange = c.size(v));
+        b.add("zoneskip", SIZE, "Bytes skipped between zones", (o, v, c) -> o.zoneSkip = c.size(v));
         b.add("io_size|io_limit", SIZE, "Bytes to transfer (default: size)", (o, v, c) -> o.ioSize = c.size(v));
         b.add("nrfiles|nr_files", INT, "Number of files per job", (o, v, c) -> o.nrfiles = c.integer(v, 1, Integer.MAX_VALUE));
         b.add("create_on_open", BOOL, "Create files when first opened", (o, v, c) -> o.createOnOpen = c.bool(v));

@@ -146,6 +146,12 @@ public final class JobOptions {
     public double randomDistributionParam;
     /** With {@link Distribution#ZONED}: the split per direction (read, write, trim). */
     public ZoneSplit[] zones;
+    /** fio's zonemode=strided (none otherwise; zbd is refused). */
+    public boolean zoneStrided;
+    /** zonesize, zonerange, zoneskip in bytes (0: unset). */
+    public long zoneSize;
+    public long zoneRange;
+    public long zoneSkip;
     /** tausworthe (default), lfsr, tausworthe64. */
     public String randomGenerator = "tausworthe";
     /** Per direction, percent of random offsets in a random workload (100 = fully random). */
@@ -265,6 +271,10 @@ public final class JobOptions {
         c.randomDistribution = randomDistribution;
         c.randomDistributionParam = randomDistributionParam;
         c.zones = zones;
+        c.zoneStrided = zoneStrided;
+        c.zoneSize = zoneSize;
+        c.zoneRange = zoneRange;
+        c.zoneSkip = zoneSkip;
         c.randomGenerator = randomGenerator;
         System.arraycopy(percentageRandom, 0, c.percentageRandom, 0, 3);
         System.arraycopy(rate, 0, c.rate, 0, 3);

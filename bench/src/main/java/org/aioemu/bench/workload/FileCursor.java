@@ -28,6 +28,8 @@ final class FileCursor {
     private final int[] seqLeft = new int[3];
     /** The length the last pick ended with (the map may shorten a request). */
     private int length;
+    /** zonemode=strided: where requests go instead of the plain walk; null otherwise. */
+    private StridedZones zones;
 
     FileCursor(long start, long region, long skip, boolean useMap, int mapUnit) {
         this(start, region, skip, useMap, mapUnit, null);
@@ -43,7 +45,15 @@ final class FileCursor {
         this.map = useMap && order == null ? new RandomMap(region / mapUnit) : null;
     }
 
+    /** zonemode=strided: requests follow {@code z} (set before the first pick). */
+    void zones(StridedZones z) {
+        this.zones = z;
+    }
+
     void reset() {
+        if (zones != null) {
+            zones.reset();
+        }
         java.util.Arrays.fill(seqPos, 0);
         java.util.Arrays.fill(lastEnd, 0);
         java.util.Arrays.fill(seqLeft, 0);
@@ -67,6 +77,10 @@ final class FileCursor {
     /** A sequential request of {@code len} in direction {@code d}: its absolute offset. */
     long sequential(int d, int len) {
         len = fit(len);
+        if (zones != null) {
+            length = len;
+            return start + zones.sequential(len);
+        }
         if (skip < 0) {
             return backwards(d, len);
         }
@@ -114,6 +128,10 @@ final class FileCursor {
     long random(int d, int len, int align, Distributions dist, RandomGenerator offsets, SplittableRandom seq,
                 long sequencer, int percentRandom) {
         len = fit(len);
+        if (zones != null) {
+            length = len;
+            return start + zones.random(len, align, offsets);
+        }
         boolean sequentialNow = false;
         if (sequencer > 1 && seqLeft[d] > 0) {
             seqLeft[d]--;

@@ -71,7 +71,14 @@ final class GeneratedOps implements OpSource {
             long blocks = FileCursor.slots(f.region(), (int) Math.min(sizes.min(), f.region()), Math.max(1, unit));
             most = Math.max(most, blocks);
             BlockPermutation order = lfsr ? new BlockPermutation(blocks, Seeds.mix(seed, Seeds.OFFSETS) + i) : null;
-            cursors[i] = new FileCursor(f.offset(), f.region(), skip, useMap && f.region() / unit > 0, unit, order);
+            boolean zoned = o.zoneStrided && o.zoneSize > 0;
+            cursors[i] = new FileCursor(f.offset(), f.region(), skip, !zoned && useMap && f.region() / unit > 0, unit,
+                    zoned ? null : order);
+            if (zoned) {
+                // fio walks the zones over the whole file from the offset, not only the job's size.
+                long fileEnd = Math.max(f.createSize(), f.existingSize());
+                cursors[i].zones(new StridedZones(o.zoneSize, o.zoneRange, o.zoneSkip, Math.max(f.region(), fileEnd - f.offset())));
+            }
             total += f.region();
         }
         this.maxBlocks = most;

@@ -74,6 +74,10 @@ final class JobSetup {
         settings.contextTuning().accept(ctxBuilder);
         p.ctx = ctxBuilder.build();
 
+        if (!o.zoneStrided && (o.zoneSize > 0 || o.zoneRange > 0 || o.zoneSkip > 0)) {
+            throw new JobSetupException(o, "--zonemode=none and --zonesize are not compatible (zonesize, zonerange and"
+                    + " zoneskip need zonemode=strided)");
+        }
         boolean[] used = new boolean[3];
         List<FileSpec> files;
         int maxLen;

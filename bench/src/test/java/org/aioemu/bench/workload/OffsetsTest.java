@@ -91,6 +91,54 @@ class OffsetsTest {
         assertNotEquals(offsets(Jobs.record(a)), offsets(Jobs.record(c)));
     }
 
+    /** A 40 MiB file read in 256 KiB blocks with {@code zones} set: the offsets, in blocks. */
+    private List<Long> zoned(RwMode rw, long offset, long zoneSize, long zoneRange, long zoneSkip) throws Exception {
+        Path f = dir.resolve("z" + rw + offset + zoneRange + zoneSkip);
+        try (var raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(40 << 20);
+        }
+        JobOptions o = job(rw, 16 << 20);
+        o.filename = f.toString();
+        o.directory = null;
+        o.ioengine = "psync";
+        o.aioEngine = "sync";
+        o.bs[0] = 256 << 10;
+        o.offset = offset;
+        o.zoneStrided = true;
+        o.zoneSize = zoneSize;
+        o.zoneRange = zoneRange;
+        o.zoneSkip = zoneSkip;
+        return offsets(Jobs.record(o)).stream().map(x -> x / (256 << 10)).toList();
+    }
+
+    private static List<Long> zones(long first, long step, long lastStart, int total) {
+        List<Long> out = new java.util.ArrayList<>();
+        for (long z = first; out.size() < total; z = z + step > lastStart ? first : z + step) {
+            for (int k = 0; k < 4 && out.size() < total; k++) {
+                out.add(z + k);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void stridedZonesWalkTheWholeFileAsFio333Does() throws Exception {
+        // fio 3.33's write_iolog for the same options on a 40 MiB file, --size=16m --bs=256k (offsets in blocks):
+        // zonesize=1m zoneskip=2m: 0-3, 12-15, ... 156-159, then 0-3 and 12-15 again (64 reads).
+        assertEquals(zones(0, 12, 156, 64), zoned(RwMode.READ, 0, 1 << 20, 0, 2 << 20));
+        // zonesize=1m zonerange=4m: 0-3, 16-19, ... 144-147, then from 0 again.
+        assertEquals(zones(0, 16, 144, 64), zoned(RwMode.READ, 0, 1 << 20, 4 << 20, 0));
+        // offset=4m zonesize=1m zoneskip=2m: from 16-19 in steps of 12 to 148-151, wrapping to 16.
+        assertEquals(zones(16, 12, 148, 64), zoned(RwMode.READ, 4 << 20, 1 << 20, 0, 2 << 20));
+        // randread zonesize=1m zonerange=4m: four random blocks within each 4 MiB range, range after range.
+        List<Long> rand = zoned(RwMode.RANDREAD, 0, 1 << 20, 4 << 20, 0);
+        assertEquals(64, rand.size());
+        for (int i = 0; i < 64; i++) {
+            long zone = (i / 4) % 10;
+            assertTrue(rand.get(i) >= zone * 16 && rand.get(i) < zone * 16 + 16, "read " + i + " at " + rand.get(i));
+        }
+    }
+
     @Test
     void randomMapTouchesEveryBlockExactlyOnce() {
         JobOptions o = job(RwMode.RANDREAD, 4 << 20);
