@@ -44,7 +44,7 @@ class FioExamplesTest {
             Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"),
             Map.entry("flow.fio", "fio option 'flow_sleep' is not supported"),
             Map.entry("latency-profile.fio", "fio option 'latency_target' is not supported"),
-            Map.entry("surface-scan.fio", "verify=meta is not supported"));
+            Map.entry("surface-scan.fio", "fio option 'fill_device' is not supported"));
 
     /**
      * Examples where fio 3.33 itself misbehaves, so only the jobs, groups, errors and directions are compared.

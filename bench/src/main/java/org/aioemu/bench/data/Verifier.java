@@ -10,13 +10,14 @@ import java.util.zip.CRC32C;
 import org.aioemu.bench.job.JobOptions;
 
 /**
- * Self-checking blocks for {@code verify=crc32c|md5|pattern}. A block can be checked on its own, with no
- * record of what was written: for crc32c and md5 it starts with a {@value #HEADER_SIZE}-byte header
+ * Self-checking blocks for {@code verify=crc32c|md5|meta|pattern}. A block can be checked on its own, with no
+ * record of what was written: for crc32c, md5 and meta it starts with a {@value #HEADER_SIZE}-byte header
  * (little-endian):
  *
  * <pre>
  *  0 int   magic "aiov"          16 long  offset the block was written at
- *  4 short kind (1 crc32c, 2 md5)  24 long  seed of the data (one per prepare)
+ *  4 short kind (1 crc32c, 2 md5,  24 long  seed of the data (one per prepare)
+ *               3 meta)
  *  6 short header size (48)       32 16 B  checksum of bytes [48, length): crc32c in the first 4, or md5
  *  8 int   block length
  * 12 int   crc32c of the header with this field zero
@@ -24,7 +25,10 @@ import org.aioemu.bench.job.JobOptions;
  *
  * The data after it is {@code verify_pattern} when set (as fio fills verified blocks with it), otherwise
  * a random stream that the seed regenerates, so a failure can name the first bad byte. For
- * {@code verify=pattern} the whole block is the pattern, no header. {@link #check} tells apart the ways a
+ * {@code verify=pattern} the whole block is the pattern, no header. {@code verify=meta} (fio's) checks the
+ * header alone, and the pattern after it when one is set; its checksum field is zero. With
+ * {@code verify_interval} each interval of a block is such a block of its own, with its own header and offset
+ * (a remainder shorter than two intervals goes with the last one). {@link #check} tells apart the ways a
  * block goes bad: never written (all zeroes), not ours (no magic), corrupt header, written with another
  * length (torn or misaligned), written for another offset (misdirected or lost write), bad data.
  * What to do with a failure ({@code verify_fatal}) is the caller's choice.
@@ -37,6 +41,7 @@ public final class Verifier {
     static final int MAGIC = 0x766f6961; // "aiov" in little-endian bytes
     static final short KIND_CRC32C = 1;
     static final short KIND_MD5 = 2;
+    static final short KIND_META = 3;
     private static final int SCRATCH = 64 << 10;
     private static final HexFormat HEX = HexFormat.of();
 
@@ -48,13 +53,25 @@ public final class Verifier {
     private final byte[] scratch = new byte[SCRATCH];
     private final byte[] digest = new byte[16];
     private long sequence;
+    /** verify_interval: bytes per self-checking piece of a block; 0 for the whole block. */
+    private final int interval;
 
     public Verifier(JobOptions opts, long seed) {
-        this(opts.verify, opts.verifyPattern, seed);
+        this(opts.verify, opts.verifyPattern, seed, opts.verifyInterval);
     }
 
     /** {@code pattern} may be null except for {@code PATTERN}. */
     public Verifier(JobOptions.Verify kind, byte[] pattern, long seed) {
+        this(kind, pattern, seed, 0);
+    }
+
+    /** With {@code interval} (fio's verify_interval; 0 for none), each interval of a block checks on its own. */
+    public Verifier(JobOptions.Verify kind, byte[] pattern, long seed, int interval) {
+        if (interval < 0 || interval > 0 && interval < HEADER_SIZE && kind != JobOptions.Verify.PATTERN) {
+            throw new IllegalArgumentException("verify_interval " + interval + " is smaller than the " + HEADER_SIZE
+                    + "-byte verify header");
+        }
+        this.interval = interval;
         if (kind == null || kind == JobOptions.Verify.NONE) {
             throw new IllegalArgumentException("no verify kind given");
         }
@@ -74,6 +91,18 @@ public final class Verifier {
 
     /** Fills {@code buf[0, length)} with a block to write at {@code offset}. */
     public void prepare(MemorySegment buf, long offset, int length) {
+        if (interval > 0 && length >= 2 * interval) {
+            for (int at = 0; at < length; ) {
+                int piece = length - at < 2 * interval ? length - at : interval;
+                prepareOne(buf.asSlice(at, piece), offset + at, piece);
+                at += piece;
+            }
+            return;
+        }
+        prepareOne(buf, offset, length);
+    }
+
+    private void prepareOne(MemorySegment buf, long offset, int length) {
         checkArgs(buf, offset, length);
         if (kind == JobOptions.Verify.PATTERN) {
             Fill.pattern(pattern, buf, 0, length);
@@ -82,7 +111,7 @@ public final class Verifier {
         long seed = Fill.mix(baseSeed + ++sequence * Fill.GOLDEN);
         data(buf, seed, length);
         buf.set(Fill.INT_LE, 0, MAGIC);
-        buf.set(Fill.SHORT_LE, 4, kind == JobOptions.Verify.MD5 ? KIND_MD5 : KIND_CRC32C);
+        buf.set(Fill.SHORT_LE, 4, ourKind());
         buf.set(Fill.SHORT_LE, 6, (short) HEADER_SIZE);
         buf.set(Fill.INT_LE, 8, length);
         buf.set(Fill.INT_LE, 12, 0);
@@ -92,20 +121,62 @@ public final class Verifier {
         if (kind == JobOptions.Verify.MD5) {
             md5(buf, length);
             MemorySegment.copy(digest, 0, buf, ValueLayout.JAVA_BYTE, 32, 16);
-        } else {
+        } else if (kind == JobOptions.Verify.CRC32C) {
             buf.set(Fill.INT_LE, 32, crc32c(buf, HEADER_SIZE, length));
         }
         buf.set(Fill.INT_LE, 12, headerCrc(buf));
     }
 
+    private short ourKind() {
+        return switch (kind) {
+            case MD5 -> KIND_MD5;
+            case META -> KIND_META;
+            default -> KIND_CRC32C;
+        };
+    }
+
     /** Null when {@code buf[0, length)}, read from {@code offset}, is the block written there; else why not. */
     public String check(MemorySegment buf, long offset, int length) {
+        if (interval > 0 && length >= 2 * interval) {
+            for (int at = 0; at < length; ) {
+                int piece = length - at < 2 * interval ? length - at : interval;
+                String bad = checkOne(buf.asSlice(at, piece), offset + at, piece);
+                if (bad != null) {
+                    return bad;
+                }
+                at += piece;
+            }
+            return null;
+        }
+        return checkOne(buf, offset, length);
+    }
+
+    private String checkOne(MemorySegment buf, long offset, int length) {
         checkArgs(buf, offset, length);
         if (kind == JobOptions.Verify.PATTERN) {
             return checkPattern(buf, offset, length);
         }
         String bad = headerProblem(buf, offset, length);
-        return bad != null ? bad : dataProblem(buf, offset, length);
+        if (bad != null) {
+            return bad;
+        }
+        if (kind == JobOptions.Verify.META) {
+            return pattern == null ? null : metaPatternProblem(buf, offset, length);
+        }
+        return dataProblem(buf, offset, length);
+    }
+
+    /** verify=meta with verify_pattern: whether the bytes after the header are the pattern; null when they are. */
+    private String metaPatternProblem(MemorySegment buf, long offset, int length) {
+        for (long off = HEADER_SIZE; off < length; off++) {
+            byte want = pattern.get(ValueLayout.JAVA_BYTE, (off - HEADER_SIZE) % pattern.byteSize());
+            byte got = buf.get(ValueLayout.JAVA_BYTE, off);
+            if (want != got) {
+                return "verify: pattern mismatch after the header " + where(offset, length) + ": first bad byte at +" + off
+                        + ": expected 0x" + hexByte(want) + ", got 0x" + hexByte(got);
+            }
+        }
+        return null;
     }
 
     /** Why the header does not describe a block of {@code length} at {@code offset}, or null. */
@@ -126,7 +197,7 @@ public final class Verifier {
                     + hex(stored) + ", got 0x" + hex(computed);
         }
         short storedKind = buf.get(Fill.SHORT_LE, 4);
-        short ourKind = kind == JobOptions.Verify.MD5 ? KIND_MD5 : KIND_CRC32C;
+        short ourKind = ourKind();
         if (storedKind != ourKind) {
             return "verify: block " + where(offset, length) + " was written with " + kindName(storedKind)
                     + ", checked with " + kindName(ourKind);
@@ -268,7 +339,7 @@ public final class Verifier {
     }
 
     private static String kindName(short k) {
-        return k == KIND_CRC32C ? "crc32c" : k == KIND_MD5 ? "md5" : "unknown kind " + k;
+        return k == KIND_CRC32C ? "crc32c" : k == KIND_MD5 ? "md5" : k == KIND_META ? "meta" : "unknown kind " + k;
     }
 
     private static String hex(int v) {

@@ -5,6 +5,7 @@ import static org.aioemu.bench.job.OptionSpec.Kind.CHOICE;
 import static org.aioemu.bench.job.OptionSpec.Kind.INT;
 import static org.aioemu.bench.job.OptionSpec.Kind.OPTIONAL_STRING;
 import static org.aioemu.bench.job.OptionSpec.Kind.PATTERN;
+import static org.aioemu.bench.job.OptionSpec.Kind.SIZE;
 import static org.aioemu.bench.job.OptionSpec.Kind.STRING;
 
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ final class DataOptions {
     private static final Map<String, Verify> VERIFY = new LinkedHashMap<>();
     /** fio's other verify= methods: it checks them, aioemu does not. */
     private static final Set<String> FIO_VERIFY = Set.of("crc64", "crc32", "crc16", "crc7", "sha1", "sha256",
-            "sha512", "sha3-224", "sha3-256", "sha3-384", "sha3-512", "xxhash", "meta");
+            "sha512", "sha3-224", "sha3-256", "sha3-384", "sha3-512", "xxhash");
 
     static {
         SYNC.put("none", false);
@@ -30,6 +31,7 @@ final class DataOptions {
         VERIFY.put("crc32c-intel", Verify.CRC32C); // fio's name for the same checksum done in hardware
         VERIFY.put("md5", Verify.MD5);
         VERIFY.put("pattern", Verify.PATTERN);
+        VERIFY.put("meta", Verify.META); // a header (offset, length) and no checksum of the data
         VERIFY.put("0", Verify.NONE);
         VERIFY.put("null", Verify.NONE); // fio's "pretend to verify"
         VERIFY.put("none", Verify.NONE); // not fio's; taken because it reads as what it means
@@ -58,7 +60,7 @@ final class DataOptions {
                 (o, v, c) -> o.bufferCompressPercentage = c.integer(v, 0, 100));
         b.add("buffer_pattern", PATTERN, "Fill buffers with 0x hex, decimal or \"text\"",
                 (o, v, c) -> o.bufferPattern = FioPattern.parse(v));
-        b.add("verify", CHOICE, "Check written data: crc32c, md5, pattern; 0 or null for none", (o, v, c) -> {
+        b.add("verify", CHOICE, "Check written data: crc32c, md5, meta, pattern; 0 or null for none", (o, v, c) -> {
             if (FIO_VERIFY.contains(v.trim())) {
                 throw ValueException.unsupported("aioemu verifies with " + String.join(", ", VERIFY.keySet()));
             }
@@ -66,6 +68,8 @@ final class DataOptions {
         });
         b.add("verify_pattern", PATTERN, "Pattern written and checked with verify=pattern",
                 (o, v, c) -> o.verifyPattern = FioPattern.parse(v));
+        b.add("verify_interval", SIZE, "A verify header every this many bytes of a block (default: one per block)",
+                (o, v, c) -> o.verifyInterval = (int) Math.min(Integer.MAX_VALUE, c.size(v)));
         b.add("verify_fatal", BOOL, "Stop at the first verify failure", (o, v, c) -> o.verifyFatal = c.bool(v));
         b.add("do_verify", BOOL, "Run the verify phase after writing", (o, v, c) -> o.doVerify = c.bool(v));
         b.add("read_iolog", STRING, "Replay this I/O log", (o, v, c) -> o.readIolog = v.trim());

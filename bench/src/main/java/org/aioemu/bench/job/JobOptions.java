@@ -49,7 +49,7 @@ public final class JobOptions {
     public enum Distribution { RANDOM, ZIPF, PARETO, NORMAL, GAUSS, ZONED }
 
     /** fio's verify= kinds that aioemu checks. */
-    public enum Verify { NONE, CRC32C, MD5, PATTERN }
+    public enum Verify { NONE, CRC32C, MD5, PATTERN, META }
 
     /** One {@code bssplit} entry: a block size and its share in percent. */
     public record BsSplit(int blockSize, int percent) {
@@ -190,6 +190,8 @@ public final class JobOptions {
     public Verify verify = Verify.NONE;
     /** {@code verify_pattern=} bytes, or null. */
     public byte[] verifyPattern;
+    /** fio's verify_interval: a verify header every this many bytes of a block; 0 for one per block. */
+    public int verifyInterval;
     public boolean verifyFatal;
     public boolean doVerify = true;
 
@@ -299,6 +301,7 @@ public final class JobOptions {
         c.bufferPattern = bufferPattern;
         c.verify = verify;
         c.verifyPattern = verifyPattern;
+        c.verifyInterval = verifyInterval;
         c.verifyFatal = verifyFatal;
         c.doVerify = doVerify;
         c.readIolog = readIolog;

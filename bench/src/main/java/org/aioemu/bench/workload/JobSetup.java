@@ -61,6 +61,22 @@ final class JobSetup {
         return new Prepared(clone, stats, p, null);
     }
 
+    /** A verify header needs room: every block, or every verify_interval piece of one, holds at least a header. */
+    private static void checkVerifyPieces(JobOptions o, int minBlock) throws JobSetupException {
+        if (o.verify == JobOptions.Verify.NONE || o.verify == JobOptions.Verify.PATTERN) {
+            return;
+        }
+        int header = org.aioemu.bench.data.Verifier.HEADER_SIZE;
+        if (o.verifyInterval > 0 && o.verifyInterval < header) {
+            throw new JobSetupException(o, "verify_interval=" + o.verifyInterval + " is smaller than the " + header
+                    + "-byte verify header");
+        }
+        if (minBlock < header) {
+            throw new JobSetupException(o, "verify=" + o.verify.name().toLowerCase(java.util.Locale.ROOT) + " needs blocks of at least "
+                    + header + " bytes for its header; the smallest is " + minBlock);
+        }
+    }
+
     static boolean isNullEngine(JobOptions o) {
         return "null".equalsIgnoreCase(o.ioengine) || "null".equalsIgnoreCase(o.aioEngine);
     }
@@ -101,6 +117,7 @@ final class JobSetup {
             files = nullEngine ? JobFiles.virtual(o, sizes.min())
                     : JobFiles.resolve(o, clone.cloneIndex(), seed, sizes.min(), Math.max(1, align));
             maxLen = sizes.max();
+            checkVerifyPieces(o, sizes.min());
         }
         boolean writes = used[JobOptions.WRITE];
         boolean modifies = writes || used[JobOptions.TRIM];

@@ -41,6 +41,49 @@ class VerifierTest {
     }
 
     @Test
+    void metaChecksTheHeaderAndThePatternButNotOtherData() {
+        Verifier v = new Verifier(Verify.META, null, 1);
+        v.prepare(buf, 8192, 4096);
+        assertNull(v.check(buf, 8192, 4096));
+        flip(buf, 1000, 3);
+        assertNull(v.check(buf, 8192, 4096), "meta has no checksum of the data, as in fio");
+        assertTrue(v.check(buf, 12288, 4096).contains("holds the block written for offset 8192"), "but the offset is checked");
+        Verifier withPattern = new Verifier(Verify.META, new byte[] {(byte) 0xaa, 0x55, 0x5a, (byte) 0xa5}, 1);
+        withPattern.prepare(buf, 0, 4096);
+        assertEquals(0x55, buf.get(ValueLayout.JAVA_BYTE, Verifier.HEADER_SIZE + 1), "the pattern follows the header");
+        assertNull(withPattern.check(buf, 0, 4096));
+        flip(buf, 2000, 0);
+        assertTrue(withPattern.check(buf, 0, 4096).startsWith("verify: pattern mismatch after the header at offset 0,"
+                + " length 4096: first bad byte at +2000"), withPattern.check(buf, 0, 4096));
+        assertTrue(new Verifier(Verify.CRC32C, null, 1).check(buf, 0, 4096).contains("written with meta, checked with crc32c"));
+    }
+
+    @Test
+    void verifyIntervalGivesEachPieceItsOwnHeaderAndOffset() {
+        for (Verify kind : new Verify[] {Verify.CRC32C, Verify.MD5, Verify.META}) {
+            Verifier v = new Verifier(kind, null, 1, 512);
+            v.prepare(buf, 65536, 4096);
+            for (int at = 0; at < 4096; at += 512) {
+                assertEquals(0x766f6961, buf.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), at),
+                        kind + ": a header at +" + at);
+                assertEquals(65536L + at, buf.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), at + 16),
+                        kind + ": the piece's own offset");
+            }
+            assertNull(v.check(buf, 65536, 4096), kind.toString());
+            // A piece alone checks as a block of its own: a torn 512-byte read of the middle is still verifiable.
+            assertNull(new Verifier(kind, null, 1, 512).check(buf.asSlice(1536), 65536 + 1536, 512), kind + " piece");
+            flip(buf, 1536 + 20, 1); // the fourth piece's header
+            String m = v.check(buf, 65536, 4096);
+            assertTrue(m != null && m.contains("at offset " + (65536 + 1536) + ", length 512"), kind + ": " + m);
+        }
+        Verifier odd = new Verifier(Verify.CRC32C, null, 1, 512);
+        odd.prepare(buf, 0, 1200); // 512, then the remaining 688 together
+        assertEquals(688, buf.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 512 + 8));
+        assertNull(odd.check(buf, 0, 1200));
+        assertThrows(IllegalArgumentException.class, () -> new Verifier(Verify.CRC32C, null, 1, 16));
+    }
+
+    @Test
     void aFlippedBitIsABadCrc32cWithTheFirstBadByte() {
         Verifier v = new Verifier(Verify.CRC32C, null, 1);
         v.prepare(buf, 8192, 4096);
