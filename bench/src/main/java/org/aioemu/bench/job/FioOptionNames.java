@@ -50,4 +50,9 @@ final class FioOptionNames {
     static boolean contains(String name) {
         return NAMES.contains(name);
     }
+
+    /** Every name, sorted. */
+    static java.util.List<String> all() {
+        return NAMES.stream().sorted().toList();
+    }
 }
