@@ -78,6 +78,12 @@ final class FileOptions {
         b.add("zonerange", SIZE, "Size of a zone: random offsets fall in it, and the next zone starts after it",
                 (o, v, c) -> o.zoneRange = c.size(v));
         b.add("zoneskip", SIZE, "Bytes skipped between zones", (o, v, c) -> o.zoneSkip = c.size(v));
+        b.add("offset_increment", SIZE_OR_PERCENT, "Clone k of a job (numjobs) starts k times this much after offset",
+                (o, v, c) -> {
+                    int pct = FioNumbers.percentOrMinus1(v);
+                    o.offsetIncrementPercent = Math.max(pct, 0);
+                    o.offsetIncrement = pct < 0 ? c.size(v) : 0;
+                });
         b.add("io_size|io_limit", SIZE, "Bytes to transfer (default: size)", (o, v, c) -> o.ioSize = c.size(v));
         b.add("nrfiles|nr_files", INT, "Number of files per job", (o, v, c) -> o.nrfiles = c.integer(v, 1, Integer.MAX_VALUE));
         b.add("create_on_open", BOOL, "Create files when first opened", (o, v, c) -> o.createOnOpen = c.bool(v));

@@ -152,6 +152,9 @@ public final class JobOptions {
     public long zoneSize;
     public long zoneRange;
     public long zoneSkip;
+    /** fio's offset_increment: clone k of the job starts k times this much further (bytes; or percent below). */
+    public long offsetIncrement;
+    public int offsetIncrementPercent;
     /** tausworthe (default), lfsr, tausworthe64. */
     public String randomGenerator = "tausworthe";
     /** Per direction, percent of random offsets in a random workload (100 = fully random). */
@@ -277,6 +280,8 @@ public final class JobOptions {
         c.zoneSize = zoneSize;
         c.zoneRange = zoneRange;
         c.zoneSkip = zoneSkip;
+        c.offsetIncrement = offsetIncrement;
+        c.offsetIncrementPercent = offsetIncrementPercent;
         c.randomGenerator = randomGenerator;
         System.arraycopy(percentageRandom, 0, c.percentageRandom, 0, 3);
         System.arraycopy(rate, 0, c.rate, 0, 3);

@@ -96,6 +96,13 @@ final class JobFiles {
                 offset = base * o.offsetPercent / 100;
                 offset -= offset % Math.max(1, align);
             }
+            // offset_increment: fio shifts each clone of the job (its subjob number), not each job.
+            if (o.offsetIncrementPercent > 0) {
+                long inc = (base > 0 ? base : o.size / n) * o.offsetIncrementPercent / 100;
+                offset += cloneIndex * (inc - inc % Math.max(1, align));
+            } else {
+                offset += cloneIndex * o.offsetIncrement;
+            }
             long region;
             if (o.size > 0) {
                 region = o.size / n;

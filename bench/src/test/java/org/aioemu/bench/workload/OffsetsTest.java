@@ -140,6 +140,23 @@ class OffsetsTest {
     }
 
     @Test
+    void offsetIncrementShiftsEachCloneOfAJobAsFioDoes() throws Exception {
+        // fio 3.33, numjobs=3 offset_increment=4m size=1m: the clones read from 0, 4m and 8m (write_iolog).
+        JobOptions o = job(RwMode.READ, 1 << 20);
+        o.filename = "shared";
+        o.offsetIncrement = 4 << 20;
+        for (int clone = 0; clone < 3; clone++) {
+            FileSpec f = JobFiles.resolve(o, clone, 1, 4096, 4096).getFirst();
+            assertEquals(clone * (4L << 20), f.offset(), "clone " + clone);
+            assertEquals(1 << 20, f.region());
+        }
+        JobOptions pct = job(RwMode.READ, 8 << 20);
+        pct.filename = "shared";
+        pct.offsetIncrementPercent = 25;
+        assertEquals(2L << 20, JobFiles.resolve(pct, 1, 1, 4096, 4096).getFirst().offset(), "25% of the 8 MiB size");
+    }
+
+    @Test
     void randomMapTouchesEveryBlockExactlyOnce() {
         JobOptions o = job(RwMode.RANDREAD, 4 << 20);
         Jobs.Recorded r = Jobs.record(o);
