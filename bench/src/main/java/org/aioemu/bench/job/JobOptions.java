@@ -202,6 +202,10 @@ public final class JobOptions {
     public String readIolog;
     public String writeIolog;
     public boolean replayNoStall;
+    /** fio's replay_time_scale: the trace's timing in percent (50: half the rate, 200: twice it). */
+    public int replayTimeScale = 100;
+    /** fio's replay_skip: the trace's reads, writes, trims and syncs (in that order) left out. */
+    public final boolean[] replaySkip = new boolean[4];
     /** Log file prefixes, or null. */
     public String writeBwLog;
     public String writeLatLog;
@@ -312,6 +316,8 @@ public final class JobOptions {
         c.readIolog = readIolog;
         c.writeIolog = writeIolog;
         c.replayNoStall = replayNoStall;
+        c.replayTimeScale = replayTimeScale;
+        System.arraycopy(replaySkip, 0, c.replaySkip, 0, 4);
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
         c.writeIopsLog = writeIopsLog;

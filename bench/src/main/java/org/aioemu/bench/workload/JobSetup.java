@@ -153,7 +153,7 @@ final class JobSetup {
         p.rate = new RateLimiter(o, seed);
         p.runState = trace != null ? 'r' : JobParts.runState(o);
         if (trace != null) {
-            p.replay = new ReplayOps(trace, ReplayFiles.indexes(files), o.replayNoStall);
+            p.replay = new ReplayOps(trace, ReplayFiles.indexes(files), o.replayNoStall, o.replayTimeScale, o.replaySkip);
             p.mainOps = p.replay;
         } else {
             p.mainOps = new GeneratedOps(o, files, sizes, seed, used, p.rate);

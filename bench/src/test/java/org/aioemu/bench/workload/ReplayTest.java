@@ -90,6 +90,37 @@ class ReplayTest {
     }
 
     @Test
+    void replayTimeScaleAndReplaySkip() throws Exception {
+        Path f = dir.resolve("s.img");
+        Path log = dir.resolve("s.iolog");
+        Files.writeString(log, """
+                fio version 3 iolog
+                0 %1$s add
+                0 %1$s open
+                10 %1$s write 0 4096
+                400000 %1$s write 4096 4096
+                400010 %1$s read 0 4096
+                400020 %1$s sync
+                400030 %1$s close
+                """.formatted(f));
+        JobOptions r = Jobs.job("s", dir);
+        r.readIolog = log.toString();
+        r.replayTimeScale = 400; // four times the trace's rate: the 400 ms timestamp comes at 100 ms
+        JobStats fast = Jobs.run(r);
+        assertEquals(0, fast.error, fast.errorMessage);
+        long span = fast.write.runtimeNanos / MS;
+        assertTrue(span >= 95 && span < 300, "writes 100 ms apart: " + span);
+        r.replayTimeScale = 100;
+        r.replaySkip[JobOptions.WRITE] = true;
+        r.replaySkip[3] = true; // sync
+        JobStats reads = Jobs.run(r);
+        assertEquals(0, reads.error, reads.errorMessage);
+        assertEquals(0, reads.write.ios, "replay_skip=write,sync");
+        assertEquals(0, reads.sync.ios);
+        assertEquals(1, reads.read.ios);
+    }
+
+    @Test
     void versionTwoWaitsAreAbsoluteMillisecondsAndFilesRedirect() throws Exception {
         Path log = dir.resolve("v2.iolog");
         Files.writeString(log, """
