@@ -107,6 +107,8 @@ public final class JobOptions {
     public int iodepthLow;
     /** fio's overwrite: a write job's new file is written whole before the job, so its writes overwrite data. */
     public boolean overwrite;
+    /** fio's create_only: lay the files out and do no I/O. */
+    public boolean createOnly;
     /** fio's fadvise_hint: 1 (default) advises by the job's pattern; 0 none; or sequential / random. */
     public String fadviseHint = "1";
     public int iodepthBatchCompleteMin = 1;
@@ -252,6 +254,7 @@ public final class JobOptions {
         c.iodepthBatchSubmit = iodepthBatchSubmit;
         c.iodepthLow = iodepthLow;
         c.overwrite = overwrite;
+        c.createOnly = createOnly;
         c.fadviseHint = fadviseHint;
         c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;

@@ -77,6 +77,19 @@ final class JobSetup {
         }
     }
 
+    /** A source with nothing in it: create_only's job. */
+    private static final OpSource NO_OPS = new OpSource() {
+        @Override
+        public boolean next(IoSlot s) {
+            return false;
+        }
+
+        @Override
+        public double progress() {
+            return 1;
+        }
+    };
+
     static boolean isNullEngine(JobOptions o) {
         return "null".equalsIgnoreCase(o.ioengine) || "null".equalsIgnoreCase(o.aioEngine);
     }
@@ -157,6 +170,9 @@ final class JobSetup {
             p.mainOps = p.replay;
         } else {
             p.mainOps = new GeneratedOps(o, files, sizes, seed, used, p.rate);
+        }
+        if (o.createOnly) {
+            p.mainOps = NO_OPS; // fio's create_only: the files are laid out, and the job does no I/O
         }
         openLogs(o, clone, settings, p);
         if (o.writeIolog != null) {

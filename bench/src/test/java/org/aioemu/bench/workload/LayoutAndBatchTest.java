@@ -120,6 +120,18 @@ class LayoutAndBatchTest {
     }
 
     @Test
+    void createOnlyLaysTheFileOutAndDoesNoIo() throws Exception {
+        JobOptions o = Jobs.job("co", dir);
+        o.rw = RwMode.READ;
+        o.size = 2 << 20;
+        o.createOnly = true;
+        JobStats s = Jobs.run(o);
+        assertEquals(0, s.error, s.errorMessage);
+        assertEquals(0, s.read.ios);
+        assertEquals(2 << 20, Files.size(dir.resolve("co.0.0")), "laid out as a read job's file");
+    }
+
+    @Test
     void overwriteLaysAWriteJobsNewFileOutWithData() throws Exception {
         JobOptions o = touchOneBlock("over", "none");
         o.overwrite = true;
