@@ -94,6 +94,13 @@ final class FileOptions {
         b.add("fadvise_hint", CHOICE, "Advise the kernel's readahead: 1 by the job's pattern (default), 0 not, sequential, random",
                 (o, v, c) -> o.fadviseHint = ApplyContext.choice(v, java.util.Map.of("0", "0", "1", "1", "false", "0", "true", "1",
                         "off", "0", "on", "1", "sequential", "sequential", "random", "random")));
+        b.add("filename_format", STRING, "Names of the job's files without filename=: $jobname, $jobnum, $filenum"
+                + " (default $jobname.$jobnum.$filenum)", (o, v, c) -> {
+                    if (v.contains("$clientuid")) {
+                        throw ValueException.unsupported("$clientuid names a fio client, and aioemu has no client/server mode");
+                    }
+                    o.filenameFormat = v.trim();
+                });
         b.add("create_only", BOOL, "Lay the files out and do no I/O", (o, v, c) -> o.createOnly = c.bool(v));
         b.add("overwrite", BOOL, "Write a write job's new file whole before the job, so its writes overwrite data",
                 (o, v, c) -> o.overwrite = c.bool(v));

@@ -109,6 +109,8 @@ public final class JobOptions {
     public boolean overwrite;
     /** fio's create_only: lay the files out and do no I/O. */
     public boolean createOnly;
+    /** fio's filename_format for files named by the job ($jobname, $jobnum, $filenum); null for fio's default. */
+    public String filenameFormat;
     /** fio's fadvise_hint: 1 (default) advises by the job's pattern; 0 none; or sequential / random. */
     public String fadviseHint = "1";
     public int iodepthBatchCompleteMin = 1;
@@ -255,6 +257,7 @@ public final class JobOptions {
         c.iodepthLow = iodepthLow;
         c.overwrite = overwrite;
         c.createOnly = createOnly;
+        c.filenameFormat = filenameFormat;
         c.fadviseHint = fadviseHint;
         c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;

@@ -52,7 +52,10 @@ final class JobFiles {
         List<String> names = new ArrayList<>();
         int n = Math.max(1, o.nrfiles);
         for (int i = 0; i < n; i++) {
-            names.add(o.name + "." + cloneIndex + "." + i);
+            // fio's filename_format, default $jobname.$jobnum.$filenum ($jobnum: the clone's number in its job).
+            String format = o.filenameFormat != null ? o.filenameFormat : "$jobname.$jobnum.$filenum";
+            names.add(format.replace("$jobname", o.name).replace("$jobnum", Integer.toString(cloneIndex))
+                    .replace("$filenum", Integer.toString(i)));
         }
         return names;
     }

@@ -140,6 +140,18 @@ class OffsetsTest {
     }
 
     @Test
+    void filenameFormatNamesTheJobsFilesAndCanShareOneBetweenClones() {
+        JobOptions o = job(RwMode.READ, 1 << 20);
+        o.nrfiles = 2;
+        assertEquals(List.of("o.1.0", "o.1.1"), JobFiles.names(o, 1), "fio's default");
+        o.filenameFormat = "data.$jobname-$filenum.$jobnum";
+        assertEquals(List.of("data.o-0.3", "data.o-1.3"), JobFiles.names(o, 3));
+        o.nrfiles = 1;
+        o.filenameFormat = "shared";
+        assertEquals(JobFiles.names(o, 0), JobFiles.names(o, 5), "no $jobnum: every clone on one file");
+    }
+
+    @Test
     void offsetIncrementShiftsEachCloneOfAJobAsFioDoes() throws Exception {
         // fio 3.33, numjobs=3 offset_increment=4m size=1m: the clones read from 0, 4m and 8m (write_iolog).
         JobOptions o = job(RwMode.READ, 1 << 20);
