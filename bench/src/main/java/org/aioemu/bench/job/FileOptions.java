@@ -101,6 +101,18 @@ final class FileOptions {
                     }
                     o.filenameFormat = v.trim();
                 });
+        b.add("file_service_type", CHOICE, "Which of a job's files the next I/O goes to: roundrobin, sequential, random;"
+                + " :N switches after N I/Os", (o, v, c) -> {
+                    String t = v.trim();
+                    int colon = t.indexOf(':');
+                    String kind = colon < 0 ? t : t.substring(0, colon);
+                    if (java.util.Set.of("zipf", "pareto", "normal", "gauss").contains(kind)) {
+                        throw ValueException.unsupported("skewed file choice; roundrobin, sequential and random work");
+                    }
+                    o.fileService = ApplyContext.choice(kind, java.util.Map.of("roundrobin", "roundrobin",
+                            "sequential", "sequential", "random", "random"));
+                    o.fileServiceN = colon < 0 ? 1 : c.integer(t.substring(colon + 1), 1, Integer.MAX_VALUE);
+                });
         b.add("create_only", BOOL, "Lay the files out and do no I/O", (o, v, c) -> o.createOnly = c.bool(v));
         b.add("overwrite", BOOL, "Write a write job's new file whole before the job, so its writes overwrite data",
                 (o, v, c) -> o.overwrite = c.bool(v));

@@ -111,6 +111,9 @@ public final class JobOptions {
     public boolean createOnly;
     /** fio's filename_format for files named by the job ($jobname, $jobnum, $filenum); null for fio's default. */
     public String filenameFormat;
+    /** fio's file_service_type: roundrobin (default), sequential or random, each switching after fileServiceN I/Os. */
+    public String fileService = "roundrobin";
+    public int fileServiceN = 1;
     /** fio's fadvise_hint: 1 (default) advises by the job's pattern; 0 none; or sequential / random. */
     public String fadviseHint = "1";
     public int iodepthBatchCompleteMin = 1;
@@ -258,6 +261,8 @@ public final class JobOptions {
         c.overwrite = overwrite;
         c.createOnly = createOnly;
         c.filenameFormat = filenameFormat;
+        c.fileService = fileService;
+        c.fileServiceN = fileServiceN;
         c.fadviseHint = fadviseHint;
         c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;

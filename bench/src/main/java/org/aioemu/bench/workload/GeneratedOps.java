@@ -7,8 +7,8 @@ import org.aioemu.bench.job.JobOptions;
 
 /**
  * The operations of an ordinary job, generated from its options: the direction (rw=, rwmixread, trimwrite:
- * a trim whose slot then writes the same block), the size ({@link BlockSizes}), the file (round robin, one
- * request each, fio's default file_service_type) and the offset ({@link FileCursor}).
+ * a trim whose slot then writes the same block), the size ({@link BlockSizes}), the file (file_service_type:
+ * fio's round robin by default, sequential or random, {@link #pickFile}) and the offset ({@link FileCursor}).
  *
  * <p>A size-based job issues {@code io_size} bytes (else the regions' total) per loop, {@code loops} times;
  * each loop starts the offsets and the random map afresh and, with randrepeat, replays the same random
@@ -42,6 +42,11 @@ final class GeneratedOps implements OpSource {
     private int nextFile;
     /** Operations handed out, over every loop: number_ios counts them (reads, writes and trims alike). */
     private long handedOut;
+    /** file_service_type state: the file in use, I/Os on it, bytes on it (sequential), random choices. */
+    private int current;
+    private int iosOnFile;
+    private long bytesOnFile;
+    private SplittableRandom fileChoice;
 
     GeneratedOps(JobOptions o, List<FileSpec> files, BlockSizes sizes, long seed, boolean[] used, RateLimiter rate) {
         this.o = o;
@@ -108,6 +113,10 @@ final class GeneratedOps implements OpSource {
         }
         issuedInPass = 0;
         nextFile = 0;
+        current = 0;
+        iosOnFile = 0;
+        bytesOnFile = 0;
+        fileChoice = new SplittableRandom(Seeds.mix(seed, Seeds.FILES));
     }
 
     @Override
@@ -134,8 +143,7 @@ final class GeneratedOps implements OpSource {
                 }
             }
         }
-        int f = nextFile;
-        nextFile = nextFile + 1 == cursors.length ? 0 : nextFile + 1;
+        int f = pickFile(len);
         FileCursor c = cursors[f];
         long off = random
                 ? c.random(d, len, Math.max(1, sizes.align(d)), dists[f][d], offsets, sequencing, o.rwSequencer, o.percentageRandom[d])
@@ -146,6 +154,32 @@ final class GeneratedOps implements OpSource {
         s.set(d, f, off, len);
         s.chainWrite = o.rw == JobOptions.RwMode.TRIMWRITE;
         return true;
+    }
+
+    /**
+     * fio's file_service_type: round robin (its default), one file to its end before the next (sequential), or
+     * a random file; each stays on a file for fileServiceN I/Os before switching.
+     */
+    private int pickFile(int len) {
+        int n = cursors.length;
+        if (n == 1) {
+            return 0;
+        }
+        if (o.fileService.equals("sequential")) {
+            int f = nextFile;
+            bytesOnFile += len;
+            if (bytesOnFile >= cursors[f].region()) {
+                bytesOnFile = 0;
+                nextFile = f + 1 == n ? 0 : f + 1;
+            }
+            return f;
+        }
+        if (iosOnFile == 0) {
+            current = o.fileService.equals("random") ? fileChoice.nextInt(n) : nextFile;
+            nextFile = nextFile + 1 == n ? 0 : nextFile + 1;
+        }
+        iosOnFile = iosOnFile + 1 == o.fileServiceN ? 0 : iosOnFile + 1;
+        return current;
     }
 
     private int direction() {

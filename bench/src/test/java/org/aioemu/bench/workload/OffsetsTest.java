@@ -139,6 +139,38 @@ class OffsetsTest {
         }
     }
 
+    private List<String> files(String service, int n) {
+        JobOptions o = job(RwMode.READ, 3 * 16 * 4096); // three files of 16 blocks
+        o.nrfiles = 3;
+        o.ioengine = "psync"; // real files: the null engine has one virtual file
+        o.aioEngine = "sync";
+        o.fileService = service;
+        o.fileServiceN = n;
+        return Jobs.record(o).ops().stream().map(op -> op.file().substring(op.file().length() - 1)).toList();
+    }
+
+    @Test
+    void fileServiceTypesPickFilesAsFio() {
+        List<String> rr = files("roundrobin", 1);
+        assertEquals(List.of("0", "1", "2", "0", "1", "2"), rr.subList(0, 6), "fio's default: one request each");
+        assertEquals(List.of("0", "0", "1", "1", "2", "2", "0"), files("roundrobin", 2).subList(0, 7), "roundrobin:2");
+        List<String> seq = files("sequential", 1);
+        assertEquals(48, seq.size());
+        for (int i = 0; i < 48; i++) {
+            assertEquals(String.valueOf(i / 16), seq.get(i), "sequential: one file to its end, then the next");
+        }
+        List<String> rnd = files("random", 1);
+        assertEquals(48, rnd.size());
+        Map<String, Long> counts = new HashMap<>();
+        rnd.forEach(f -> counts.merge(f, 1L, Long::sum));
+        assertEquals(Set.of("0", "1", "2"), counts.keySet(), "random: every file drawn: " + counts);
+        assertNotEquals(rr, rnd, "and not in turn");
+        List<String> rnd4 = files("random", 4);
+        for (int i = 0; i < 48; i += 4) {
+            assertEquals(1, new HashSet<>(rnd4.subList(i, i + 4)).size(), "random:4 stays 4 requests on a file");
+        }
+    }
+
     @Test
     void filenameFormatNamesTheJobsFilesAndCanShareOneBetweenClones() {
         JobOptions o = job(RwMode.READ, 1 << 20);
