@@ -113,6 +113,11 @@ final class FileOptions {
                             "sequential", "sequential", "random", "random"));
                     o.fileServiceN = colon < 0 ? 1 : c.integer(t.substring(colon + 1), 1, Integer.MAX_VALUE);
                 });
+        b.add("pre_read", BOOL, "Read the files into the page cache before the job (invalidate is then off)",
+                (o, v, c) -> o.preRead = c.bool(v));
+        b.add("exec_prerun", STRING, "A shell command run before the job's I/O; failing, it fails the job",
+                (o, v, c) -> o.execPrerun = v.trim());
+        b.add("exec_postrun", STRING, "A shell command run after the job", (o, v, c) -> o.execPostrun = v.trim());
         b.add("create_only", BOOL, "Lay the files out and do no I/O", (o, v, c) -> o.createOnly = c.bool(v));
         b.add("overwrite", BOOL, "Write a write job's new file whole before the job, so its writes overwrite data",
                 (o, v, c) -> o.overwrite = c.bool(v));

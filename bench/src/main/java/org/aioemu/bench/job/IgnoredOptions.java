@@ -37,6 +37,12 @@ final class IgnoredOptions {
             b.add(names, OptionSpec.Kind.IGNORED, "Only tunes fio internals; ignored", (o, v, c) -> {
             });
         }
+        b.add("thinktime_spin", OptionSpec.Kind.IGNORED, "Spins for part of thinktime; aioemu waits all of it on a timer,"
+                + " so only the CPU use differs; ignored", (o, v, c) -> {
+                });
+        b.add("openfiles", OptionSpec.Kind.IGNORED, "Caps how many files are open at once; aioemu keeps a job's files open"
+                + " throughout; ignored", (o, v, c) -> {
+                });
         for (String names : PRIORITIES.trim().split("\\s+")) {
             b.add(names, OptionSpec.Kind.IGNORED, "Sets an I/O priority, which aioemu's engines do not pass to the kernel; ignored",
                     (o, v, c) -> {

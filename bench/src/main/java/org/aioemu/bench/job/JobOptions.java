@@ -114,6 +114,11 @@ public final class JobOptions {
     /** fio's file_service_type: roundrobin (default), sequential or random, each switching after fileServiceN I/Os. */
     public String fileService = "roundrobin";
     public int fileServiceN = 1;
+    /** fio's pre_read: read the files into the page cache before the job (and do not invalidate them). */
+    public boolean preRead;
+    /** fio's exec_prerun / exec_postrun: shell commands run before the job's I/O and after it; null for none. */
+    public String execPrerun;
+    public String execPostrun;
     /** fio's fadvise_hint: 1 (default) advises by the job's pattern; 0 none; or sequential / random. */
     public String fadviseHint = "1";
     public int iodepthBatchCompleteMin = 1;
@@ -263,6 +268,9 @@ public final class JobOptions {
         c.filenameFormat = filenameFormat;
         c.fileService = fileService;
         c.fileServiceN = fileServiceN;
+        c.preRead = preRead;
+        c.execPrerun = execPrerun;
+        c.execPostrun = execPostrun;
         c.fadviseHint = fadviseHint;
         c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;

@@ -124,6 +124,14 @@ final class BatchRun {
         }
         charge(s, used, running, wall);
         String failure = p.parts().close();
+        String post = p.job().options().execPostrun;
+        if (post != null) {
+            try {
+                ShellCommand.run(p.job().options(), "exec_postrun", post, settings.notices());
+            } catch (JobSetupException e) {
+                failure = failure != null ? failure : e.getMessage();
+            }
+        }
         if (failure != null && s.error == 0) {
             s.error = Errno.EIO;
             s.errorMessage = p.job().options().name + ": " + failure;

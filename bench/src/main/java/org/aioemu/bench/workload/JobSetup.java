@@ -144,9 +144,14 @@ final class JobSetup {
         }
         if (!nullEngine) {
             FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings);
-            if (o.invalidate) {
+            if (o.preRead) {
+                FileLayout.preRead(o, files); // fio: pre_read also clears invalidate
+            } else if (o.invalidate) {
                 FileLayout.invalidate(o, files, settings.notices());
             }
+        }
+        if (o.execPrerun != null) {
+            ShellCommand.run(o, "exec_prerun", o.execPrerun, settings.notices());
         }
         p.targets = new IoTarget[n];
         for (int i = 0; i < n; i++) {

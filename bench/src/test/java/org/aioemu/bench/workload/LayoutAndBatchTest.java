@@ -120,6 +120,49 @@ class LayoutAndBatchTest {
     }
 
     @Test
+    void execPrerunAndPostrunRunAroundTheJobAndAFailingOneFailsIt() throws Exception {
+        Path marker = dir.resolve("prerun-ran");
+        JobOptions o = Jobs.job("ex", dir);
+        o.rw = RwMode.READ;
+        o.size = 64 << 10;
+        o.execPrerun = "touch " + marker;
+        o.execPostrun = "echo post-$((6*7))";
+        java.io.ByteArrayOutputStream notices = new java.io.ByteArrayOutputStream();
+        JobStats s = WorkloadRunner.run(java.util.List.of(o), RunSettings.defaults()
+                .withNotices(new java.io.PrintStream(notices, true, StandardCharsets.UTF_8))).getFirst();
+        assertEquals(0, s.error, s.errorMessage);
+        assertTrue(Files.exists(marker));
+        assertTrue(notices.toString(StandardCharsets.UTF_8).contains("ex: exec_postrun: post-42"), notices.toString());
+        o.execPrerun = "exit 3";
+        JobStats failed = Jobs.run(o);
+        assertEquals(5, failed.error);
+        assertTrue(failed.errorMessage.contains("exec_prerun 'exit 3' failed with exit status 3"), failed.errorMessage);
+    }
+
+    @Test
+    void preReadStartsTheJobWithItsFilesCached() throws Exception {
+        Files.createDirectories(Path.of("target"));
+        Path disk = Files.createTempDirectory(Path.of("target"), "preread"); // not tmpfs
+        try {
+            JobOptions o = Jobs.job("pr", disk);
+            o.rw = RwMode.READ;
+            o.size = 4 << 20;
+            o.ioSize = 4096;
+            o.preRead = true;
+            JobStats s = Jobs.run(o);
+            assertEquals(0, s.error, s.errorMessage);
+            long resident = residentBytes(disk.resolve("pr.0.0"));
+            assertTrue(resident >= 4 << 20, "pre_read: the whole file cached, invalidate off: " + resident);
+        } finally {
+            try (var files = Files.walk(disk)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
     void createOnlyLaysTheFileOutAndDoesNoIo() throws Exception {
         JobOptions o = Jobs.job("co", dir);
         o.rw = RwMode.READ;
