@@ -84,6 +84,7 @@ final class FileOptions {
                     o.offsetIncrementPercent = Math.max(pct, 0);
                     o.offsetIncrement = pct < 0 ? c.size(v) : 0;
                 });
+        b.add("offset_align", SIZE, "Round offset=N% down to this (default: the block size)", (o, v, c) -> o.offsetAlign = c.size(v));
         b.add("io_size|io_limit", SIZE, "Bytes to transfer (default: size)", (o, v, c) -> o.ioSize = c.size(v));
         b.add("nrfiles|nr_files", INT, "Number of files per job", (o, v, c) -> o.nrfiles = c.integer(v, 1, Integer.MAX_VALUE));
         b.add("create_on_open", BOOL, "Create files when first opened", (o, v, c) -> o.createOnOpen = c.bool(v));

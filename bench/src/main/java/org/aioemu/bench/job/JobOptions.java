@@ -119,6 +119,12 @@ public final class JobOptions {
     /** fio's exec_prerun / exec_postrun: shell commands run before the job's I/O and after it; null for none. */
     public String execPrerun;
     public String execPostrun;
+    /** fio's rw_sequencer=identical: rw=rand...:N repeats an offset N times rather than going on from it. */
+    public boolean rwSequencerIdentical;
+    /** fio's max_latency in nanoseconds: a request slower than this ends the job with ETIMEDOUT; 0 for none. */
+    public long maxLatencyNanos;
+    /** fio's offset_align: offset=N% is rounded down to this rather than to the block size; 0 for that. */
+    public long offsetAlign;
     /** fio's fadvise_hint: 1 (default) advises by the job's pattern; 0 none; or sequential / random. */
     public String fadviseHint = "1";
     public int iodepthBatchCompleteMin = 1;
@@ -271,6 +277,9 @@ public final class JobOptions {
         c.preRead = preRead;
         c.execPrerun = execPrerun;
         c.execPostrun = execPostrun;
+        c.rwSequencerIdentical = rwSequencerIdentical;
+        c.maxLatencyNanos = maxLatencyNanos;
+        c.offsetAlign = offsetAlign;
         c.fadviseHint = fadviseHint;
         c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;

@@ -112,6 +112,10 @@ final class WorkloadOptions {
                 (o, v, c) -> o.exitallOnError = c.bool(v));
         b.add("exit_what", CHOICE, "Whom exitall stops: group (default), stonewall (every running job), all",
                 (o, v, c) -> o.exitWhat = ApplyContext.choice(v, java.util.Map.of("group", "group", "stonewall", "stonewall", "all", "all")));
+        b.add("rw_sequencer", CHOICE, "With rw=rand...:N: sequential (the next N-1 follow on) or identical (repeat the offset)",
+                (o, v, c) -> o.rwSequencerIdentical = ApplyContext.choice(v, java.util.Map.of("sequential", false, "identical", true)));
+        b.add("max_latency", TIME, "End the job with ETIMEDOUT when a request takes longer (microseconds unless a unit is given)",
+                (o, v, c) -> o.maxLatencyNanos = FioNumbers.timeNanos(v, FioNumbers.MICROSECOND));
         b.add("wait_for", STRING, "Start once every clone of the named earlier job has finished",
                 (o, v, c) -> o.waitFor = v.trim().isEmpty() ? null : v.trim());
         b.add("new_group", BOOL, "Start a new reporting group", (o, v, c) -> o.newGroup = c.bool(v));

@@ -30,6 +30,10 @@ final class FileCursor {
     private int length;
     /** zonemode=strided: where requests go instead of the plain walk; null otherwise. */
     private StridedZones zones;
+    /** rw_sequencer=identical: the N-1 requests after a random one repeat its offset rather than follow it. */
+    private boolean identical;
+    /** Start of the last random request per direction, relative to the region (rw_sequencer=identical). */
+    private final long[] lastRandom = new long[3];
 
     FileCursor(long start, long region, long skip, boolean useMap, int mapUnit) {
         this(start, region, skip, useMap, mapUnit, null);
@@ -43,6 +47,11 @@ final class FileCursor {
         this.mapUnit = mapUnit;
         this.order = order;
         this.map = useMap && order == null ? new RandomMap(region / mapUnit) : null;
+    }
+
+    /** rw_sequencer=identical (set before the first pick). */
+    void identicalRepeats(boolean on) {
+        this.identical = on;
     }
 
     /** zonemode=strided: requests follow {@code z} (set before the first pick). */
@@ -135,6 +144,11 @@ final class FileCursor {
         boolean sequentialNow = false;
         if (sequencer > 1 && seqLeft[d] > 0) {
             seqLeft[d]--;
+            if (identical) {
+                long off = Math.min(lastRandom[d], Math.max(0, region - len));
+                length = len;
+                return start + off; // fio's rw_sequencer=identical: the same offset again
+            }
             sequentialNow = true;
         } else if (percentRandom < 100 && seq.nextInt(100) >= percentRandom) {
             sequentialNow = true;
@@ -169,6 +183,7 @@ final class FileCursor {
             }
         }
         lastEnd[d] = off + len;
+        lastRandom[d] = off;
         length = len;
         return start + off;
     }

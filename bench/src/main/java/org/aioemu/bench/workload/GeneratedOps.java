@@ -79,6 +79,7 @@ final class GeneratedOps implements OpSource {
             boolean zoned = o.zoneStrided && o.zoneSize > 0;
             cursors[i] = new FileCursor(f.offset(), f.region(), skip, !zoned && useMap && f.region() / unit > 0, unit,
                     zoned ? null : order);
+            cursors[i].identicalRepeats(o.rwSequencerIdentical);
             if (zoned) {
                 // fio walks the zones over the whole file from the offset, not only the job's size.
                 long fileEnd = Math.max(f.createSize(), f.existingSize());

@@ -55,6 +55,8 @@ final class IssueLoop {
     /** iodepth_batch_complete_max: completions taken in before refilling inline (0: the whole batch). */
     private final int reapMax;
     private final Pacing pacing;
+    /** max_latency: a main-phase request slower than this fails the job with ETIMEDOUT; 0 for none. */
+    private final long maxLatencyNanos;
     /** rate_min / rate_iops_min, judged at completions of the main phase; null without a minimum. */
     private final RateMinCheck rateMin;
     private final IoSlot[] free;
@@ -93,6 +95,7 @@ final class IssueLoop {
         this.reapMax = o.iodepthBatchCompleteMax > 0 ? Math.max(o.iodepthBatchCompleteMax, reap) : 0;
         this.pacing = new Pacing(o);
         this.rateMin = RateMinCheck.of(o, parts.stats);
+        this.maxLatencyNanos = o.maxLatencyNanos;
         this.free = new IoSlot[depth];
         this.refill = ctx.newBottomHalf(this::onRefill);
     }
@@ -305,6 +308,10 @@ final class IssueLoop {
         } else {
             if (s.accounted) {
                 rec.completed(s, s.ddir == JobOptions.TRIM ? s.length : result, now); // a discard returns 0
+                if (maxLatencyNanos > 0 && mainPhase && now - s.issueNanos > maxLatencyNanos) {
+                    owner.fail(Errno.ETIMEDOUT, s.describe(p.files[s.file].name()) + ": latency " + (now - s.issueNanos) / 1000
+                            + " usec exceeds max_latency " + maxLatencyNanos / 1000 + " usec");
+                }
                 if (rateMin != null && mainPhase && rateMin.due(now)) {
                     String missed = rateMin.check(now);
                     if (missed != null) {

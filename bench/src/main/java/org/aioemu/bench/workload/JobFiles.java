@@ -97,7 +97,7 @@ final class JobFiles {
                     base = o.size / n;
                 }
                 offset = base * o.offsetPercent / 100;
-                offset -= offset % Math.max(1, align);
+                offset -= offset % Math.max(1, o.offsetAlign > 0 ? o.offsetAlign : align);
             }
             // offset_increment: fio shifts each clone of the job (its subjob number), not each job.
             if (o.offsetIncrementPercent > 0) {

@@ -150,6 +150,26 @@ class OffsetsTest {
     }
 
     @Test
+    void rwSequencerIdenticalRepeatsEachRandomOffsetAndOffsetAlignRoundsPercentOffsets() throws Exception {
+        JobOptions o = job(RwMode.RANDREAD, 256 * 1024);
+        o.rwSequencer = 4; // rw=randread:4
+        o.rwSequencerIdentical = true;
+        o.norandommap = true;
+        List<Long> off = offsets(Jobs.record(o));
+        assertEquals(64, off.size());
+        for (int i = 0; i < 64; i += 4) {
+            assertEquals(1, new HashSet<>(off.subList(i, i + 4)).size(), "the same offset four times: " + off.subList(i, i + 4));
+        }
+        assertTrue(new HashSet<>(off).size() > 4, "and a new random one after each four");
+        JobOptions pct = job(RwMode.READ, 10 << 20);
+        pct.filename = "p";
+        pct.offsetPercent = 33;
+        assertEquals(3457024L, JobFiles.resolve(pct, 0, 1, 4096, 4096).getFirst().offset(), "33% of 10 MiB to 4 KiB");
+        pct.offsetAlign = 1 << 20;
+        assertEquals(3L << 20, JobFiles.resolve(pct, 0, 1, 4096, 4096).getFirst().offset(), "offset_align=1m");
+    }
+
+    @Test
     void fileServiceTypesPickFilesAsFio() {
         List<String> rr = files("roundrobin", 1);
         assertEquals(List.of("0", "1", "2", "0", "1", "2"), rr.subList(0, 6), "fio's default: one request each");

@@ -162,4 +162,19 @@ class TimingTest {
         // fio: 2 s to settle, a baseline at the next completion, the verdict a ratecycle (1 s) later.
         assertTrue(took >= 3000 * MS && took < 5500 * MS, "stopped at the first verdict: " + took / MS + " ms");
     }
+
+    @Test
+    void maxLatencyEndsTheJobWithEtimedout() {
+        JobOptions o = nullJob(RwMode.READ);
+        o.ioengine = "psync";
+        o.aioEngine = "threads";
+        o.size = 1 << 20;
+        o.maxLatencyNanos = 1; // no real request completes within a nanosecond
+        JobStats s = Jobs.run(o);
+        assertEquals(110, s.error, s.errorMessage);
+        assertTrue(s.errorMessage.contains("exceeds max_latency 0 usec"), s.errorMessage);
+        JobOptions fine = nullJob(RwMode.READ);
+        fine.maxLatencyNanos = 60_000_000_000L;
+        assertEquals(0, Jobs.run(fine).error);
+    }
 }
