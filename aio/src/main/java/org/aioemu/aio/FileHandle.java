@@ -33,10 +33,10 @@ public final class FileHandle implements AutoCloseable {
     private final int alignment;
     /** The descriptor, -1 once closed. Volatile read by every request; set to -1 exactly once, by close's getAndSet. */
     private volatile int fd;
-    private FileHandle(Path path, OpenOptions options, int fd) {
+    private FileHandle(Path path, OpenOptions options, int fd, int alignment) {
         this.path = path;
         this.options = options;
-        this.alignment = options.isDirect() ? options.alignment() : 1;
+        this.alignment = alignment;
         this.fd = fd;
     }
 
@@ -61,7 +61,25 @@ public final class FileHandle implements AutoCloseable {
             }
             throw new ErrnoException(-fd, message);
         }
-        return new FileHandle(path, options, fd);
+        int alignment = options.isDirect() ? options.alignment() : 1;
+        if (options.isDirect() && isBlockDevice(fd)) {
+            // A 4Kn disk refuses 512-byte-aligned O_DIRECT requests with EINVAL: align to its logical sector size.
+            int sector = LibC.blockDeviceSectorSize(fd);
+            if (sector > alignment && sector <= AlignedBuffers.ALIGNMENT) {
+                alignment = sector;
+            }
+        }
+        return new FileHandle(path, options, fd, alignment);
+    }
+
+    private static boolean isBlockDevice(int fd) {
+        int mode = LibC.fstatMode(fd);
+        return mode >= 0 && (mode & LibC.S_IFMT) == LibC.S_IFBLK;
+    }
+
+    /** Whether this is a block device (its size comes from the device, not the inode). Any thread. */
+    public boolean isBlockDevice() {
+        return isBlockDevice(fd);
     }
 
     /** The file descriptor, or -1 after {@link #close()}. */
@@ -106,9 +124,9 @@ public final class FileHandle implements AutoCloseable {
         return options;
     }
 
-    /** The file's size in bytes (fstat). Any thread. */
+    /** The file's size in bytes: fstat's, or for a block device the device's (BLKGETSIZE64). Any thread. */
     public long size() throws ErrnoException {
-        long size = LibC.fstatSize(fd);
+        long size = isBlockDevice(fd) ? LibC.blockDeviceSize(fd) : LibC.fstatSize(fd);
         if (size < 0) {
             throw new ErrnoException((int) -size, "fstat " + path);
         }

@@ -68,6 +68,14 @@ final class LibC {
     /** {@code struct stat} is 144 bytes on x86_64 and 128 on aarch64; st_size is at byte 48 on both. */
     private static final long STAT_SIZE = 144;
     private static final long STAT_ST_SIZE_OFFSET = 48;
+    /** st_mode: after st_dev, st_ino and (on x86_64 only) an 8-byte st_nlink. */
+    private static final long STAT_ST_MODE_OFFSET = "aarch64".equals(System.getProperty("os.arch")) ? 16 : 24;
+    /** st_mode's file type bits, and the type of a block device. */
+    static final int S_IFMT = 0170000;
+    static final int S_IFBLK = 0060000;
+    /** Block-device ioctls (linux/fs.h): the size in bytes (u64) and the logical sector size (int). */
+    static final long BLKGETSIZE64 = 0x80081272L;
+    static final long BLKSSZGET = 0x1268L;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -107,6 +115,9 @@ final class LibC {
     private static final MethodHandle FTRUNCATE = downcall("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FSTAT = fstatHandle();
+    /** ioctl(fd, request, void *arg): variadic after the request. */
+    private static final MethodHandle IOCTL = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     /** posix_fadvise returns its error number rather than setting errno, so it needs no capture. */
     private static final MethodHandle POSIX_FADVISE = plainDowncall("posix_fadvise",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
@@ -265,6 +276,39 @@ final class LibC {
         try {
             int r = intResult((int) FSTAT.invokeExact(scratch.capture, fd, scratch.stat), scratch.capture);
             return r < 0 ? r : scratch.stat.get(JAVA_LONG, STAT_ST_SIZE_OFFSET);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** fstat(2)'s st_mode, or -errno. */
+    static int fstatMode(int fd) {
+        Scratch scratch = SCRATCH.get();
+        try {
+            int r = intResult((int) FSTAT.invokeExact(scratch.capture, fd, scratch.stat), scratch.capture);
+            return r < 0 ? r : scratch.stat.get(JAVA_INT, STAT_ST_MODE_OFFSET);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** A block device's size in bytes (BLKGETSIZE64), or -errno. */
+    static long blockDeviceSize(int fd) {
+        Scratch scratch = SCRATCH.get();
+        try {
+            int r = intResult((int) IOCTL.invokeExact(scratch.capture, fd, BLKGETSIZE64, scratch.stat), scratch.capture);
+            return r < 0 ? r : scratch.stat.get(JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** A block device's logical sector size (BLKSSZGET), or -errno. */
+    static int blockDeviceSectorSize(int fd) {
+        Scratch scratch = SCRATCH.get();
+        try {
+            int r = intResult((int) IOCTL.invokeExact(scratch.capture, fd, BLKSSZGET, scratch.stat), scratch.capture);
+            return r < 0 ? r : scratch.stat.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -178,4 +178,24 @@ class FileHandleTest {
             TestSupport.deleteTree(disk);
         }
     }
+
+    @Test
+    void aBlockDeviceHasItsDevicesSizeAndDirectIoAlignsToItsSectors() throws Exception {
+        Path backing = dir.resolve("disk.img");
+        try (var raf = new java.io.RandomAccessFile(backing.toFile(), "rw")) {
+            raf.setLength(8 << 20);
+        }
+        for (int sector : new int[] {512, 4096}) {
+            try (LoopDevice loop = LoopDevice.attach(backing, sector);
+                 FileHandle fh = FileHandle.open(loop.path(), OpenOptions.readOnly().withDirect())) {
+                assertTrue(fh.isBlockDevice());
+                assertEquals(8 << 20, fh.size(), "BLKGETSIZE64, not the inode's 0");
+                assertEquals(sector, fh.alignment(), "O_DIRECT aligned to the logical sector size");
+            }
+        }
+        try (FileHandle plain = FileHandle.open(backing, OpenOptions.readOnly())) {
+            assertFalse(plain.isBlockDevice());
+            assertEquals(8 << 20, plain.size());
+        }
+    }
 }

@@ -95,6 +95,33 @@ class BenchCommandTest {
     }
 
     @Test
+    void aBlockDeviceIsReadWholeByItsDeviceSize() throws Exception {
+        Path backing = dir.resolve("dev.img");
+        try (var raf = new java.io.RandomAccessFile(backing.toFile(), "rw")) {
+            raf.setLength(4 << 20);
+        }
+        Process attach;
+        try {
+            attach = new ProcessBuilder("losetup", "--find", "--show", backing.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("losetup is not installed");
+            return;
+        }
+        String dev = new String(attach.getInputStream().readAllBytes()).trim();
+        org.junit.jupiter.api.Assumptions.assumeTrue(attach.waitFor() == 0 && dev.startsWith("/dev/loop"),
+                "no loop device here (needs root): " + dev);
+        try {
+            // fio takes a device's size from the device; its inode's st_size is 0.
+            Run r = Cli.aioemu("bench", "--filename=" + dev, "--rw=read", "--bs=64k", "--time_based=0", "--direct=1",
+                    "--aio=sync", "--output-format=json");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("\"io_bytes\" : 4194304"), r.out());
+        } finally {
+            new ProcessBuilder("losetup", "--detach", dev).start().waitFor();
+        }
+    }
+
+    @Test
     void typosGetOneLineAndASuggestion() {
         Run r = Cli.aioemu("bench", "--iodeph=4");
         assertEquals(1, r.exit());

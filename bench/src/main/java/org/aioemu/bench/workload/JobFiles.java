@@ -152,6 +152,17 @@ final class JobFiles {
             if (Files.isDirectory(path)) {
                 throw new JobSetupException(null, path + " is a directory");
             }
+            if (!Files.isRegularFile(path)) {
+                int mode = (Integer) Files.getAttribute(path, "unix:mode");
+                if ((mode & 0170000) == 0060000) {
+                    // A block device's inode says 0 bytes: its size is the device's (BLKGETSIZE64), as fio reads it.
+                    try (org.aioemu.aio.FileHandle fh = org.aioemu.aio.FileHandle.open(path, org.aioemu.aio.OpenOptions.readOnly())) {
+                        return fh.size();
+                    } catch (org.aioemu.engine.ErrnoException e) {
+                        throw new JobSetupException(null, e.errno(), "cannot read the size of " + path + ": " + e.getMessage());
+                    }
+                }
+            }
             return Files.size(path);
         } catch (IOException e) {
             throw new JobSetupException(null, "cannot look at " + path + ": " + e.getMessage());
