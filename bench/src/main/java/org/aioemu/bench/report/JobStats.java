@@ -10,7 +10,7 @@ import org.aioemu.bench.job.JobOptions;
  */
 public final class JobStats {
     /** Latencies up to an hour, 3 significant digits, in nanoseconds. */
-    static final long MAX_LATENCY_NANOS = 3_600_000_000_000L;
+    public static final long MAX_LATENCY_NANOS = 3_600_000_000_000L;
 
     public final JobOptions options;
     public final int groupId;
@@ -45,6 +45,11 @@ public final class JobStats {
     /** Requests per submit call and per completion reap, fio's buckets 0, 4, 8, 16, 32, 64, >=64. */
     public final long[] submitLevels = new long[7];
     public final long[] completeLevels = new long[7];
+    /**
+     * A timed replay (read_iolog without replay_no_stall): per request, how late it was issued against its
+     * scheduled time, in nanoseconds (not fio's: fio does not report it). Null for other jobs.
+     */
+    public Histogram replayLateness;
 
     public JobStats(JobOptions options, int groupId) {
         this.options = options;
@@ -69,6 +74,12 @@ public final class JobStats {
 
     /** Adds another job's numbers into this one (group_reporting, the run-status lines). */
     public void merge(JobStats other) {
+        if (other.replayLateness != null) {
+            if (replayLateness == null) {
+                replayLateness = new Histogram(1, MAX_LATENCY_NANOS, 3);
+            }
+            replayLateness.add(other.replayLateness);
+        }
         jobs += other.jobs;
         if (error == 0 && other.error != 0) {
             error = other.error;

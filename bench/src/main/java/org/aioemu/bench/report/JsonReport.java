@@ -66,6 +66,14 @@ final class JsonReport {
         sync.set("lat_ns", latency(LatStats.of(job.sync.lat), true, plus));
         // fio sums runtime over merged jobs here (and only here).
         o.put("job_runtime", job.runtimeNanos / 1_000_000 * Math.max(1, job.jobs));
+        if (job.replayLateness != null && job.replayLateness.getTotalCount() > 0) {
+            // aioemu's own (fio has no such field): how late each replayed request was issued.
+            ObjectNode late = o.putObject("replay_lateness_ns");
+            late.put("N", job.replayLateness.getTotalCount());
+            late.put("p50", job.replayLateness.getValueAtPercentile(50));
+            late.put("p99", job.replayLateness.getValueAtPercentile(99));
+            late.put("max", job.replayLateness.getMaxValue());
+        }
         int jobs = Math.max(1, job.jobs);
         o.set("usr_cpu", FioJson.decimal(job.usrCpuPercent / jobs));
         o.set("sys_cpu", FioJson.decimal(job.sysCpuPercent / jobs));

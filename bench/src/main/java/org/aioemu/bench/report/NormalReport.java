@@ -81,6 +81,11 @@ final class NormalReport {
                 job.read.ios, job.write.ios, job.trim.ios, job.sync.ios,
                 job.read.shortIos, job.write.shortIos, job.trim.shortIos, job.sync.shortIos,
                 job.read.droppedIos, job.write.droppedIos, job.trim.droppedIos, job.sync.droppedIos);
+        if (job.replayLateness != null && job.replayLateness.getTotalCount() > 0) {
+            out.printf(Locale.ROOT, "     replay lateness (usec): p50=%.1f, p99=%.1f, max=%.1f, N=%d%n",
+                    job.replayLateness.getValueAtPercentile(50) / 1000.0, job.replayLateness.getValueAtPercentile(99) / 1000.0,
+                    job.replayLateness.getMaxValue() / 1000.0, job.replayLateness.getTotalCount());
+        }
         // aioemu has no latency_target: fio prints these neutral values when it is unset.
         out.printf(Locale.ROOT, "     latency   : target=0, window=0, percentile=100.00%%, depth=%d%n", job.options.iodepth);
     }

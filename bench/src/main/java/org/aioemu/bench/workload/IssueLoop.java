@@ -55,6 +55,8 @@ final class IssueLoop {
     /** iodepth_batch_complete_max: completions taken in before refilling inline (0: the whole batch). */
     private final int reapMax;
     private final Pacing pacing;
+    /** A timed replay's lateness per request (issue time minus scheduled time); null for other jobs. */
+    private final org.HdrHistogram.Histogram lateness;
     /** max_latency: a main-phase request slower than this fails the job with ETIMEDOUT; 0 for none. */
     private final long maxLatencyNanos;
     /** rate_min / rate_iops_min, judged at completions of the main phase; null without a minimum. */
@@ -96,6 +98,7 @@ final class IssueLoop {
         this.pacing = new Pacing(o);
         this.rateMin = RateMinCheck.of(o, parts.stats);
         this.maxLatencyNanos = o.maxLatencyNanos;
+        this.lateness = parts.stats.replayLateness;
         this.free = new IoSlot[depth];
         this.refill = ctx.newBottomHalf(this::onRefill);
     }
@@ -236,6 +239,9 @@ final class IssueLoop {
         IoTarget t = p.targets[s.file];
         inFlight++;
         s.issueNanos = System.nanoTime();
+        if (s.notBefore != 0 && lateness != null && mainPhase) {
+            lateness.recordValue(Math.min(Math.max(1, s.issueNanos - s.notBefore), org.aioemu.bench.report.JobStats.MAX_LATENCY_NANOS));
+        }
         rec.issued(s);
         try {
             switch (s.ddir) {

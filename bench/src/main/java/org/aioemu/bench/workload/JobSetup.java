@@ -172,6 +172,9 @@ final class JobSetup {
         p.runState = trace != null ? 'r' : JobParts.runState(o);
         if (trace != null) {
             p.replay = new ReplayOps(trace, ReplayFiles.indexes(files), o.replayNoStall, o.replayTimeScale, o.replaySkip);
+            if (!o.replayNoStall) {
+                p.stats.replayLateness = new org.HdrHistogram.Histogram(1, JobStats.MAX_LATENCY_NANOS, 3);
+            }
             p.mainOps = p.replay;
         } else {
             p.mainOps = new GeneratedOps(o, files, sizes, seed, used, p.rate);

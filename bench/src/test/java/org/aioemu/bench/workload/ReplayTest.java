@@ -110,6 +110,9 @@ class ReplayTest {
         assertEquals(0, fast.error, fast.errorMessage);
         long span = fast.write.runtimeNanos / MS;
         assertTrue(span >= 95 && span < 300, "writes 100 ms apart: " + span);
+        assertEquals(4, fast.replayLateness.getTotalCount(), "every timed request (two writes, a read, a sync)");
+        assertTrue(fast.replayLateness.getMaxValue() < 50 * MS, "issued within 50 ms of its time: "
+                + fast.replayLateness.getMaxValue());
         r.replayTimeScale = 100;
         r.replaySkip[JobOptions.WRITE] = true;
         r.replaySkip[3] = true; // sync
