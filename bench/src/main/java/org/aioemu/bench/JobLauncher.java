@@ -36,6 +36,9 @@ final class JobLauncher {
                 why = "read_iolog=" + j.readIolog + ": " + (java.nio.file.Files.exists(java.nio.file.Path.of(j.readIolog))
                         ? "cannot read it (Permission denied)" : "No such file or directory (ENOENT)");
             }
+            if (why == null) {
+                why = org.aioemu.bench.workload.MountedDevices.refusal(j);
+            }
             if (why != null) {
                 throw new Main.UserError((j.source != null ? j.source + ": " : "") + j.name + ": " + why);
             }

@@ -11,7 +11,7 @@ final class IgnoredOptions {
             thread|threads ioscheduler disable_lat disable_clat disable_slat disable_bw_measurement|disable_bw
             clat_percentiles lat_percentiles slat_percentiles percentile_list significant_figures
             gtod_reduce gtod_cpu clocksource unit_base
-            allow_file_create allow_mounted_write serialize_overlap
+            allow_file_create serialize_overlap
             log_offset per_job_logs log_unix_epoch log_max_value log_prio log_entries log_compression
             log_compression_cpus log_store_compressed log_alternate_epoch log_alternate_epoch_clock_id
             numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice

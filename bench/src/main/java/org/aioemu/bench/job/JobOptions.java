@@ -125,6 +125,8 @@ public final class JobOptions {
     public long maxLatencyNanos;
     /** fio's offset_align: offset=N% is rounded down to this rather than to the block size; 0 for that. */
     public long offsetAlign;
+    /** fio's allow_mounted_write: a job may write to a device that is mounted. */
+    public boolean allowMountedWrite;
     /** fio's fadvise_hint: 1 (default) advises by the job's pattern; 0 none; or sequential / random. */
     public String fadviseHint = "1";
     public int iodepthBatchCompleteMin = 1;
@@ -280,6 +282,7 @@ public final class JobOptions {
         c.rwSequencerIdentical = rwSequencerIdentical;
         c.maxLatencyNanos = maxLatencyNanos;
         c.offsetAlign = offsetAlign;
+        c.allowMountedWrite = allowMountedWrite;
         c.fadviseHint = fadviseHint;
         c.iodepthBatchCompleteMin = iodepthBatchCompleteMin;
         c.iodepthBatchCompleteMax = iodepthBatchCompleteMax;
