@@ -126,7 +126,7 @@ public final class FileHandle implements AutoCloseable {
 
     /** The file's size in bytes: fstat's, or for a block device the device's (BLKGETSIZE64). Any thread. */
     public long size() throws ErrnoException {
-        long size = isBlockDevice(fd) ? LibC.blockDeviceSize(fd) : LibC.fstatSize(fd);
+        long size = LibC.fileSize(fd);
         if (size < 0) {
             throw new ErrnoException((int) -size, "fstat " + path);
         }

@@ -270,45 +270,57 @@ final class LibC {
         }
     }
 
-    /** fstat(2), reduced to what we use: st_size, or -errno. */
+    /**
+     * A file's size in bytes, or -errno: fstat(2)'s st_size, or for a block device (whose st_size is 0) the
+     * device's size from BLKGETSIZE64. One fstat either way.
+     */
+    static long fileSize(int fd) {
+        Scratch scratch = SCRATCH.get();
+        int r = fstat(scratch, fd);
+        if (r < 0) {
+            return r;
+        }
+        if ((scratch.stat.get(JAVA_INT, STAT_ST_MODE_OFFSET) & S_IFMT) != S_IFBLK) {
+            return scratch.stat.get(JAVA_LONG, STAT_ST_SIZE_OFFSET);
+        }
+        r = ioctl(scratch, fd, BLKGETSIZE64);
+        return r < 0 ? r : scratch.stat.get(JAVA_LONG, 0);
+    }
+
+    /** fstat(2)'s st_size, or -errno. */
     static long fstatSize(int fd) {
         Scratch scratch = SCRATCH.get();
-        try {
-            int r = intResult((int) FSTAT.invokeExact(scratch.capture, fd, scratch.stat), scratch.capture);
-            return r < 0 ? r : scratch.stat.get(JAVA_LONG, STAT_ST_SIZE_OFFSET);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        int r = fstat(scratch, fd);
+        return r < 0 ? r : scratch.stat.get(JAVA_LONG, STAT_ST_SIZE_OFFSET);
     }
 
     /** fstat(2)'s st_mode, or -errno. */
     static int fstatMode(int fd) {
         Scratch scratch = SCRATCH.get();
-        try {
-            int r = intResult((int) FSTAT.invokeExact(scratch.capture, fd, scratch.stat), scratch.capture);
-            return r < 0 ? r : scratch.stat.get(JAVA_INT, STAT_ST_MODE_OFFSET);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** A block device's size in bytes (BLKGETSIZE64), or -errno. */
-    static long blockDeviceSize(int fd) {
-        Scratch scratch = SCRATCH.get();
-        try {
-            int r = intResult((int) IOCTL.invokeExact(scratch.capture, fd, BLKGETSIZE64, scratch.stat), scratch.capture);
-            return r < 0 ? r : scratch.stat.get(JAVA_LONG, 0);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        int r = fstat(scratch, fd);
+        return r < 0 ? r : scratch.stat.get(JAVA_INT, STAT_ST_MODE_OFFSET);
     }
 
     /** A block device's logical sector size (BLKSSZGET), or -errno. */
     static int blockDeviceSectorSize(int fd) {
         Scratch scratch = SCRATCH.get();
+        int r = ioctl(scratch, fd, BLKSSZGET);
+        return r < 0 ? r : scratch.stat.get(JAVA_INT, 0);
+    }
+
+    /** fstat(2) into the thread's stat buffer: 0 or -errno. */
+    private static int fstat(Scratch scratch, int fd) {
         try {
-            int r = intResult((int) IOCTL.invokeExact(scratch.capture, fd, BLKSSZGET, scratch.stat), scratch.capture);
-            return r < 0 ? r : scratch.stat.get(JAVA_INT, 0);
+            return intResult((int) FSTAT.invokeExact(scratch.capture, fd, scratch.stat), scratch.capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** ioctl(2) with the thread's stat buffer as the result's memory: its return value or -errno. */
+    private static int ioctl(Scratch scratch, int fd, long request) {
+        try {
+            return intResult((int) IOCTL.invokeExact(scratch.capture, fd, request, scratch.stat), scratch.capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }

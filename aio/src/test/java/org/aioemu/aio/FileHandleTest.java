@@ -117,27 +117,55 @@ class FileHandleTest {
         assertEquals(Errno.EISDIR, e.errno());
     }
 
+    /** A file of {@code size} zero bytes written and synced, so its cached pages are clean (DONTNEED drops only those). */
+    private static Path syncedFile(Path in, String name, int size) throws Exception {
+        Path f = in.resolve(name);
+        Files.write(f, new byte[size]);
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        return f;
+    }
+
+    /** One page read through an iovec: whether a page is cached is whether an RWF_NOWAIT read of it succeeds. */
+    private static final class PageProbe {
+        private final java.lang.foreign.MemorySegment iov;
+
+        PageProbe(java.lang.foreign.Arena arena) {
+            java.lang.foreign.MemorySegment buf = AlignedBuffers.allocate(arena, 4096);
+            iov = arena.allocate(LibC.IOVEC_SIZE, 8);
+            iov.set(java.lang.foreign.ValueLayout.ADDRESS, LibC.IOVEC_BASE, buf);
+            iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, LibC.IOVEC_LEN, 4096);
+        }
+
+        /** An RWF_NOWAIT read of the page: 4096 when it is cached, -1 when it would block. */
+        long tryRead(FileHandle fh, long offset) {
+            return LibC.preadv2NoWait(fh.fd(), iov, 1, offset);
+        }
+
+        boolean cached(FileHandle fh, long offset) {
+            return tryRead(fh, offset) == 4096;
+        }
+
+        /** A blocking read of the page: the bytes read. */
+        long read(FileHandle fh, long offset) {
+            return LibC.preadv(fh.fd(), iov, 1, offset);
+        }
+    }
+
     @Test
     void dropCacheMakesTheNextBufferedReadGoToTheDevice() throws Exception {
         // Not tmpfs (its pages are the file): a directory under target/, on the build's disk.
         Path disk = TestSupport.freshDirectDir();
         try {
-            Path f = disk.resolve("cached");
-            Files.write(f, new byte[1 << 20]);
-            try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true); // clean pages: DONTNEED drops only those
-            }
+            Path f = syncedFile(disk, "cached", 1 << 20);
             try (FileHandle fh = FileHandle.open(f, OpenOptions.readOnly());
                  java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-                java.lang.foreign.MemorySegment buf = AlignedBuffers.allocate(arena, 4096);
-                java.lang.foreign.MemorySegment iov = arena.allocate(LibC.IOVEC_SIZE, 8);
-                iov.set(java.lang.foreign.ValueLayout.ADDRESS, LibC.IOVEC_BASE, buf);
-                iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, LibC.IOVEC_LEN, 4096);
-                long warm = LibC.preadv2NoWait(fh.fd(), iov, 1, 512 << 10);
-                org.junit.jupiter.api.Assumptions.assumeTrue(warm == 4096,
+                PageProbe probe = new PageProbe(arena);
+                org.junit.jupiter.api.Assumptions.assumeTrue(probe.cached(fh, 512 << 10),
                         "this file system does not serve RWF_NOWAIT reads from its cache, so the cache cannot be seen");
                 fh.dropCache();
-                assertEquals(-1, LibC.preadv2NoWait(fh.fd(), iov, 1, 512 << 10), "the page is no longer cached");
+                assertEquals(-1, probe.tryRead(fh, 512 << 10), "the page is no longer cached");
             }
         } finally {
             TestSupport.deleteTree(disk);
@@ -148,11 +176,7 @@ class FileHandleTest {
     void randomAccessAdviceStopsReadaheadAndSequentialKeepsIt() throws Exception {
         Path disk = TestSupport.freshDirectDir();
         try {
-            Path f = disk.resolve("ra");
-            Files.write(f, new byte[4 << 20]);
-            try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+            Path f = syncedFile(disk, "ra", 4 << 20);
             boolean[] neighbourCached = new boolean[2];
             FileHandle.Access[] kinds = {FileHandle.Access.RANDOM, FileHandle.Access.SEQUENTIAL};
             for (int k = 0; k < 2; k++) {
@@ -160,16 +184,13 @@ class FileHandleTest {
                      java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
                     fh.dropCache();
                     fh.adviseAccess(kinds[k]);
-                    java.lang.foreign.MemorySegment buf = AlignedBuffers.allocate(arena, 4096);
-                    java.lang.foreign.MemorySegment iov = arena.allocate(LibC.IOVEC_SIZE, 8);
-                    iov.set(java.lang.foreign.ValueLayout.ADDRESS, LibC.IOVEC_BASE, buf);
-                    iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, LibC.IOVEC_LEN, 4096);
+                    PageProbe probe = new PageProbe(arena);
                     // The file's start: Linux reads ahead from there unless told the access is random (a first
                     // read elsewhere counts as random whatever the advice).
-                    org.junit.jupiter.api.Assumptions.assumeTrue(LibC.preadv2NoWait(fh.fd(), iov, 1, 0) == -1,
+                    org.junit.jupiter.api.Assumptions.assumeTrue(probe.tryRead(fh, 0) == -1,
                             "this file system serves RWF_NOWAIT reads of uncached pages, so the cache cannot be seen");
-                    assertEquals(4096, LibC.preadv(fh.fd(), iov, 1, 0), "a blocking read of one page");
-                    neighbourCached[k] = LibC.preadv2NoWait(fh.fd(), iov, 1, 8192) == 4096;
+                    assertEquals(4096, probe.read(fh, 0), "a blocking read of one page");
+                    neighbourCached[k] = probe.cached(fh, 8192);
                 }
             }
             org.junit.jupiter.api.Assumptions.assumeTrue(neighbourCached[1], "no readahead here even for sequential access");

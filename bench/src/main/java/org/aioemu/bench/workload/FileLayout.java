@@ -174,12 +174,8 @@ final class FileLayout {
      * cannot be advised gets a notice, as fio warns, and the job runs anyway.
      */
     static void invalidate(JobOptions o, List<FileSpec> files, PrintStream notices) {
-        java.util.Set<Path> done = new java.util.HashSet<>();
-        for (FileSpec f : files) {
-            if (f.path() == null || !done.add(f.path())) {
-                continue;
-            }
-            try (FileHandle fh = FileHandle.open(f.path(), OpenOptions.readOnly())) {
+        for (Path path : distinctPaths(files)) {
+            try (FileHandle fh = FileHandle.open(path, OpenOptions.readOnly())) {
                 fh.dropCache();
             } catch (ErrnoException e) {
                 notices.println("aioemu: " + o.name + ": invalidate: " + e.getMessage());
@@ -190,19 +186,20 @@ final class FileLayout {
     /** pre_read=1: reads every file of the job whole, so the job starts with them in the page cache. */
     static void preRead(JobOptions o, List<FileSpec> files) throws JobSetupException {
         byte[] chunk = new byte[1 << 20];
-        java.util.Set<Path> done = new java.util.HashSet<>();
-        for (FileSpec f : files) {
-            if (f.path() == null || !done.add(f.path())) {
-                continue;
-            }
-            try (var in = Files.newInputStream(f.path())) {
+        for (Path path : distinctPaths(files)) {
+            try (var in = Files.newInputStream(path)) {
                 while (in.read(chunk) > 0) {
                     // the page cache keeps what was read
                 }
             } catch (IOException e) {
-                throw new JobSetupException(o, Errno.EIO, "pre_read of " + f.path() + " failed: " + e.getMessage());
+                throw new JobSetupException(o, Errno.EIO, "pre_read of " + path + " failed: " + e.getMessage());
             }
         }
+    }
+
+    /** Each file path of {@code files} once, in order (filename=a:a:a names one file thrice); no virtual files. */
+    private static List<Path> distinctPaths(List<FileSpec> files) {
+        return files.stream().map(FileSpec::path).filter(java.util.Objects::nonNull).distinct().toList();
     }
 
     /** unlink=1: removes the job's files after it ran. Errors are reported as a notice. */

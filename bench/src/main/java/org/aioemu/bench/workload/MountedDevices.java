@@ -19,7 +19,7 @@ public final class MountedDevices {
 
     /** Why {@code o} may not run here (a mounted device it would write), or null. Reads /proc/mounts. */
     public static String refusal(JobOptions o) {
-        if (o.allowMountedWrite || o.filename == null || !(o.rw.writes() || o.rw.trims())) {
+        if (!guarded(o)) {
             return null;
         }
         String mounts;
@@ -33,7 +33,7 @@ public final class MountedDevices {
 
     /** As {@link #refusal(JobOptions)}, with the text of /proc/mounts given. */
     static String refusal(JobOptions o, String procMounts) {
-        if (o.allowMountedWrite || o.filename == null || !(o.rw.writes() || o.rw.trims())) {
+        if (!guarded(o)) {
             return null;
         }
         List<String> mounted = new ArrayList<>();
@@ -50,6 +50,11 @@ public final class MountedDevices {
             }
         }
         return null;
+    }
+
+    /** Whether the guard applies: the job writes or trims files it names, and does not allow mounted writes. */
+    private static boolean guarded(JobOptions o) {
+        return !o.allowMountedWrite && o.filename != null && (o.rw.writes() || o.rw.trims());
     }
 
     private static String real(String name) {
