@@ -381,6 +381,7 @@ public final class AioContext implements AutoCloseable {
             }
         } finally {
             closed = true;
+            bottomHalves.stopHandOffs(); // else a thread scheduling through the close could keep it open
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             // Netty completes its termination future just before the thread exits; joining makes "the loop
             // has ended" literal, and orders everything the loop wrote before what this thread does next.

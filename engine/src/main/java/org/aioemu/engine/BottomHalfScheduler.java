@@ -53,6 +53,15 @@ final class BottomHalfScheduler {
     @SuppressWarnings("unused") // accessed through WAKER
     private volatile Runnable nestedWaker;
 
+    /**
+     * Set (volatile) by the closing thread just before the loop is asked to shut down; read by every
+     * hand-off. Netty's shutting-down loop runs its task queue until it finds it empty, so a thread that
+     * kept scheduling through the close would keep it non-empty and the close would never end. After
+     * this flag, a hand-off is dropped as one after the loop's end is: nothing it would run is owed to
+     * anyone once the context closes.
+     */
+    private volatile boolean ending;
+
     // --- loop only --------------------------------------------------------------------------------
     private BottomHalf readyHead;
     /** Depth of drains in progress on the loop (nested waits drain too). */
@@ -95,6 +104,10 @@ final class BottomHalfScheduler {
      * later schedules find the stack non-empty and do not even ask.
      */
     private void handToLoop() {
+        if (ending) {
+            LOG.log(System.Logger.Level.DEBUG, "bottom half scheduled while its loop shuts down; dropped");
+            return;
+        }
         try {
             loopExecutor.execute(drainTask);
         } catch (RejectedExecutionException loopGone) {
@@ -157,6 +170,14 @@ final class BottomHalfScheduler {
             draining--;
         }
         return ran;
+    }
+
+    /**
+     * Any thread, once, by the close: from now on no drain task is handed to the loop (see
+     * {@link #ending}). Pushes racing with this call may still hand one each; that is finite.
+     */
+    void stopHandOffs() {
+        ending = true;
     }
 
     /** Loop only: whether a bottom half is linked (it may still turn out cancelled). */
