@@ -32,9 +32,8 @@ final class JobLauncher {
         for (JobOptions j : jobs) {
             String engine = j.aioEngine == null ? "threads" : j.aioEngine;
             String why = "null".equals(engine) ? null : org.aioemu.aio.AioEngines.unavailability(engine);
-            if (why == null && j.readIolog != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(j.readIolog))) {
-                why = "read_iolog=" + j.readIolog + ": " + (java.nio.file.Files.exists(java.nio.file.Path.of(j.readIolog))
-                        ? "cannot read it (Permission denied)" : "No such file or directory (ENOENT)");
+            if (why == null && j.readIolog != null) {
+                why = unreadableTrace(j.readIolog);
             }
             if (why == null) {
                 why = org.aioemu.bench.workload.MountedDevices.refusal(j);
@@ -117,5 +116,17 @@ final class JobLauncher {
                 lastLength = 0;
             }
         }
+    }
+
+    /** Why a trace of read_iolog's ':' list cannot be read, or null. */
+    private static String unreadableTrace(String list) {
+        for (String name : org.aioemu.bench.workload.JobFiles.splitNames(list)) {
+            java.nio.file.Path p = java.nio.file.Path.of(name);
+            if (!java.nio.file.Files.isReadable(p)) {
+                return "read_iolog=" + name + ": " + (java.nio.file.Files.exists(p)
+                        ? "cannot read it (Permission denied)" : "No such file or directory (ENOENT)");
+            }
+        }
+        return null;
     }
 }

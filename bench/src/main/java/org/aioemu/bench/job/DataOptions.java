@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.aioemu.bench.job.JobOptions.Verify;
 
-/** Rows of the option table for durability, buffer contents, verification, iologs and result logs. */
+/** Rows of the option table for durability, buffer contents, verification and result logs. */
 final class DataOptions {
     private static final Map<String, Boolean> SYNC = new LinkedHashMap<>();
     private static final Map<String, Verify> VERIFY = new LinkedHashMap<>();
@@ -72,21 +72,6 @@ final class DataOptions {
                 (o, v, c) -> o.verifyInterval = (int) Math.min(Integer.MAX_VALUE, c.size(v)));
         b.add("verify_fatal", BOOL, "Stop at the first verify failure", (o, v, c) -> o.verifyFatal = c.bool(v));
         b.add("do_verify", BOOL, "Run the verify phase after writing", (o, v, c) -> o.doVerify = c.bool(v));
-        b.add("read_iolog", STRING, "Replay this I/O log", (o, v, c) -> o.readIolog = v.trim());
-        b.add("write_iolog", STRING, "Record the job's I/O into this log", (o, v, c) -> o.writeIolog = v.trim());
-        b.add("replay_time_scale", INT, "Replay at this percent of the trace's rate (default 100)",
-                (o, v, c) -> o.replayTimeScale = c.integer(v, 1, Integer.MAX_VALUE));
-        b.add("replay_skip", STRING, "Leave the trace's read, write, trim or sync requests out (a comma list)", (o, v, c) -> {
-            java.util.Arrays.fill(o.replaySkip, false);
-            for (String kind : v.split(",")) {
-                int i = java.util.List.of("read", "write", "trim", "sync").indexOf(kind.trim());
-                if (i < 0) {
-                    throw ValueException.expected("a comma list of read, write, trim, sync (got '" + kind.trim() + "')");
-                }
-                o.replaySkip[i] = true;
-            }
-        });
-        b.add("replay_no_stall", BOOL, "Replay an iolog as fast as possible", (o, v, c) -> o.replayNoStall = c.bool(v));
         // Bare, a log option means fio's default prefix, the job name: finish() fills it in.
         b.add("write_bw_log", OPTIONAL_STRING, "Log bandwidth to PREFIX_bw.N.log",
                 (o, v, c) -> o.writeBwLog = v == null ? "" : v.trim());

@@ -226,6 +226,18 @@ public final class JobOptions {
     public int replayTimeScale = 100;
     /** fio's replay_skip: the trace's reads, writes, trims and syncs (in that order) left out. */
     public final boolean[] replaySkip = new boolean[4];
+    /** fio's replay_redirect: every request of the trace goes to this file, or null. */
+    public String replayRedirect;
+    /** fio's replay_scale: the trace's offsets are divided by this; 0 or 1 leaves them. */
+    public int replayScale = 1;
+    /** fio's replay_align: offsets aligned down to this power of 2 (a blktrace's lengths up); 0 for none. */
+    public int replayAlign;
+    /** fio's merge_blktrace_file, or null; with its per-trace time percentages and iteration counts (or null). */
+    public String mergeBlktraceFile;
+    public int[] mergeBlktraceScalars;
+    public int[] mergeBlktraceIters;
+    /** aioemu's write_blktrace: the job's requests recorded as a blktrace binary here, or null. */
+    public String writeBlktrace;
     /** Log file prefixes, or null. */
     public String writeBwLog;
     public String writeLatLog;
@@ -349,6 +361,13 @@ public final class JobOptions {
         c.replayNoStall = replayNoStall;
         c.replayTimeScale = replayTimeScale;
         System.arraycopy(replaySkip, 0, c.replaySkip, 0, 4);
+        c.replayRedirect = replayRedirect;
+        c.replayScale = replayScale;
+        c.replayAlign = replayAlign;
+        c.mergeBlktraceFile = mergeBlktraceFile;
+        c.mergeBlktraceScalars = mergeBlktraceScalars;
+        c.mergeBlktraceIters = mergeBlktraceIters;
+        c.writeBlktrace = writeBlktrace;
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
         c.writeIopsLog = writeIopsLog;

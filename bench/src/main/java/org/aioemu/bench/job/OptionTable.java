@@ -138,6 +138,7 @@ public final class OptionTable {
         FileOptions.register(b);
         WorkloadOptions.register(b);
         DataOptions.register(b);
+        ReplayOptions.register(b);
         IgnoredOptions.register(b);
         return new OptionTable(b.rows);
     }

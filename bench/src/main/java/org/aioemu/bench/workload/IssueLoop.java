@@ -305,6 +305,7 @@ final class IssueLoop {
         long now = System.nanoTime();
         inFlight--;
         reaped++;
+        p.trace.completed(s, result, now - startNanos);
         if (s.ddir == IoSlot.SYNC) {
             pacing.syncDone();
         }

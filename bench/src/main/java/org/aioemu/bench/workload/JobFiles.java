@@ -16,12 +16,12 @@ import org.aioemu.bench.job.JobOptions;
  * or the existing file's size, after offset= / offset=N%. Touches nothing: only looks at the files.
  * Runner thread.
  */
-final class JobFiles {
+public final class JobFiles {
     private JobFiles() {
     }
 
     /** Splits fio's filename list at unescaped ':'; {@code \:} is a literal colon. */
-    static List<String> splitNames(String list) {
+    public static List<String> splitNames(String list) {
         List<String> names = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         for (int i = 0; i < list.length(); i++) {

@@ -37,7 +37,7 @@ final class JobParts {
     ReplayOps replay;
     /** Non-null when the job verifies what it wrote. */
     WrittenLog written;
-    TraceRecorder trace = new TraceRecorder(null, new String[0]);
+    TraceRecorder trace = new TraceRecorder(new String[0]);
     LogSink[] logs = new LogSink[LogKind.values().length];
     Arena arena;
 

@@ -113,8 +113,9 @@ final class JobSetup {
         BlockSizes sizes = null;
         List<TraceOp> trace = null;
         if (o.readIolog != null) {
-            trace = settings.traceSource().read(Path.of(o.readIolog));
-            files = ReplayFiles.resolve(o, trace, used);
+            Trace loaded = ReplayTrace.load(o, clone.cloneIndex(), settings.traceSource());
+            trace = loaded.ops();
+            files = ReplayFiles.resolve(o, loaded, used);
             maxLen = ReplayFiles.maxLength(trace);
         } else {
             used[JobOptions.READ] = o.rw.reads();
@@ -183,10 +184,16 @@ final class JobSetup {
             p.mainOps = NO_OPS; // fio's create_only: the files are laid out, and the job does no I/O
         }
         openLogs(o, clone, settings, p);
-        if (o.writeIolog != null) {
-            String path = o.writeIolog + (clone.cloneIndex() > 0 ? "." + clone.cloneIndex() : "");
-            String[] names = files.stream().map(FileSpec::name).toArray(String[]::new);
-            p.trace = new TraceRecorder(settings.traceSinks().open(Path.of(path)), names);
+        if (o.writeIolog != null || o.writeBlktrace != null) {
+            String suffix = clone.cloneIndex() > 0 ? "." + clone.cloneIndex() : "";
+            p.trace = new TraceRecorder(files.stream().map(FileSpec::name).toArray(String[]::new));
+            if (o.writeIolog != null) {
+                p.trace.with("write_iolog", settings.traceSinks().open(Path.of(o.writeIolog + suffix)));
+            }
+            if (o.writeBlktrace != null) {
+                p.trace.with("write_blktrace", IologTraces.blktraceWriter(Path.of(o.writeBlktrace + suffix), files,
+                        settings.notices()));
+            }
         }
         p.recorder = new StatsRecorder(p.stats, p.progress, used, o.logAvgMsec, p.logs);
 

@@ -8,15 +8,17 @@ import org.aioemu.bench.job.JobOptions;
 
 /**
  * The files of a read_iolog job: every file the trace names, in order of first mention, at the path the
- * trace gives (under directory= when relative) — or all redirected to the job's single filename= (fio's
- * replay_redirect). Each must hold the trace's furthest byte; which directions the trace uses is noted.
- * Runner thread.
+ * trace gives (under directory= when relative) — or all redirected to replay_redirect=, or to the job's single
+ * filename=. Each must hold the trace's furthest byte; which directions the trace uses is noted. A trace that
+ * names a device this machine lacks (a blktrace recorded elsewhere) runs only redirected, and a replay that
+ * writes or trims a mounted device is refused unless allow_mounted_write. Runner thread.
  */
 final class ReplayFiles {
     private ReplayFiles() {
     }
 
-    static List<FileSpec> resolve(JobOptions o, List<TraceOp> ops, boolean[] used) throws JobSetupException {
+    static List<FileSpec> resolve(JobOptions o, Trace trace, boolean[] used) throws JobSetupException {
+        List<TraceOp> ops = trace.ops();
         Map<String, long[]> extents = new LinkedHashMap<>();
         for (TraceOp op : ops) {
             if (op.file() == null || op.file().isEmpty()) {
@@ -35,8 +37,19 @@ final class ReplayFiles {
         if (extents.isEmpty()) {
             throw new JobSetupException(o, "read_iolog " + o.readIolog + " has no entries");
         }
-        String redirect = o.filename != null && !o.filename.isBlank() && JobFiles.splitNames(o.filename).size() == 1
+        String redirect = o.replayRedirect != null && !o.replayRedirect.isBlank() ? o.replayRedirect
+                : o.filename != null && !o.filename.isBlank() && JobFiles.splitNames(o.filename).size() == 1
                 ? JobFiles.splitNames(o.filename).getFirst() : null;
+        if (redirect == null && !trace.missingFiles().isEmpty()) {
+            throw new JobSetupException(o, "read_iolog " + o.readIolog + " was recorded on "
+                    + String.join(", ", trace.missingFiles()) + ", which has no node under /dev on this machine: name"
+                    + " the file or device to replay it on with replay_redirect=");
+        }
+        String refused = MountedDevices.refusal(redirect != null ? List.of(redirect) : List.copyOf(extents.keySet()),
+                used[JobOptions.WRITE] || used[JobOptions.TRIM], o.allowMountedWrite);
+        if (refused != null) {
+            throw new JobSetupException(o, "read_iolog " + o.readIolog + ": " + refused);
+        }
         return extents.entrySet().stream().map(en -> {
             Path path = JobFiles.place(o, redirect != null ? redirect : en.getKey());
             long size = Math.max(1, en.getValue()[0]);

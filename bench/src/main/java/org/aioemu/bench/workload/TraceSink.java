@@ -16,6 +16,13 @@ public interface TraceSink extends AutoCloseable {
     /** One issued operation, {@code timeNanos} after the job started. */
     void io(long timeNanos, String file, TraceAction action, long offset, long length);
 
+    /**
+     * The operation {@link #io} announced finished, {@code timeNanos} after the job started, with {@code errno}
+     * (0: success). fio's iolog has no place for it; a blktrace records it as a complete event.
+     */
+    default void completed(long timeNanos, String file, TraceAction action, long offset, long length, int errno) {
+    }
+
     /** Flushes and closes the trace. Called once, at the end of the job, on the runner thread. */
     @Override
     void close();

@@ -201,9 +201,9 @@ class GroupsTest {
         assertEquals(256, s.get(1).read.ios);
         assertTrue(java.nio.file.Files.exists(dir.resolve("trace")));
         assertTrue(java.nio.file.Files.exists(dir.resolve("trace.1")), "a clone's iolog gets its clone number");
-        List<Long> first = IologTraces.read(dir.resolve("trace")).stream()
+        List<Long> first = IologTraces.read(dir.resolve("trace")).ops().stream()
                 .filter(op -> op.action() == TraceAction.READ).map(TraceOp::offset).toList();
-        List<Long> second = IologTraces.read(dir.resolve("trace.1")).stream()
+        List<Long> second = IologTraces.read(dir.resolve("trace.1")).ops().stream()
                 .filter(op -> op.action() == TraceAction.READ).map(TraceOp::offset).toList();
         assertEquals(256, first.size());
         assertEquals(256, second.size());

@@ -172,7 +172,7 @@ class PartsTest {
         assertTrue(lines.get(2).matches("\\d+ f open"), lines.get(2));
         assertEquals(List.of("5 f write 4096 512", "9 f sync 0 0", "12 f trim 0 4096"), lines.subList(3, 6));
         assertTrue(lines.get(6).matches("\\d+ f close"), lines.get(6));
-        List<TraceOp> ops = IologTraces.read(p);
+        List<TraceOp> ops = IologTraces.read(p).ops();
         assertEquals(new TraceOp(5_000, "f", TraceAction.WRITE, 4096, 512), ops.get(2));
         assertEquals(TraceAction.SYNC, ops.get(3).action());
     }

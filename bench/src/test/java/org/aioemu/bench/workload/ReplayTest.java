@@ -46,7 +46,7 @@ class ReplayTest {
         assertEquals(original.write.ios, replayed.write.ios);
         assertEquals(original.write.bytes, replayed.write.bytes);
         assertEquals(original.sync.ios, replayed.sync.ios);
-        List<TraceOp> logged = IologTraces.read(log).stream()
+        List<TraceOp> logged = IologTraces.read(log).ops().stream()
                 .filter(op -> op.action() == TraceAction.READ || op.action() == TraceAction.WRITE).toList();
         List<TraceOp> again = rec.ops.stream()
                 .filter(op -> op.action() == TraceAction.READ || op.action() == TraceAction.WRITE).toList();
