@@ -102,7 +102,8 @@ public final class AioContext implements AutoCloseable {
         this.transport = b.transport.resolve();
         this.poll = new AdaptivePoll(b.pollMaxNs, b.pollGrow, b.pollShrink);
         PollingIoHandler[] handler = new PollingIoHandler[1];
-        IoHandlerFactory factory = PollingIoHandler.factory(transport.ioHandlerFactory(), poll, h -> handler[0] = h);
+        IoHandlerFactory factory = PollingIoHandler.factory(transport.ioHandlerFactory(), poll, b.preciseTimers,
+                h -> handler[0] = h);
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -435,8 +436,22 @@ public final class AioContext implements AutoCloseable {
         private int pollGrow = DEFAULT_POLL_GROW;
         private int pollShrink = DEFAULT_POLL_SHRINK;
         private long recheckNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_RECHECK_MILLIS);
+        private boolean preciseTimers;
 
         private Builder() {
+        }
+
+        /**
+         * Whether {@link AioContext#schedule} timers fire at their deadline as closely as the host allows (default
+         * off). A blocked loop wakes up late by the host's wake-up cost — tens of µs on a guest whose idle vCPUs
+         * halt — so with this on the loop learns that overshoot at run time, blocks until that long before each
+         * timer and polls the rest of the way: up to {@value PollingIoHandler#MAX_TIMER_SLACK_NS} ns of CPU per
+         * timer for timing within a few µs. For work paced by timers (a trace replay); an idle loop with no timer
+         * pending still uses no CPU.
+         */
+        public Builder preciseTimers(boolean on) {
+            this.preciseTimers = on;
+            return this;
         }
 
         /** The loop's transport; AUTO (the default) takes io_uring, else epoll, else NIO. */

@@ -84,6 +84,20 @@ final class PollingIoHandler implements IoHandler {
     private boolean destroyed;
     /** The loop's context with blocking forbidden, for polling the transport. Loop only. */
     private final NonBlocking nonBlocking = new NonBlocking();
+    /** The most a precise timer polls for (see {@link #enablePreciseTimers}): beyond that, blocking is cheaper. */
+    static final long MAX_TIMER_SLACK_NS = 500_000;
+    /** Whether timers are waited for precisely (see the comment above {@link #run}'s tail). */
+    private final boolean preciseTimers;
+    /**
+     * Loop only, precise timers: how late a timed blocking wait may wake, as a decaying maximum of the lateness
+     * seen — each sample raises it to itself, and it loses 1/64 per sample otherwise. Not a median or a mean:
+     * wake-ups here are bimodal (a few µs while the vCPU is awake, 100 µs and more once it has halted in an idle
+     * pause), and the slow mode is exactly the one a replay after a pause meets, so the recent worst case is
+     * what the loop must wake early by. Capped at {@link #MAX_TIMER_SLACK_NS}.
+     */
+    private long timerSlack;
+    /** The loop's context with its timer deadline moved earlier by the learnt overshoot. Loop only. */
+    private final EarlyWake earlyWake = new EarlyWake();
 
     /**
      * 1 unless the loop is in (or about to enter) the transport's blocking wait. The loop clears it
@@ -96,20 +110,23 @@ final class PollingIoHandler implements IoHandler {
     @SuppressWarnings("unused") // accessed through AWAKE
     private volatile int awake = 1;
 
-    PollingIoHandler(IoHandler transport, AdaptivePoll poll) {
+    /** @param preciseTimers poll up to each timer's deadline (see the comment above {@link #run}'s tail) */
+    PollingIoHandler(IoHandler transport, AdaptivePoll poll, boolean preciseTimers) {
         this.transport = transport;
         this.poll = poll;
+        this.preciseTimers = preciseTimers;
     }
 
     /**
      * A factory making one polling handler around each handler {@code transport} makes, handing each to
      * {@code made} (Netty makes it in the loop's constructor, on the thread building the group).
      */
-    static IoHandlerFactory factory(IoHandlerFactory transport, AdaptivePoll poll, Consumer<PollingIoHandler> made) {
+    static IoHandlerFactory factory(IoHandlerFactory transport, AdaptivePoll poll, boolean preciseTimers,
+                                    Consumer<PollingIoHandler> made) {
         return new IoHandlerFactory() {
             @Override
             public IoHandler newHandler(ThreadAwareExecutor executor) {
-                PollingIoHandler h = new PollingIoHandler(transport.newHandler(executor), poll);
+                PollingIoHandler h = new PollingIoHandler(transport.newHandler(executor), poll, preciseTimers);
                 made.accept(h);
                 return h;
             }
@@ -133,6 +150,17 @@ final class PollingIoHandler implements IoHandler {
         if (hint != null) {
             window = Math.max(window, hint.getAsLong());
         }
+        long slack = 0;
+        boolean spinForTimer = false;
+        if (preciseTimers && context.deadlineNanos() != -1) {
+            // Precise timers: a timer due within what a blocking wait overshoots by is waited for by polling.
+            slack = timerSlack;
+            long untilTimer = context.delayNanos(start);
+            if (untilTimer <= slack && untilTimer > window) {
+                window = untilTimer;
+                spinForTimer = true;
+            }
+        }
         if (window > 0) {
             nonBlocking.loop = context;
             long deadline = start + window;
@@ -149,7 +177,9 @@ final class PollingIoHandler implements IoHandler {
                 // handed over meanwhile, or a timer falling due, ends the poll.
                 if (handled > 0 || !context.canBlock()) {
                     long waited = now - start;
-                    poll.afterWait(waited, true, waited);
+                    if (!spinForTimer) { // a wait for a timer says nothing about how soon I/O completes
+                        poll.afterWait(waited, true, waited);
+                    }
                     return handled;
                 }
                 Thread.onSpinWait();
@@ -157,16 +187,44 @@ final class PollingIoHandler implements IoHandler {
             } while (now - deadline < 0);
         }
         long polled = System.nanoTime() - start;
+        IoHandlerContext blocking = context;
+        long wakeTarget = 0;
+        if (preciseTimers && context.deadlineNanos() != -1) {
+            // Block until a little before the timer (by the overshoot learnt so far), then poll the rest.
+            long now = System.nanoTime();
+            long early = context.delayNanos(now) - slack;
+            if (early <= 0) {
+                return 0; // due within the overshoot already: the next run polls for it
+            }
+            wakeTarget = now + early;
+            earlyWake.loop = context;
+            earlyWake.slack = slack;
+            blocking = earlyWake;
+        }
         AWAKE.setVolatile(this, 0);
         int handled;
         try {
-            handled = transport.run(context);
+            handled = transport.run(blocking);
         } finally {
             AWAKE.setRelease(this, 1);
         }
-        poll.afterWait(System.nanoTime() - start, false, polled);
+        long end = System.nanoTime();
+        if (wakeTarget != 0 && handled == 0 && end - wakeTarget >= 0) {
+            // Woken by the timer (or just after it): how late.
+            timerSlack = Math.max(Math.min(MAX_TIMER_SLACK_NS, end - wakeTarget), timerSlack - (timerSlack >> 6));
+        }
+        poll.afterWait(end - start, false, polled);
         return handled;
     }
+
+    /*
+     * Precise timers (the handler's constructor): timers fire at their deadline as closely as this host allows. A blocking wait overshoots its timeout by the time the thread takes to be scheduled
+     * again — a few µs on bare metal, tens to hundreds on a guest whose idle vCPUs halt, milliseconds when every
+     * core is busy — so the loop learns that overshoot ({@link #timerSlack}), blocks until that long before the
+     * earliest timer, and polls the rest of the way. It costs the poll, at most
+     * {@link #MAX_TIMER_SLACK_NS} of CPU per timer; an idle loop with no timer pending still blocks without a
+     * timeout and burns nothing.
+     */
 
     /** The constructing thread, once: see {@link #pollHint}. */
     void setPollHint(java.util.function.LongSupplier hint) {
@@ -259,6 +317,38 @@ final class PollingIoHandler implements IoHandler {
     }
 
     /** The loop's context, except that it never lets the transport block. Loop only. */
+    /** The loop's context, reporting its timer deadline {@code slack} nanoseconds early. */
+    private static final class EarlyWake implements IoHandlerContext {
+        IoHandlerContext loop;
+        long slack;
+
+        @Override
+        public boolean canBlock() {
+            return loop.canBlock();
+        }
+
+        @Override
+        public long delayNanos(long currentTimeNanos) {
+            return Math.max(0, loop.delayNanos(currentTimeNanos) - slack);
+        }
+
+        @Override
+        public long deadlineNanos() {
+            long d = loop.deadlineNanos();
+            return d == -1 ? -1 : d - slack;
+        }
+
+        @Override
+        public void reportActiveIoTime(long activeNanos) {
+            loop.reportActiveIoTime(activeNanos);
+        }
+
+        @Override
+        public boolean shouldReportActiveIoTime() {
+            return loop.shouldReportActiveIoTime();
+        }
+    }
+
     private static final class NonBlocking implements IoHandlerContext {
         IoHandlerContext loop;
 

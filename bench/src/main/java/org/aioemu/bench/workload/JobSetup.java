@@ -99,7 +99,8 @@ final class JobSetup {
         boolean nullEngine = isNullEngine(o);
         long seed = Seeds.jobSeed(o, clone.jobNumber());
         long dataSeed = Seeds.mix(o.randseed, Seeds.DATA);
-        AioContext.Builder ctxBuilder = AioContext.builder().name("aioemu-" + o.name + "." + clone.jobNumber());
+        AioContext.Builder ctxBuilder = AioContext.builder().name("aioemu-" + o.name + "." + clone.jobNumber())
+                .preciseTimers(o.readIolog != null && !o.replayNoStall); // a timed replay holds each request to its time
         settings.contextTuning().accept(ctxBuilder);
         p.ctx = ctxBuilder.build();
 
