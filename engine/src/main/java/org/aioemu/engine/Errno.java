@@ -30,6 +30,7 @@ public final class Errno {
     public static final int ENOSYS = 38;
     public static final int EOPNOTSUPP = 95;
     public static final int ETIMEDOUT = 110;
+    public static final int EDQUOT = 122;
     public static final int ECANCELED = 125;
 
     private Errno() {
@@ -60,6 +61,7 @@ public final class Errno {
             case EROFS -> "EROFS";
             case ENOSYS -> "ENOSYS";
             case EOPNOTSUPP -> "EOPNOTSUPP";
+            case EDQUOT -> "EDQUOT";
             case ETIMEDOUT -> "ETIMEDOUT";
             case ECANCELED -> "ECANCELED";
             default -> "errno " + Math.abs(errno);
@@ -90,6 +92,7 @@ public final class Errno {
             case ESPIPE -> "Illegal seek";
             case EROFS -> "Read-only file system";
             case ENOSYS -> "Function not implemented";
+            case EDQUOT -> "Disk quota exceeded";
             case EOPNOTSUPP -> "Operation not supported";
             case ETIMEDOUT -> "Connection timed out";
             case ECANCELED -> "Operation canceled";

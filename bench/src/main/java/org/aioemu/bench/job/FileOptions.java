@@ -121,6 +121,8 @@ final class FileOptions {
         b.add("exec_postrun", STRING, "A shell command run after the job", (o, v, c) -> o.execPostrun = v.trim());
         b.add("allow_mounted_write", BOOL, "Let a job write to a mounted device (refused by default, as fio)",
                 (o, v, c) -> o.allowMountedWrite = c.bool(v));
+        b.add("fill_device|fill_fs", BOOL, "Write until the device or file system is full (ENOSPC ends the job, not as an"
+                + " error); without size=, the job's size is the free space", (o, v, c) -> o.fillDevice = c.bool(v));
         b.add("create_only", BOOL, "Lay the files out and do no I/O", (o, v, c) -> o.createOnly = c.bool(v));
         b.add("overwrite", BOOL, "Write a write job's new file whole before the job, so its writes overwrite data",
                 (o, v, c) -> o.overwrite = c.bool(v));

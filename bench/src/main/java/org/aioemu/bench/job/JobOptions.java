@@ -71,6 +71,8 @@ public final class JobOptions {
     public String directory;
     /** Total bytes of I/O region per job ({@code size=}); 0 = unset (fio then uses the file's size). */
     public long size;
+    /** fio's fill_device: write until ENOSPC/EDQUOT, which ends the job without error; no size means the free space. */
+    public boolean fillDevice;
     /** {@code size=N%}: percent of the file's size; 0 = unset. */
     public int sizePercent;
     /** {@code filesize=} low and high (a range picks per file); 0 = unset. */
@@ -368,6 +370,7 @@ public final class JobOptions {
         c.mergeBlktraceScalars = mergeBlktraceScalars;
         c.mergeBlktraceIters = mergeBlktraceIters;
         c.writeBlktrace = writeBlktrace;
+        c.fillDevice = fillDevice;
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
         c.writeIopsLog = writeIopsLog;

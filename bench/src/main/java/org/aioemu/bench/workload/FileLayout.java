@@ -77,6 +77,9 @@ final class FileLayout {
                     extend(o, f, ctx);
                 } else {
                     RawImage.create(f.path(), f.createSize());
+                    if (o.fillDevice && writes) {
+                        continue; // sparse: the job's writes fill the file system, as fio neither allocates nor fills
+                    }
                     if (!writes || o.overwrite) {
                         fill(o, f, ctx, data[i], settings);
                     } else if (allocates(o)) {
@@ -102,7 +105,7 @@ final class FileLayout {
                 return; // grew meanwhile (another clone): never shrink
             }
             fh.truncate(f.createSize());
-            if (allocates(o)) {
+            if (allocates(o) && !o.fillDevice) {
                 zeroes(f.path(), now, f.createSize() - now, ctx);
             }
         }

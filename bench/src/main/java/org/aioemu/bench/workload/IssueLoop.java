@@ -41,6 +41,9 @@ final class IssueLoop {
 
         /** A bug: something threw on the loop. */
         void crashed(RuntimeException e);
+
+        /** fill_device: a write found the device or file system full, which ends the job without an error. */
+        void filled();
     }
 
     private final JobParts p;
@@ -57,6 +60,8 @@ final class IssueLoop {
     private final Pacing pacing;
     /** A timed replay's lateness per request (issue time minus scheduled time); null for other jobs. */
     private final org.HdrHistogram.Histogram lateness;
+    /** fill_device: ENOSPC or EDQUOT on a write ends the job instead of failing it. */
+    private final boolean fillDevice;
     /** max_latency: a main-phase request slower than this fails the job with ETIMEDOUT; 0 for none. */
     private final long maxLatencyNanos;
     /** rate_min / rate_iops_min, judged at completions of the main phase; null without a minimum. */
@@ -99,6 +104,7 @@ final class IssueLoop {
         this.rateMin = RateMinCheck.of(o, parts.stats);
         this.maxLatencyNanos = o.maxLatencyNanos;
         this.lateness = parts.stats.replayLateness;
+        this.fillDevice = parts.options.fillDevice;
         this.free = new IoSlot[depth];
         this.refill = ctx.newBottomHalf(this::onRefill);
     }
@@ -309,7 +315,9 @@ final class IssueLoop {
         if (s.ddir == IoSlot.SYNC) {
             pacing.syncDone();
         }
-        if (result < 0) {
+        if (result < 0 && fillDevice && s.ddir == JobOptions.WRITE && (result == -Errno.ENOSPC || result == -Errno.EDQUOT)) {
+            owner.filled(); // fio's fill_device: the device is full, which is where the job was meant to end
+        } else if (result < 0) {
             owner.fail(-result, s.describe(p.files[s.file].name()) + " failed: " + Errno.name(result) + " ("
                     + Errno.describe(result) + ")" + (detail != null ? "; " + detail : ""));
         } else {

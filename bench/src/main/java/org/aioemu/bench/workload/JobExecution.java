@@ -139,6 +139,14 @@ final class JobExecution implements IssueLoop.Owner {
         }
     }
 
+    /** fill_device: the file system is full; the job ends as at its deadline, without an error (as fio ends it). */
+    @Override
+    public void filled() {
+        if (phase != Phase.DONE && phase != Phase.WAITING && !loop.stopping()) {
+            loop.stop();
+        }
+    }
+
     /** Records the job's first error and stops it. */
     @Override
     public void fail(int errno, String message) {

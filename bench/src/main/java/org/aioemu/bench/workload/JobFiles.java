@@ -117,6 +117,10 @@ public final class JobFiles {
                         (existing >= 0 ? existing : fileSize) - offset);
             } else if (fileSize > 0) {
                 region = fileSize - offset;
+            } else if (o.fillDevice && !isBlockDevice(path)) {
+                // fio's fill_device without a size: as much as the file system still takes (the file grows into it).
+                region = Math.max(0, existing) + usableSpace(path) - offset;
+                region -= region % Math.max(1, minBlock);
             } else if (existing >= 0) {
                 region = existing - offset;
             } else {
@@ -130,6 +134,28 @@ public final class JobFiles {
             specs.add(new FileSpec(path, path.toString(), offset, region, createSize, existing));
         }
         return specs;
+    }
+
+    /** Bytes the file system holding {@code path} (or its nearest existing parent) still takes, 0 if unknown. */
+    static long usableSpace(Path path) {
+        for (Path p = path.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p)) {
+                try {
+                    return java.nio.file.Files.getFileStore(p).getUsableSpace();
+                } catch (java.io.IOException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static boolean isBlockDevice(Path path) {
+        try {
+            return ((Integer) java.nio.file.Files.getAttribute(path, "unix:mode") & 0170000) == 0060000;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** For the null engine: one virtual file of the job's size. */
