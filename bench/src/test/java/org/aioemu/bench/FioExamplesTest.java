@@ -39,10 +39,8 @@ class FioExamplesTest {
      * list only shrinks.
      */
     static final Map<String, String> KNOWN_GAPS = Map.ofEntries(
-            Map.entry("butterfly.fio", "fio option 'flow' is not supported"),
             Map.entry("cross-stripe-verify.fio", "fio option 'verify_backlog' is not supported"),
             Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"),
-            Map.entry("flow.fio", "fio option 'flow_sleep' is not supported"),
             Map.entry("latency-profile.fio", "fio option 'latency_target' is not supported"));
 
     /**

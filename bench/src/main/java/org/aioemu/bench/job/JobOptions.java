@@ -104,6 +104,10 @@ public final class JobOptions {
     /** {@code ba=} / {@code blockalign=}: per direction; 0 = the minimum block size. */
     public final int[] ba = {0, 0, 0};
     public int iodepth = 1;
+    /** fio's flow, flow_id, flow_sleep (µs): flow control between jobs; weight 0 for none. */
+    public int flow;
+    public int flowId;
+    public int flowSleepMicros;
     public int iodepthBatchSubmit = 1;
     /** fio's iodepth_low: a full queue drains to this depth before it is filled again; 0 for iodepth (keep it full). */
     public int iodepthLow;
@@ -371,6 +375,9 @@ public final class JobOptions {
         c.mergeBlktraceIters = mergeBlktraceIters;
         c.writeBlktrace = writeBlktrace;
         c.fillDevice = fillDevice;
+        c.flow = flow;
+        c.flowId = flowId;
+        c.flowSleepMicros = flowSleepMicros;
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
         c.writeIopsLog = writeIopsLog;

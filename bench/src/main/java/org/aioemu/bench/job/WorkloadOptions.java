@@ -64,6 +64,12 @@ final class WorkloadOptions {
                 (o, v, c) -> o.blocksizeUnaligned = c.bool(v));
         b.add("ba|blockalign", PER_DIRECTION, "Alignment of random offsets, per direction",
                 (o, v, c) -> PerDirection.apply(v, (d, p) -> o.ba[d] = c.blockSize(p)));
+        b.add("flow", INT, "Weight in flow control: jobs of one flow_id issue requests in the ratio of their weights",
+                (o, v, c) -> o.flow = c.integer(v, 0, 1000));
+        b.add("flow_id", INT, "The flow this job's flow weight counts in (default 0, one for all)",
+                (o, v, c) -> o.flowId = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("flow_sleep", INT, "Microseconds a job ahead of its flow share waits, once its queue has drained",
+                (o, v, c) -> o.flowSleepMicros = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("iodepth", INT, "Requests kept in flight", (o, v, c) -> o.iodepth = c.integer(v, 1, Integer.MAX_VALUE));
         b.add("iodepth_low", INT, "Let a full queue drain to this depth before filling it again (default: iodepth)",
                 (o, v, c) -> o.iodepthLow = c.integer(v, 0, Integer.MAX_VALUE));

@@ -22,8 +22,9 @@ final class BatchRun {
      */
     static List<JobStats> run(List<JobClone> batch, RunSettings settings, Progress[] progress, AtomicBoolean stopLater) {
         List<JobSetup.Prepared> jobs = new ArrayList<>(batch.size());
+        Flows flows = new Flows(); // flow= holds jobs that run together to their weights
         for (JobClone c : batch) {
-            jobs.add(JobSetup.prepare(c, settings, progress[c.jobNumber() - 1]));
+            jobs.add(JobSetup.prepare(c, settings, progress[c.jobNumber() - 1], flows));
         }
         ProcessUsage before = ProcessUsage.now();
         long t0 = System.nanoTime();

@@ -60,6 +60,8 @@ final class IssueLoop {
     private final Pacing pacing;
     /** A timed replay's lateness per request (issue time minus scheduled time); null for other jobs. */
     private final org.HdrHistogram.Histogram lateness;
+    /** flow_sleep, in ns. */
+    private final long flowSleepNanos;
     /** fill_device: ENOSPC or EDQUOT on a write ends the job instead of failing it. */
     private final boolean fillDevice;
     /** max_latency: a main-phase request slower than this fails the job with ETIMEDOUT; 0 for none. */
@@ -105,6 +107,7 @@ final class IssueLoop {
         this.maxLatencyNanos = o.maxLatencyNanos;
         this.lateness = parts.stats.replayLateness;
         this.fillDevice = parts.options.fillDevice;
+        this.flowSleepNanos = parts.options.flowSleepMicros * 1_000L;
         this.free = new IoSlot[depth];
         this.refill = ctx.newBottomHalf(this::onRefill);
     }
@@ -222,6 +225,11 @@ final class IssueLoop {
                 armWake(now + wait);
                 break;
             }
+            if (mainPhase && p.flow != null && p.flow.holdBack()) {
+                pending = s;
+                holdForFlow(now);
+                break;
+            }
             pending = null;
             issue(s, now);
             issued++;
@@ -274,6 +282,22 @@ final class IssueLoop {
     }
 
     /** Wakes the pump at {@code at} (System.nanoTime), keeping the earliest of pending wake-ups. */
+    /**
+     * flow=: the job is ahead of its share. As fio does, it first lets its queue drain (a completion pumps again),
+     * then waits flow_sleep µs before it asks again; with no flow_sleep it asks again once the loop has seen to
+     * whatever else is queued, so the other jobs of the flow, on their own loops, catch up meanwhile.
+     */
+    private void holdForFlow(long now) {
+        if (inFlight > 0) {
+            return;
+        }
+        if (flowSleepNanos > 0) {
+            armWake(now + flowSleepNanos);
+        } else {
+            armWake(now);
+        }
+    }
+
     private void armWake(long at) {
         if (wakeTimer != null) {
             if (wakeAt - at <= 0) {

@@ -106,6 +106,9 @@ final class JobExecution implements IssueLoop.Owner {
             p.progress.started(now, planned);
             p.progress.state(p.runState);
             p.trace.filesOpened();
+            if (o.flow > 0 && p.flows != null) {
+                p.flow = p.flows.join(o.flowId, o.flow);
+            }
             if (p.replay != null) {
                 p.replay.start(now);
             }
@@ -217,6 +220,9 @@ final class JobExecution implements IssueLoop.Owner {
             return;
         }
         phase = Phase.DONE;
+        if (p.flow != null) {
+            p.flow.leave(); // the jobs still running are no longer held to this one's share
+        }
         loop.finish();
         rec.finish(now);
         p.progress.fraction(1);

@@ -40,6 +40,13 @@ final class JobParts {
     TraceRecorder trace = new TraceRecorder(new String[0]);
     LogSink[] logs = new LogSink[LogKind.values().length];
     Arena arena;
+    /** The flows of the job's batch; the job joins its own (flow=) when it starts, as fio's job thread does. */
+    Flows flows;
+    /**
+     * The job's place in its flow, or null: set on the loop when the job starts (so a job waiting for another,
+     * which issues nothing, does not hold the flow's share), left when it ends, or at the latest on close.
+     */
+    Flows.Member flow;
 
     /** Whether a read is checked: verify-phase reads, or workload reads of a verifying read job. */
     boolean checkReads(boolean verifying, boolean mainPhase) {
@@ -65,6 +72,9 @@ final class JobParts {
 
     /** Runner thread, after the job ended (or failed to start): releases everything. Returns a failure, or null. */
     String close() {
+        if (flow != null) {
+            flow.leave(); // a job set up but never run must not hold its flow's share
+        }
         String failure = trace.close();
         for (IoTarget t : targets) {
             if (t != null) {

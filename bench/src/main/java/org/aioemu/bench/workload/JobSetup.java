@@ -30,7 +30,7 @@ final class JobSetup {
     private JobSetup() {
     }
 
-    static Prepared prepare(JobClone clone, RunSettings settings, Progress progress) {
+    static Prepared prepare(JobClone clone, RunSettings settings, Progress progress, Flows flows) {
         JobOptions o = clone.options();
         JobStats stats = new JobStats(o, clone.groupId());
         JobParts p = new JobParts();
@@ -39,6 +39,7 @@ final class JobSetup {
         p.stats = stats;
         p.progress = progress;
         try {
+            p.flows = flows;
             JobExecution exec = build(clone, settings, p);
             return new Prepared(clone, stats, p, exec);
         } catch (JobSetupException e) {
