@@ -39,7 +39,6 @@ class FioExamplesTest {
      * list only shrinks.
      */
     static final Map<String, String> KNOWN_GAPS = Map.ofEntries(
-            Map.entry("cross-stripe-verify.fio", "fio option 'verify_backlog' is not supported"),
             Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"),
             Map.entry("latency-profile.fio", "fio option 'latency_target' is not supported"));
 

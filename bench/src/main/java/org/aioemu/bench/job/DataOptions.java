@@ -71,6 +71,13 @@ final class DataOptions {
         b.add("verify_interval", SIZE, "A verify header every this many bytes of a block (default: one per block)",
                 (o, v, c) -> o.verifyInterval = (int) Math.min(Integer.MAX_VALUE, c.size(v)));
         b.add("verify_fatal", BOOL, "Stop at the first verify failure", (o, v, c) -> o.verifyFatal = c.bool(v));
+        b.add("verify_backlog", INT, "Read back every N completed writes while writing (the verify phase does the rest)",
+                (o, v, c) -> o.verifyBacklog = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("verify_backlog_batch", INT, "How many writes each verify_backlog read-back covers (default: verify_backlog)",
+                (o, v, c) -> o.verifyBacklogBatch = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("verify_dump", OptionSpec.Kind.IGNORED, "Dumps a failed block's expected and read data to files; aioemu"
+                + " reports the failure (offset, what differs) without the dump files; ignored", (o, v, c) -> {
+                });
         b.add("do_verify", BOOL, "Run the verify phase after writing", (o, v, c) -> o.doVerify = c.bool(v));
         // Bare, a log option means fio's default prefix, the job name: finish() fills it in.
         b.add("write_bw_log", OPTIONAL_STRING, "Log bandwidth to PREFIX_bw.N.log",

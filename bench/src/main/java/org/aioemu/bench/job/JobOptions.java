@@ -223,6 +223,10 @@ public final class JobOptions {
     public int verifyInterval;
     public boolean verifyFatal;
     public boolean doVerify = true;
+    /** fio's verify_backlog: read back every this many completed writes while writing; 0 for none. */
+    public long verifyBacklog;
+    /** fio's verify_backlog_batch: how many writes each backlog read-back covers; 0 for verify_backlog. */
+    public long verifyBacklogBatch;
 
     // --- iologs and logs ------------------------------------------------------------------------------
     public String readIolog;
@@ -378,6 +382,8 @@ public final class JobOptions {
         c.flow = flow;
         c.flowId = flowId;
         c.flowSleepMicros = flowSleepMicros;
+        c.verifyBacklog = verifyBacklog;
+        c.verifyBacklogBatch = verifyBacklogBatch;
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
         c.writeIopsLog = writeIopsLog;

@@ -184,8 +184,8 @@ final class JobExecution implements IssueLoop.Owner {
         switch (phase) {
             case MAIN -> {
                 rec.endSampling(now);
-                if (stats.error == 0 && p.written != null) {
-                    enter(Phase.VERIFY, new VerifyOps(p.written), 'V');
+                if (stats.error == 0 && p.written != null && p.verifyAtEnd) {
+                    enter(Phase.VERIFY, new VerifyOps(p.written, p.backlog != null ? p.backlog.verified() : 0), 'V');
                 } else {
                     close();
                 }

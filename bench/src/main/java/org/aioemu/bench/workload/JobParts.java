@@ -35,8 +35,12 @@ final class JobParts {
     RateLimiter rate;
     OpSource mainOps;
     ReplayOps replay;
-    /** Non-null when the job verifies what it wrote. */
+    /** Non-null when the job verifies what it wrote (at the end, or as it goes with verify_backlog). */
     WrittenLog written;
+    /** Whether a verify phase reads back, at the end, what is still unverified (do_verify). */
+    boolean verifyAtEnd;
+    /** verify_backlog's source, which has read back some writes already; null without a backlog. */
+    BacklogOps backlog;
     TraceRecorder trace = new TraceRecorder(new String[0]);
     LogSink[] logs = new LogSink[LogKind.values().length];
     Arena arena;

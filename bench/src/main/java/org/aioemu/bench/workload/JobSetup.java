@@ -162,10 +162,12 @@ final class JobSetup {
         }
 
         boolean verifying = o.verify != JobOptions.Verify.NONE && o.doVerify;
+        boolean backlog = o.verify != JobOptions.Verify.NONE && o.verifyBacklog > 0; // verify_backlog: even without do_verify
         p.fillEveryWrite = o.verify != JobOptions.Verify.NONE || o.refillBuffers;
         p.scramble = !p.fillEveryWrite && o.scrambleBuffers && !o.zeroBuffers && o.bufferPattern == null;
         p.flushAtEnd = (o.endFsync || o.fsyncOnClose) && modifies;
-        p.written = verifying && trace == null && used[JobOptions.WRITE] ? new WrittenLog() : null;
+        p.written = (verifying || backlog) && trace == null && used[JobOptions.WRITE] ? new WrittenLog() : null;
+        p.verifyAtEnd = verifying;
         if (p.written != null && o.norandommap && o.rw.random && sizes.min() != sizes.max()) {
             settings.notices().println("aioemu: " + o.source + ": norandommap given for variable block sizes, verify limited"
                     + " (a write overlapped by a later one is not read back)");
@@ -181,6 +183,10 @@ final class JobSetup {
             p.mainOps = p.replay;
         } else {
             p.mainOps = new GeneratedOps(o, files, sizes, seed, used, p.rate);
+            if (backlog && p.written != null) {
+                p.backlog = new BacklogOps(p.mainOps, p.written, o.verifyBacklog, o.verifyBacklogBatch);
+                p.mainOps = p.backlog;
+            }
         }
         if (o.createOnly) {
             p.mainOps = NO_OPS; // fio's create_only: the files are laid out, and the job does no I/O

@@ -9,8 +9,13 @@ final class VerifyOps implements OpSource {
     private int next;
 
     VerifyOps(WrittenLog log) {
+        this(log, 0);
+    }
+
+    /** Reads back the writes from index {@code from} on (verify_backlog verified those before). */
+    VerifyOps(WrittenLog log, int from) {
         this.log = log;
-        this.order = log.survivors();
+        this.order = log.survivors(from);
     }
 
     @Override

@@ -49,10 +49,15 @@ final class WrittenLog {
      * Runs once, when the verify phase starts.
      */
     int[] survivors() {
+        return survivors(0);
+    }
+
+    /** As {@link #survivors()}, among the writes from index {@code from} on (those before were verified already). */
+    int[] survivors(int from) {
         java.util.Map<Integer, java.util.TreeMap<Long, Long>> covered = new java.util.HashMap<>();
         boolean[] keep = new boolean[count];
         int n = 0;
-        for (int i = count - 1; i >= 0; i--) {
+        for (int i = count - 1; i >= from; i--) {
             java.util.TreeMap<Long, Long> ranges = covered.computeIfAbsent(file(keys[i]), f -> new java.util.TreeMap<>());
             long start = offset(keys[i]);
             long end = start + lengths[i];
@@ -64,7 +69,7 @@ final class WrittenLog {
         }
         int[] out = new int[n];
         int j = 0;
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < count; i++) {
             if (keep[i]) {
                 out[j++] = i;
             }
