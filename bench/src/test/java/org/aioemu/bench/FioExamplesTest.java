@@ -39,8 +39,7 @@ class FioExamplesTest {
      * list only shrinks.
      */
     static final Map<String, String> KNOWN_GAPS = Map.ofEntries(
-            Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"),
-            Map.entry("latency-profile.fio", "fio option 'latency_target' is not supported"));
+            Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"));
 
     /**
      * Examples where fio 3.33 itself misbehaves, so only the jobs, groups, errors and directions are compared.

@@ -127,6 +127,11 @@ public final class JobOptions {
     public String execPostrun;
     /** fio's rw_sequencer=identical: rw=rand...:N repeats an offset N times rather than going on from it. */
     public boolean rwSequencerIdentical;
+    /** fio's latency_target and latency_window in ns (0: no search), latency_percentile, latency_run. */
+    public long latencyTargetNanos;
+    public long latencyWindowNanos;
+    public double latencyPercentile = 100;
+    public boolean latencyRun;
     /** fio's max_latency in nanoseconds: a request slower than this ends the job with ETIMEDOUT; 0 for none. */
     public long maxLatencyNanos;
     /** fio's offset_align: offset=N% is rounded down to this rather than to the block size; 0 for that. */
@@ -384,6 +389,10 @@ public final class JobOptions {
         c.flowSleepMicros = flowSleepMicros;
         c.verifyBacklog = verifyBacklog;
         c.verifyBacklogBatch = verifyBacklogBatch;
+        c.latencyTargetNanos = latencyTargetNanos;
+        c.latencyWindowNanos = latencyWindowNanos;
+        c.latencyPercentile = latencyPercentile;
+        c.latencyRun = latencyRun;
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
         c.writeIopsLog = writeIopsLog;

@@ -122,6 +122,25 @@ final class WorkloadOptions {
                 (o, v, c) -> o.rwSequencerIdentical = ApplyContext.choice(v, java.util.Map.of("sequential", false, "identical", true)));
         b.add("max_latency", TIME, "End the job with ETIMEDOUT when a request takes longer (microseconds unless a unit is given)",
                 (o, v, c) -> o.maxLatencyNanos = FioNumbers.timeNanos(v, FioNumbers.MICROSECOND));
+        b.add("latency_target", TIME, "Find the deepest queue (up to iodepth) whose requests meet this latency"
+                + " (microseconds unless a unit is given)", (o, v, c) -> o.latencyTargetNanos = FioNumbers.timeNanos(v, FioNumbers.MICROSECOND));
+        b.add("latency_window", TIME, "How long each depth of the latency_target search is measured (microseconds unless"
+                + " a unit is given)", (o, v, c) -> o.latencyWindowNanos = FioNumbers.timeNanos(v, FioNumbers.MICROSECOND));
+        b.add("latency_percentile", STRING, "The share of requests, in percent, that must meet latency_target (default 100)",
+                (o, v, c) -> {
+                    double pct;
+                    try {
+                        pct = Double.parseDouble(v.trim().split(":")[0]);
+                    } catch (NumberFormatException e) {
+                        throw ValueException.expected("a percentage (got '" + v.trim() + "')");
+                    }
+                    if (!(pct > 0 && pct <= 100)) {
+                        throw ValueException.expected("a percentage above 0, at most 100 (got " + v.trim() + ")");
+                    }
+                    o.latencyPercentile = pct;
+                });
+        b.add("latency_run", BOOL, "Keep searching for the latency_target depth instead of ending once it is found",
+                (o, v, c) -> o.latencyRun = c.bool(v));
         b.add("wait_for", STRING, "Start once every clone of the named earlier job has finished",
                 (o, v, c) -> o.waitFor = v.trim().isEmpty() ? null : v.trim());
         b.add("new_group", BOOL, "Start a new reporting group", (o, v, c) -> o.newGroup = c.bool(v));

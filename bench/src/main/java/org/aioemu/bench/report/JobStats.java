@@ -50,10 +50,25 @@ public final class JobStats {
      * scheduled time, in nanoseconds (not fio's: fio does not report it). Null for other jobs.
      */
     public Histogram replayLateness;
+    /** fio's latency_depth: the depth latency_target settled on, or iodepth (0 until the job ends: iodepth). */
+    public int latencyDepth;
 
     public JobStats(JobOptions options, int groupId) {
         this.options = options;
         this.groupId = groupId;
+    }
+
+    /**
+     * Loop: forgets what was counted so far, as fio's reset_all_stats does when latency_target has found its depth
+     * and the final window's results are to be reported alone. The error and the job's identity stay.
+     */
+    public void resetCounts() {
+        for (Direction d : new Direction[] {read, write, trim, sync}) {
+            d.reset();
+        }
+        java.util.Arrays.fill(depthLevels, 0);
+        java.util.Arrays.fill(submitLevels, 0);
+        java.util.Arrays.fill(completeLevels, 0);
     }
 
     /** Direction by JobOptions index (READ, WRITE, TRIM). */
@@ -120,6 +135,19 @@ public final class JobStats {
         /** Bandwidth samples in KiB/s, one per averaging window. */
         public final SampleStats bwKiB = new SampleStats();
         public final SampleStats iops = new SampleStats();
+
+        void reset() {
+            ios = 0;
+            bytes = 0;
+            shortIos = 0;
+            droppedIos = 0;
+            runtimeNanos = 0;
+            slat.reset();
+            clat.reset();
+            lat.reset();
+            bwKiB.reset();
+            iops.reset();
+        }
 
         /** Loop: one finished request of {@code bytes} with its latencies in ns (each at least 1). */
         public void record(long bytesDone, long slatNanos, long clatNanos, boolean isShort) {

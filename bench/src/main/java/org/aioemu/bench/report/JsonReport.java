@@ -87,10 +87,10 @@ final class JsonReport {
         table(o.putObject("latency_ns"), Distributions.SUB_MS_LABELS, lat.nsPercents());
         table(o.putObject("latency_us"), Distributions.SUB_MS_LABELS, lat.usPercents());
         table(o.putObject("latency_ms"), Distributions.MS_LABELS, lat.msPercents());
-        o.put("latency_depth", job.options.iodepth);
-        o.put("latency_target", 0);
-        o.set("latency_percentile", FioJson.decimal(100));
-        o.put("latency_window", 0);
+        o.put("latency_depth", job.latencyDepth > 0 ? job.latencyDepth : job.options.iodepth);
+        o.put("latency_target", job.options.latencyTargetNanos); // fio keeps the target in ns, the window in µs
+        o.set("latency_percentile", FioJson.decimal(job.options.latencyTargetNanos > 0 ? job.options.latencyPercentile : 100));
+        o.put("latency_window", job.options.latencyWindowNanos / 1000);
         return o;
     }
 

@@ -86,8 +86,11 @@ final class NormalReport {
                     job.replayLateness.getValueAtPercentile(50) / 1000.0, job.replayLateness.getValueAtPercentile(99) / 1000.0,
                     job.replayLateness.getMaxValue() / 1000.0, job.replayLateness.getTotalCount());
         }
-        // aioemu has no latency_target: fio prints these neutral values when it is unset.
-        out.printf(Locale.ROOT, "     latency   : target=0, window=0, percentile=100.00%%, depth=%d%n", job.options.iodepth);
+        // fio prints these neutral values when latency_target is unset (depth: iodepth).
+        out.printf(Locale.ROOT, "     latency   : target=%d, window=%d, percentile=%.2f%%, depth=%d%n",
+                job.options.latencyTargetNanos, job.options.latencyWindowNanos / 1000, // as fio: target in ns, window in µs
+                job.options.latencyTargetNanos > 0 ? job.options.latencyPercentile : 100.0,
+                job.latencyDepth > 0 ? job.latencyDepth : job.options.iodepth);
     }
 
     /** "  cpu          : usr=1.50%, sys=37.45%, ctx=26881, majf=0, minf=14". */

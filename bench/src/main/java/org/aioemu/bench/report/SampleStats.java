@@ -11,6 +11,15 @@ public final class SampleStats {
     private double sum;
     private double sumSquares;
 
+    /** Forgets every sample. */
+    public void reset() {
+        samples = 0;
+        min = Double.MAX_VALUE;
+        max = 0;
+        sum = 0;
+        sumSquares = 0;
+    }
+
     public void add(double value) {
         samples++;
         min = Math.min(min, value);

@@ -44,6 +44,9 @@ final class IssueLoop {
 
         /** fill_device: a write found the device or file system full, which ends the job without an error. */
         void filled();
+
+        /** latency_target found its depth: what was counted so far is forgotten; the final window is reported. */
+        void restartMeasuring(long now);
     }
 
     private final JobParts p;
@@ -60,6 +63,10 @@ final class IssueLoop {
     private final Pacing pacing;
     /** A timed replay's lateness per request (issue time minus scheduled time); null for other jobs. */
     private final org.HdrHistogram.Histogram lateness;
+    /** latency_target's depth search, or null. */
+    private final LatencyTarget latency;
+    /** latency_target changed the depth: issue nothing until the queue has drained. */
+    private boolean quiescing;
     /** flow_sleep, in ns. */
     private final long flowSleepNanos;
     /** fill_device: ENOSPC or EDQUOT on a write ends the job instead of failing it. */
@@ -108,6 +115,8 @@ final class IssueLoop {
         this.lateness = parts.stats.replayLateness;
         this.fillDevice = parts.options.fillDevice;
         this.flowSleepNanos = parts.options.flowSleepMicros * 1_000L;
+        this.latency = o.latencyTargetNanos > 0 ? new LatencyTarget(o.latencyTargetNanos, o.latencyWindowNanos,
+                o.latencyPercentile, o.latencyRun, depth) : null;
         this.free = new IoSlot[depth];
         this.refill = ctx.newBottomHalf(this::onRefill);
     }
@@ -138,6 +147,10 @@ final class IssueLoop {
     void startPhase(OpSource ops, boolean main) {
         source = ops;
         mainPhase = main;
+        quiescing = false;
+        if (latency != null && main) {
+            latency.start(System.nanoTime());
+        }
         active = true;
         stopping = false;
         sourceDone = false;
@@ -183,7 +196,11 @@ final class IssueLoop {
 
     private void pump() {
         int issued = 0;
-        while (!stopping && inFlight < depth) {
+        int limit = latency != null && mainPhase ? Math.min(depth, latency.depth()) : depth;
+        if (quiescing && inFlight == 0) {
+            quiescing = false;
+        }
+        while (!stopping && !quiescing && inFlight < limit) {
             if (pacing.syncInFlight()) {
                 break;
             }
@@ -282,6 +299,26 @@ final class IssueLoop {
     }
 
     /** Wakes the pump at {@code at} (System.nanoTime), keeping the earliest of pending wake-ups. */
+    private void latencyVerdict(LatencyTarget.Verdict v, long latencyNanos, long now) {
+        switch (v) {
+            case QUIESCE -> quiescing = true;
+            case QUIESCE_AND_RESTART_STATS -> {
+                quiescing = true;
+                owner.restartMeasuring(now);
+            }
+            case END_JOB -> stop();
+            case FATAL -> owner.fail(Errno.ETIMEDOUT, "latency of " + latencyNanos / 1000 + " usec exceeds specified max ("
+                    + p.options.latencyTargetNanos / 1000 + " usec)");
+            case GO_ON -> {
+            }
+        }
+    }
+
+    /** latency_target: the depth the search is at (iodepth without a target). */
+    int latencyDepth() {
+        return latency != null ? latency.depth() : depth;
+    }
+
     /**
      * flow=: the job is ahead of its share. As fio does, it first lets its queue drain (a completion pumps again),
      * then waits flow_sleep µs before it asks again; with no flow_sleep it asks again once the loop has seen to
@@ -347,6 +384,9 @@ final class IssueLoop {
         } else {
             if (s.accounted) {
                 rec.completed(s, s.ddir == JobOptions.TRIM ? s.length : result, now); // a discard returns 0
+                if (latency != null && mainPhase && (s.ddir == JobOptions.READ || s.ddir == JobOptions.WRITE)) {
+                    latencyVerdict(latency.completed(now - s.issueNanos, now), now - s.issueNanos, now);
+                }
                 if (maxLatencyNanos > 0 && mainPhase && now - s.issueNanos > maxLatencyNanos) {
                     owner.fail(Errno.ETIMEDOUT, s.describe(p.files[s.file].name()) + ": latency " + (now - s.issueNanos) / 1000
                             + " usec exceeds max_latency " + maxLatencyNanos / 1000 + " usec");

@@ -142,6 +142,13 @@ final class JobExecution implements IssueLoop.Owner {
         }
     }
 
+    /** latency_target found its depth: the final window's results are reported alone, as fio resets its stats. */
+    @Override
+    public void restartMeasuring(long now) {
+        stats.resetCounts();
+        startMeasuring(now);
+    }
+
     /** fill_device: the file system is full; the job ends as at its deadline, without an error (as fio ends it). */
     @Override
     public void filled() {
@@ -220,6 +227,7 @@ final class JobExecution implements IssueLoop.Owner {
             return;
         }
         phase = Phase.DONE;
+        stats.latencyDepth = loop.latencyDepth();
         if (p.flow != null) {
             p.flow.leave(); // the jobs still running are no longer held to this one's share
         }

@@ -30,6 +30,6 @@ class OptionsDocTest {
         }
         assertTrue(doc.contains("| `rate_process` | done |"), "rate_process is done");
         assertTrue(doc.contains("| `thread` | notice |"));
-        assertTrue(doc.contains("| `flow` | refused |"));
+        assertTrue(doc.contains("| `flow` | done |"));
     }
 }
