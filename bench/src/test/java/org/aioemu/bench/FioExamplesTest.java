@@ -38,8 +38,7 @@ class FioExamplesTest {
      * Examples fio runs that aioemu still refuses, each with the refusal it prints (issue 15 lists them). The
      * list only shrinks.
      */
-    static final Map<String, String> KNOWN_GAPS = Map.ofEntries(
-            Map.entry("dedupe-global.fio", "fio option 'dedupe_mode' is not supported"));
+    static final Map<String, String> KNOWN_GAPS = Map.of();
 
     /**
      * Examples where fio 3.33 itself misbehaves, so only the jobs, groups, errors and directions are compared.

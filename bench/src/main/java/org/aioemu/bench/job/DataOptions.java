@@ -58,6 +58,14 @@ final class DataOptions {
         b.add("scramble_buffers", BOOL, "Slightly vary buffers to defeat dedupe", (o, v, c) -> o.scrambleBuffers = c.bool(v));
         b.add("buffer_compress_percentage", INT, "How compressible written data is, in percent",
                 (o, v, c) -> o.bufferCompressPercentage = c.integer(v, 0, 100));
+        b.add("dedupe_percentage", INT, "This share of written buffers, in percent, copies an earlier one (turns refill_buffers on)",
+                (o, v, c) -> o.dedupePercentage = c.integer(v, 0, 100));
+        b.add("dedupe_mode", CHOICE, "How dedupe copies are chosen: repeat (the previous new buffer) or working_set",
+                (o, v, c) -> o.dedupeWorkingSet = ApplyContext.choice(v, Map.of("repeat", false, "working_set", true)));
+        b.add("dedupe_working_set_percentage", INT, "working_set: copies come from the first size x this percent new buffers"
+                + " (default 5)", (o, v, c) -> o.dedupeWorkingSetPercentage = c.integer(v, 0, 100));
+        b.add("dedupe_global", BOOL, "Jobs that set it draw working_set copies from one shared set",
+                (o, v, c) -> o.dedupeGlobal = c.bool(v));
         b.add("buffer_pattern", PATTERN, "Fill buffers with 0x hex, decimal or \"text\"",
                 (o, v, c) -> o.bufferPattern = FioPattern.parse(v));
         b.add("verify", CHOICE, "Check written data: crc32c, md5, meta, pattern; 0 or null for none", (o, v, c) -> {

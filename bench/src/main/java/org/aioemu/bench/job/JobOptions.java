@@ -64,6 +64,8 @@ public final class JobOptions {
     public final Map<String, String> given = new LinkedHashMap<>();
     /** Position among all jobs, 0-based (fio's job number). */
     public int index;
+    /** How many jobs (clones included) the run has; set with {@link #index}. */
+    public int jobsInRun = 1;
 
     // --- files ---------------------------------------------------------------------------------
     /** {@code filename=}: one or more names separated by ':' ({@code \:} escapes), or null. */
@@ -228,6 +230,11 @@ public final class JobOptions {
     public int verifyInterval;
     public boolean verifyFatal;
     public boolean doVerify = true;
+    /** fio's dedupe_percentage (0: none), dedupe_mode=working_set, dedupe_working_set_percentage, dedupe_global. */
+    public int dedupePercentage;
+    public boolean dedupeWorkingSet;
+    public int dedupeWorkingSetPercentage = 5;
+    public boolean dedupeGlobal;
     /** fio's verify_backlog: read back every this many completed writes while writing; 0 for none. */
     public long verifyBacklog;
     /** fio's verify_backlog_batch: how many writes each backlog read-back covers; 0 for verify_backlog. */
@@ -393,6 +400,11 @@ public final class JobOptions {
         c.latencyWindowNanos = latencyWindowNanos;
         c.latencyPercentile = latencyPercentile;
         c.latencyRun = latencyRun;
+        c.dedupePercentage = dedupePercentage;
+        c.dedupeWorkingSet = dedupeWorkingSet;
+        c.dedupeWorkingSetPercentage = dedupeWorkingSetPercentage;
+        c.dedupeGlobal = dedupeGlobal;
+        c.jobsInRun = jobsInRun;
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
         c.writeIopsLog = writeIopsLog;

@@ -37,6 +37,9 @@ final class JobGroups {
                 out.add(new JobClone(copy, group, batch, number, c));
             }
         }
+        for (JobClone c : out) {
+            c.options().jobsInRun = number; // fio's thread_number: dedupe_global spreads its working set over them
+        }
         return out;
     }
 

@@ -163,7 +163,10 @@ final class JobSetup {
 
         boolean verifying = o.verify != JobOptions.Verify.NONE && o.doVerify;
         boolean backlog = o.verify != JobOptions.Verify.NONE && o.verifyBacklog > 0; // verify_backlog: even without do_verify
-        p.fillEveryWrite = o.verify != JobOptions.Verify.NONE || o.refillBuffers;
+        // New content per write: verify headers, refill_buffers, and what fio turns refilling on for (dedupe, and
+        // compression below 100 %, so that neighbouring blocks do not compress or dedupe against each other).
+        p.fillEveryWrite = o.verify != JobOptions.Verify.NONE || o.refillBuffers || o.dedupePercentage > 0
+                || (o.bufferCompressPercentage > 0 && o.bufferCompressPercentage < 100);
         p.scramble = !p.fillEveryWrite && o.scrambleBuffers && !o.zeroBuffers && o.bufferPattern == null;
         p.flushAtEnd = (o.endFsync || o.fsyncOnClose) && modifies;
         p.written = (verifying || backlog) && trace == null && used[JobOptions.WRITE] ? new WrittenLog() : null;

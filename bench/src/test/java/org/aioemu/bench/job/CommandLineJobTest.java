@@ -86,7 +86,7 @@ class CommandLineJobTest {
         assertEquals("--iodepth: needs a value (--iodepth=...)", error("--iodepth"));
         assertEquals("--iodepth: needs a value (--iodepth=...)", error("--iodepth", "--direct=1"));
         assertTrue(error("--ioengine=mmap").startsWith("--ioengine=mmap: not supported by aioemu (its engines are "));
-        assertEquals("--dedupe_percentage=5: fio option not supported by aioemu", error("--dedupe_percentage=5"));
+        assertEquals("--write_barrier=4: fio option not supported by aioemu", error("--write_barrier=4"));
         assertEquals("-b: unexpected argument (options are written --name=value)", error("-b"));
         assertEquals("--: unexpected argument (options are written --name=value)", error("--"));
     }

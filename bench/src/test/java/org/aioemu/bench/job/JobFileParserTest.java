@@ -220,7 +220,7 @@ class JobFileParserTest {
 
     @Test
     void unsupportedFioOptionIsNotCalledUnknown() {
-        assertEquals("jobs.fio:2: fio option 'dedupe_percentage' is not supported by aioemu", error("[j]\ndedupe_percentage=10\n"));
+        assertEquals("jobs.fio:2: fio option 'write_barrier' is not supported by aioemu", error("[j]\nwrite_barrier=10\n"));
     }
 
     @Test

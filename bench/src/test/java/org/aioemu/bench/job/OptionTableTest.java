@@ -215,7 +215,7 @@ class OptionTableTest {
         assertEquals("f:1: unknown option 'bsz'; did you mean 'bs'?", unknown.inFile("f:1"));
         assertEquals("--bsz=4k: unknown option; did you mean --bs?", unknown.onCommandLine("--bsz=4k"));
         assertEquals(OptionError.Kind.UNSUPPORTED_VALUE, error("zonemode", "zbd").kind, "strided is done; zbd needs a zoned device");
-        assertEquals(OptionError.Kind.UNSUPPORTED_OPTION, error("dedupe_mode", "repeat").kind);
+        assertEquals(OptionError.Kind.UNSUPPORTED_OPTION, error("write_barrier", "4").kind);
         assertEquals(OptionError.Kind.MISSING_VALUE, error("bs", null).kind);
         assertEquals(OptionError.Kind.MISSING_VALUE, error("read_iolog", null).kind);
         OptionError bad = error("bs", "4q");
