@@ -23,12 +23,14 @@ final class BottomHalfScheduler {
     private static final System.Logger LOG = System.getLogger(BottomHalfScheduler.class.getName());
     private static final VarHandle STACK;
     private static final VarHandle WAKER;
+    private static final VarHandle DRAIN_QUEUED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STACK = l.findVarHandle(BottomHalfScheduler.class, "stack", BottomHalf.class);
             WAKER = l.findVarHandle(BottomHalfScheduler.class, "nestedWaker", Runnable.class);
+            DRAIN_QUEUED = l.findVarHandle(BottomHalfScheduler.class, "drainQueued", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,6 +54,17 @@ final class BottomHalfScheduler {
      */
     @SuppressWarnings("unused") // accessed through WAKER
     private volatile Runnable nestedWaker;
+
+    /**
+     * 1 while the drain task sits in the loop's task queue, not yet started: a hand-off finds it 1 and leaves it
+     * there (cas 0 -> 1 by whoever hands it over; cleared, volatile, by the drain as it starts, before it takes the
+     * stack). Without it, a worker pushing onto the stack just emptied by a running drain and that drain itself,
+     * seeing the push, each queued one: duplicates piled up in Netty's queue faster than they ran, and the queue
+     * grew a new 4 KiB chunk every 1024 of them — garbage on the loop in a hot path that must make none. Either
+     * the pusher's cas or the drain's final look at the stack queues the next drain, so no push is left behind.
+     */
+    @SuppressWarnings("unused") // accessed through DRAIN_QUEUED
+    private volatile int drainQueued;
 
     /**
      * Set (volatile) by the closing thread just before the loop is asked to shut down; read by every
@@ -104,6 +117,9 @@ final class BottomHalfScheduler {
      * later schedules find the stack non-empty and do not even ask.
      */
     private void handToLoop() {
+        if (!DRAIN_QUEUED.compareAndSet(this, 0, 1)) {
+            return; // one is queued and has not started: it will take this push
+        }
         if (ending) {
             LOG.log(System.Logger.Level.DEBUG, "bottom half scheduled while its loop shuts down; dropped");
             return;
@@ -123,6 +139,7 @@ final class BottomHalfScheduler {
      * {@code aio_bh_poll} runs only what was scheduled when it started.
      */
     void drain() {
+        DRAIN_QUEUED.setVolatile(this, 0); // before the round takes the stack: a later push queues the next drain
         runRound();
         if (hasPending()) {
             handToLoop(); // in-loop pushes during the round skipped this
