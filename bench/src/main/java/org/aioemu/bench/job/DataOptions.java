@@ -58,6 +58,17 @@ final class DataOptions {
         b.add("scramble_buffers", BOOL, "Slightly vary buffers to defeat dedupe", (o, v, c) -> o.scrambleBuffers = c.bool(v));
         b.add("buffer_compress_percentage", INT, "How compressible written data is, in percent",
                 (o, v, c) -> o.bufferCompressPercentage = c.integer(v, 0, 100));
+        b.add("percentile_list", STRING, "The latency percentiles reported, ':'-separated (fio's default: 1:5:10:...:99.99)",
+                (o, v, c) -> {
+                    o.percentileList = ReportOptions.percentiles(v);
+                    o.percentilePrecision = ReportOptions.precision(v);
+                });
+        b.add("significant_figures", INT, "Digits the normal output gives IOPS and bandwidth (1 to 10, default 4)",
+                (o, v, c) -> o.significantFigures = c.integer(v, 1, 10));
+        b.add("clat_percentiles", BOOL, "Report completion latency percentiles (default on)",
+                (o, v, c) -> o.clatPercentiles = c.bool(v));
+        b.add("lat_percentiles", BOOL, "Report total latency percentiles", (o, v, c) -> o.latPercentiles = c.bool(v));
+        b.add("slat_percentiles", BOOL, "Report submission latency percentiles", (o, v, c) -> o.slatPercentiles = c.bool(v));
         b.add("dedupe_percentage", INT, "This share of written buffers, in percent, copies an earlier one (turns refill_buffers on)",
                 (o, v, c) -> o.dedupePercentage = c.integer(v, 0, 100));
         b.add("dedupe_mode", CHOICE, "How dedupe copies are chosen: repeat (the previous new buffer) or working_set",

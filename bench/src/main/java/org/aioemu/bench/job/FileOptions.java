@@ -130,7 +130,10 @@ final class FileOptions {
                 (o, v, c) -> o.invalidate = c.bool(v));
         b.add("unlink", BOOL, "Delete the files when the job ends", (o, v, c) -> o.unlink = c.bool(v));
         b.add("kb_base", CHOICE, "1024 (default: 1k = 1024) or 1000 (1k = 1000) for the sizes that follow",
-                (o, v, c) -> c.kbBase = ApplyContext.choice(v, KB_BASE));
+                (o, v, c) -> {
+                    c.kbBase = ApplyContext.choice(v, KB_BASE);
+                    o.kbBase = c.kbBase; // and the units the normal output leads with
+                });
         b.add("ioengine", CHOICE, "fio's engine: io_uring; libaio, posixaio, psync, sync, pvsync, pvsync2 (threads); null",
                 (o, v, c) -> {
                     String engine = ENGINES.get(v.trim());

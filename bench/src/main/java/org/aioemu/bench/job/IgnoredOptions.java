@@ -9,7 +9,6 @@ final class IgnoredOptions {
     /** fio 3.33 job options. */
     private static final String FIO = """
             thread|threads ioscheduler disable_lat disable_clat disable_slat disable_bw_measurement|disable_bw
-            clat_percentiles lat_percentiles slat_percentiles percentile_list significant_figures
             gtod_reduce gtod_cpu clocksource unit_base
             allow_file_create serialize_overlap
             log_offset per_job_logs log_unix_epoch log_max_value log_prio log_entries log_compression

@@ -230,6 +230,18 @@ public final class JobOptions {
     public int verifyInterval;
     public boolean verifyFatal;
     public boolean doVerify = true;
+    /**
+     * fio's percentile_list (null: fio's default list) and the decimals it is printed with (the most any entry
+     * has), and which latencies report percentiles (clat_percentiles, lat_percentiles, slat_percentiles).
+     */
+    public double[] percentileList;
+    /** fio's significant_figures (digits of the normal output's IOPS and bandwidth) and kb_base (1024 or 1000). */
+    public int significantFigures = 4;
+    public int kbBase = 1024;
+    public int percentilePrecision = 2;
+    public boolean clatPercentiles = true;
+    public boolean latPercentiles;
+    public boolean slatPercentiles;
     /** fio's dedupe_percentage (0: none), dedupe_mode=working_set, dedupe_working_set_percentage, dedupe_global. */
     public int dedupePercentage;
     public boolean dedupeWorkingSet;
@@ -405,6 +417,13 @@ public final class JobOptions {
         c.dedupeWorkingSetPercentage = dedupeWorkingSetPercentage;
         c.dedupeGlobal = dedupeGlobal;
         c.jobsInRun = jobsInRun;
+        c.percentileList = percentileList;
+        c.significantFigures = significantFigures;
+        c.kbBase = kbBase;
+        c.percentilePrecision = percentilePrecision;
+        c.clatPercentiles = clatPercentiles;
+        c.latPercentiles = latPercentiles;
+        c.slatPercentiles = slatPercentiles;
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
         c.writeIopsLog = writeIopsLog;

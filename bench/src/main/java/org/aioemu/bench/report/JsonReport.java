@@ -63,7 +63,8 @@ final class JsonReport {
         }
         ObjectNode sync = o.putObject("sync");
         sync.put("total_ios", job.sync.ios);
-        sync.set("lat_ns", latency(LatStats.of(job.sync.lat), true, plus));
+        Percentiles pct = Percentiles.of(job.options);
+        sync.set("lat_ns", latency(LatStats.of(job.sync.lat), pct, pct.clat() || pct.lat(), plus));
         // fio sums runtime over merged jobs here (and only here).
         o.put("job_runtime", job.runtimeNanos / 1_000_000 * Math.max(1, job.jobs));
         if (job.replayLateness != null && job.replayLateness.getTotalCount() > 0) {
@@ -120,9 +121,10 @@ final class JsonReport {
         o.put("short_ios", d.shortIos);
         o.put("drop_ios", d.droppedIos);
         // Only completion latency carries percentiles by default (fio's clat_percentiles=1).
-        o.set("slat_ns", latency(LatStats.of(d.slat), false, false));
-        o.set("clat_ns", latency(LatStats.of(d.clat), true, plus));
-        o.set("lat_ns", latency(LatStats.of(d.lat), false, false));
+        Percentiles pct = Percentiles.of(job.options);
+        o.set("slat_ns", latency(LatStats.of(d.slat), pct, pct.slat(), plus));
+        o.set("clat_ns", latency(LatStats.of(d.clat), pct, pct.clat(), plus));
+        o.set("lat_ns", latency(LatStats.of(d.lat), pct, pct.lat(), plus));
         SampleStats bw = d.bwKiB;
         o.put("bw_min", (long) bw.min());
         o.put("bw_max", (long) bw.max());
@@ -141,6 +143,10 @@ final class JsonReport {
 
     /** {min, max, mean, stddev, N}, then "percentile" and (json+) "bins" when asked for and non-empty. */
     static ObjectNode latency(LatStats s, boolean percentiles, boolean bins) {
+        return latency(s, Percentiles.DEFAULT, percentiles, bins);
+    }
+
+    static ObjectNode latency(LatStats s, Percentiles pct, boolean percentiles, boolean bins) {
         ObjectNode o = FioJson.MAPPER.createObjectNode();
         o.put("min", s.min());
         o.put("max", s.max());
@@ -149,9 +155,9 @@ final class JsonReport {
         o.put("N", s.count());
         if (percentiles && s.count() > 0) {
             ObjectNode p = o.putObject("percentile");
-            long[] values = s.percentiles();
+            long[] values = s.percentiles(pct.list());
             for (int i = 0; i < values.length; i++) {
-                p.put(String.format(Locale.ROOT, "%f", LatStats.FIO_PERCENTILES[i]), values[i]);
+                p.put(String.format(Locale.ROOT, "%f", pct.list()[i]), values[i]);
             }
             if (bins) {
                 ObjectNode b = o.putObject("bins");

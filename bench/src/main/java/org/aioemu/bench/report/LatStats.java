@@ -41,12 +41,17 @@ record LatStats(long count, long min, long max, double mean, double stddev, Hist
      * microseconds does not turn 3000 ns into 4 us).
      */
     long[] percentiles() {
-        long[] out = new long[FIO_PERCENTILES.length];
+        return percentiles(FIO_PERCENTILES);
+    }
+
+    /** The value (ns) at each of {@code list} (percent), as {@link #percentiles()}. */
+    long[] percentiles(double[] list) {
+        long[] out = new long[list.length];
         if (count == 0) {
             return out;
         }
         for (int i = 0; i < out.length; i++) {
-            out[i] = histogram.lowestEquivalentValue(histogram.getValueAtPercentile(FIO_PERCENTILES[i]));
+            out[i] = histogram.lowestEquivalentValue(histogram.getValueAtPercentile(list[i]));
         }
         return out;
     }

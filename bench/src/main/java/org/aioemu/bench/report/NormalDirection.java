@@ -21,13 +21,22 @@ final class NormalDirection {
     static void print(PrintStream out, JobStats job, int ddir, Groups.DirectionStatus group) {
         JobStats.Direction d = job.direction(ddir);
         Rates r = Rates.of(job, ddir, group);
-        out.println(ioLine(ddir, d.ios, d.bytes, r.runtimeMillis()));
-        printIfMeasured(out, "slat", LatStats.of(d.slat));
+        out.println(ioLine(ddir, d.ios, d.bytes, r.runtimeMillis(), job.options.significantFigures, job.options.kbBase));
+        LatStats slat = LatStats.of(d.slat);
         LatStats clat = LatStats.of(d.clat);
+        LatStats lat = LatStats.of(d.lat);
+        printIfMeasured(out, "slat", slat);
         printIfMeasured(out, "clat", clat);
-        printIfMeasured(out, " lat", LatStats.of(d.lat));
-        if (clat.count() > 0) {
-            percentileLines("clat", clat.percentiles()).forEach(out::println);
+        printIfMeasured(out, " lat", lat);
+        Percentiles pct = Percentiles.of(job.options);
+        if (pct.slat() && slat.count() > 0) {
+            percentileLines("slat", pct, slat.percentiles(pct.list())).forEach(out::println);
+        }
+        if (pct.clat() && clat.count() > 0) {
+            percentileLines("clat", pct, clat.percentiles(pct.list())).forEach(out::println);
+        }
+        if (pct.lat() && lat.count() > 0) {
+            percentileLines("lat", pct, lat.percentiles(pct.list())).forEach(out::println);
         }
         SampleStats bw = d.bwKiB;
         if (bw.samples() > 0) {
@@ -47,7 +56,10 @@ final class NormalDirection {
         }
         out.println("  fsync/fdatasync/sync_file_range:");
         out.println(latencyLine("sync", sync));
-        percentileLines("sync", sync.percentiles()).forEach(out::println);
+        Percentiles pct = Percentiles.of(job.options);
+        if (pct.clat() || pct.lat()) {
+            percentileLines("sync", pct, sync.percentiles(pct.list())).forEach(out::println);
+        }
     }
 
     private static void printIfMeasured(PrintStream out, String name, LatStats s) {
@@ -58,12 +70,23 @@ final class NormalDirection {
 
     /** "  read: IOPS=13.6k, BW=53.3MiB/s (55.9MB/s)(53.3MiB/1001msec)". */
     static String ioLine(int ddir, long ios, long bytes, long runtimeMillis) {
+        return ioLine(ddir, ios, bytes, runtimeMillis, 4, 1024);
+    }
+
+    /**
+     * With fio's significant_figures (the digits each figure keeps) and kb_base (1000: decimal units first, the
+     * binary ones in brackets; 1024: the other way round).
+     */
+    static String ioLine(int ddir, long ios, long bytes, long runtimeMillis, int figures, int kbBase) {
         long run = Math.max(1, runtimeMillis);
         long bw = bytes * 1000 / run;
+        boolean binary = kbBase != 1000;
         // fio 3.x appends the zoned-block-device reset count to every write line, zero on ordinary files.
         String zoneResets = ddir == JobOptions.WRITE ? "; 0 zone resets" : "";
-        return String.format(Locale.ROOT, "  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%s", NAMES[ddir], Num2Str.count(ios * 1000 / run),
-                Num2Str.rateBinary(bw), Num2Str.rateDecimal(bw), Num2Str.sizeBinary(bytes), runtimeMillis, zoneResets);
+        return String.format(Locale.ROOT, "  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%s", NAMES[ddir],
+                Num2Str.format(ios * 1000 / run, figures, false, ""), Num2Str.format(bw, figures, binary, "B/s"),
+                Num2Str.format(bw, figures, !binary, "B/s"), Num2Str.format(bytes, figures, binary, "B"), runtimeMillis,
+                zoneResets);
     }
 
     /** "    clat (usec): min=22, max=5368, avg=56.00, stdev=165.67". */
@@ -81,14 +104,21 @@ final class NormalDirection {
      * as many entries as fit in 80 characters share a row (4 at width 5 or 6, 3 beyond).
      */
     static List<String> percentileLines(String name, long[] values) {
+        return percentileLines(name, Percentiles.DEFAULT, values);
+    }
+
+    /** As above, for {@code pct}'s list, each percentile printed with its precision (fio's percentile_list). */
+    static List<String> percentileLines(String name, Percentiles pct, long[] values) {
         long smallest = values[0];
         long largest = values[values.length - 1];
         long divisor = smallest > 2_000_000 && largest > 99_999_999L ? 1_000_000
                 : smallest > 2_000 && largest > 99_999 ? 1_000 : 1;
         String unit = divisor == 1_000_000 ? "msec" : divisor == 1_000 ? "usec" : "nsec";
         int width = Math.max(5, Long.toString((largest + divisor - 1) / divisor).length());
-        // "     |" then entries of " 99.99th=[" + value + "],": 12 characters around the value.
-        int perRow = Math.max(1, (80 - 6) / (12 + width));
+        // "     |" then entries of " 99.99th=[" + value + "],": precision + 10 characters around the value.
+        int precision = pct.precision();
+        int perRow = Math.max(1, (80 - 7) / (precision + 10 + width));
+        String format = " %" + (precision + 3) + "." + precision + "fth=[%" + width + "d]";
         List<String> lines = new ArrayList<>();
         lines.add("    " + name + " percentiles (" + unit + "):");
         StringBuilder line = new StringBuilder();
@@ -97,7 +127,7 @@ final class NormalDirection {
                 line.append("     |");
             }
             long scaled = (values[i] + divisor - 1) / divisor;
-            line.append(String.format(Locale.ROOT, " %5.2fth=[%" + width + "d]", LatStats.FIO_PERCENTILES[i], scaled));
+            line.append(String.format(Locale.ROOT, format, pct.list()[i], scaled));
             boolean last = i == values.length - 1;
             if (!last) {
                 line.append(',');

@@ -28,7 +28,8 @@ final class NormalReport {
             for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
                 Groups.DirectionStatus s = g.status()[ddir];
                 if (s.present()) {
-                    out.println(statusLine(STATUS_NAMES[ddir], s));
+                    JobOptions first = g.blocks().getFirst().options; // fio takes a group's units from its first job
+                    out.println(statusLine(STATUS_NAMES[ddir], s, first.significantFigures, first.kbBase));
                 }
             }
         }
@@ -50,11 +51,22 @@ final class NormalReport {
 
     /** "   READ: bw=51.9MiB/s (54.4MB/s), 51.9MiB/s-51.9MiB/s (54.4MB/s-54.4MB/s), io=104MiB (109MB), run=2001-2001msec". */
     static String statusLine(String name, Groups.DirectionStatus s) {
+        return statusLine(name, s, 4, 1024);
+    }
+
+    /** With fio's significant_figures and kb_base, as {@link NormalDirection#ioLine}. */
+    static String statusLine(String name, Groups.DirectionStatus s, int figures, int kbBase) {
+        boolean binary = kbBase != 1000;
         return String.format(Locale.ROOT, "%7s: bw=%s (%s), %s-%s (%s-%s), io=%s (%s), run=%d-%dmsec", name,
-                Num2Str.rateBinary(s.aggBytesPerSec()), Num2Str.rateDecimal(s.aggBytesPerSec()),
-                Num2Str.rateBinary(s.minBytesPerSec()), Num2Str.rateBinary(s.maxBytesPerSec()),
-                Num2Str.rateDecimal(s.minBytesPerSec()), Num2Str.rateDecimal(s.maxBytesPerSec()),
-                Num2Str.sizeBinary(s.ioBytes()), Num2Str.sizeDecimal(s.ioBytes()), s.minRunMillis(), s.maxRunMillis());
+                rate(s.aggBytesPerSec(), figures, binary), rate(s.aggBytesPerSec(), figures, !binary),
+                rate(s.minBytesPerSec(), figures, binary), rate(s.maxBytesPerSec(), figures, binary),
+                rate(s.minBytesPerSec(), figures, !binary), rate(s.maxBytesPerSec(), figures, !binary),
+                Num2Str.format(s.ioBytes(), figures, binary, "B"), Num2Str.format(s.ioBytes(), figures, !binary, "B"),
+                s.minRunMillis(), s.maxRunMillis());
+    }
+
+    private static String rate(long bytesPerSec, int figures, boolean binary) {
+        return Num2Str.format(bytesPerSec, figures, binary, "B/s");
     }
 
     static void block(PrintStream out, JobStats job, Groups.Group group, ReportContext ctx) {

@@ -74,10 +74,13 @@ final class TerseReport {
         latency(f, LatStats.of(d.slat));
         LatStats clat = LatStats.of(d.clat);
         latency(f, clat);
-        long[] values = clat.percentiles();
+        // fio: the total latency's percentiles with lat_percentiles, else the completion latency's, else none.
+        Percentiles pct = Percentiles.of(job.options);
+        LatStats of = pct.lat() ? LatStats.of(d.lat) : clat;
+        long[] values = pct.lat() || pct.clat() ? of.percentiles(pct.list()) : new long[0];
         for (int i = 0; i < PERCENTILE_FIELDS; i++) {
             f.add(i < values.length
-                    ? String.format(Locale.ROOT, "%f%%=%d", LatStats.FIO_PERCENTILES[i], values[i] / 1000)
+                    ? String.format(Locale.ROOT, "%f%%=%d", pct.list()[i], values[i] / 1000)
                     : "0%=0");
         }
         latency(f, LatStats.of(d.lat));
