@@ -242,6 +242,33 @@ public final class JobOptions {
     public boolean clatPercentiles = true;
     public boolean latPercentiles;
     public boolean slatPercentiles;
+    /** fio's steadystate criteria. */
+    public enum SteadyStateMode {
+        IOPS, IOPS_SLOPE, BW, BW_SLOPE;
+
+        public boolean iops() {
+            return this == IOPS || this == IOPS_SLOPE;
+        }
+
+        public boolean slope() {
+            return this == IOPS_SLOPE || this == BW_SLOPE;
+        }
+
+        /** fio's name: "iops", "iops_slope", "bw", "bw_slope". */
+        public String fioName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * fio's steadystate (ss): the criterion and its limit (a percentage of the mean when {@link #ssPercent}), and
+     * steadystate_duration / steadystate_ramp_time (ss_dur, ss_ramp) in ns; detection is on when ss_dur is set.
+     */
+    public SteadyStateMode ssMode = SteadyStateMode.IOPS_SLOPE;
+    public double ssLimit = 0.01;
+    public boolean ssPercent = true;
+    public long ssDurationNanos;
+    public long ssRampNanos;
     /** fio's dedupe_percentage (0: none), dedupe_mode=working_set, dedupe_working_set_percentage, dedupe_global. */
     public int dedupePercentage;
     public boolean dedupeWorkingSet;
@@ -417,6 +444,11 @@ public final class JobOptions {
         c.dedupeWorkingSetPercentage = dedupeWorkingSetPercentage;
         c.dedupeGlobal = dedupeGlobal;
         c.jobsInRun = jobsInRun;
+        c.ssMode = ssMode;
+        c.ssLimit = ssLimit;
+        c.ssPercent = ssPercent;
+        c.ssDurationNanos = ssDurationNanos;
+        c.ssRampNanos = ssRampNanos;
         c.percentileList = percentileList;
         c.significantFigures = significantFigures;
         c.kbBase = kbBase;

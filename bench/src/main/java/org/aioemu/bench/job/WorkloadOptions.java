@@ -141,6 +141,12 @@ final class WorkloadOptions {
                 });
         b.add("latency_run", BOOL, "Keep searching for the latency_target depth instead of ending once it is found",
                 (o, v, c) -> o.latencyRun = c.bool(v));
+        b.add("steadystate|ss", STRING, "Steady-state test: iops, iops_slope, bw or bw_slope, ':' and a limit (absolute,"
+                + " or a percentage of the mean with %); default iops_slope:0.01%", (o, v, c) -> SteadyStateOption.apply(o, v, c));
+        b.add("steadystate_duration|ss_dur", TIME, "Window of the steady-state test; the job ends once steady"
+                + " (seconds unless a unit is given)", (o, v, c) -> o.ssDurationNanos = FioNumbers.timeNanos(v, FioNumbers.SECOND));
+        b.add("steadystate_ramp_time|ss_ramp", TIME, "Time before the steady-state samples start (seconds unless a unit"
+                + " is given)", (o, v, c) -> o.ssRampNanos = FioNumbers.timeNanos(v, FioNumbers.SECOND));
         b.add("wait_for", STRING, "Start once every clone of the named earlier job has finished",
                 (o, v, c) -> o.waitFor = v.trim().isEmpty() ? null : v.trim());
         b.add("new_group", BOOL, "Start a new reporting group", (o, v, c) -> o.newGroup = c.bool(v));

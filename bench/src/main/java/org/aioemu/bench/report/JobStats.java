@@ -50,6 +50,8 @@ public final class JobStats {
      * scheduled time, in nanoseconds (not fio's: fio does not report it). Null for other jobs.
      */
     public Histogram replayLateness;
+    /** fio's steady-state detection (ss_dur), or null when the job did not test for it. */
+    public SteadyStateResult steadyState;
     /** fio's latency_depth: the depth latency_target settled on, or iodepth (0 until the job ends: iodepth). */
     public int latencyDepth;
 
@@ -89,6 +91,9 @@ public final class JobStats {
 
     /** Adds another job's numbers into this one (group_reporting, the run-status lines). */
     public void merge(JobStats other) {
+        if (steadyState == null) {
+            steadyState = other.steadyState; // a group's jobs share one result
+        }
         if (other.replayLateness != null) {
             if (replayLateness == null) {
                 replayLateness = new Histogram(1, MAX_LATENCY_NANOS, 3);

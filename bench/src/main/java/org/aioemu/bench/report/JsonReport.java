@@ -92,7 +92,31 @@ final class JsonReport {
         o.put("latency_target", job.options.latencyTargetNanos); // fio keeps the target in ns, the window in µs
         o.set("latency_percentile", FioJson.decimal(job.options.latencyTargetNanos > 0 ? job.options.latencyPercentile : 100));
         o.put("latency_window", job.options.latencyWindowNanos / 1000);
+        if (job.steadyState != null) {
+            steadyState(o.putObject("steadystate"), job.steadyState);
+        }
         return o;
+    }
+
+    /** fio's "steadystate" object: the test, whether it was attained, the last values and the window's samples. */
+    private static void steadyState(ObjectNode o, SteadyStateResult ss) {
+        o.put("ss", String.format(Locale.ROOT, "%s:%f%s", ss.criterionName(), ss.limit(), ss.percent() ? "%" : ""));
+        o.put("duration", ss.seconds());
+        o.put("attained", ss.attained() ? 1 : 0);
+        o.put("criterion", String.format(Locale.ROOT, "%f%s", ss.criterion(), ss.percent() ? "%" : ""));
+        o.set("max_deviation", FioJson.decimal(ss.maxDeviation()));
+        o.set("slope", FioJson.decimal(ss.slope()));
+        ObjectNode data = o.putObject("data");
+        data.put("bw_mean", ss.bwMean());
+        data.put("iops_mean", ss.iopsMean());
+        var iops = data.putArray("iops");
+        for (long v : ss.iops()) {
+            iops.add(v);
+        }
+        var bw = data.putArray("bw");
+        for (long v : ss.bw()) {
+            bw.add(v);
+        }
     }
 
     /**

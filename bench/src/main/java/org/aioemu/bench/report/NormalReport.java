@@ -103,6 +103,20 @@ final class NormalReport {
                 job.options.latencyTargetNanos, job.options.latencyWindowNanos / 1000, // as fio: target in ns, window in µs
                 job.options.latencyTargetNanos > 0 ? job.options.latencyPercentile : 100.0,
                 job.latencyDepth > 0 ? job.latencyDepth : job.options.iodepth);
+        if (job.steadyState != null) {
+            out.println(steadyStateLine(job.steadyState, job.options.significantFigures, job.options.kbBase));
+        }
+    }
+
+    /** "  steadystate  : attained=yes, bw=52.1MiB/s (54.6MB/s), iops=13.3k, iops mean dev=1.234%". */
+    static String steadyStateLine(SteadyStateResult ss, int figures, int kbBase) {
+        boolean binary = kbBase != 1000;
+        long bw = ss.bwMean();
+        return String.format(Locale.ROOT, "  steadystate  : attained=%s, bw=%s (%s), iops=%s, %s%s=%.3f%s",
+                ss.attained() ? "yes" : "no", Num2Str.format(bw, figures, binary, "B/s"),
+                Num2Str.format(bw, figures, !binary, "B/s"), Num2Str.format(ss.iopsMean(), figures, false, ""),
+                ss.criterionName().startsWith("iops") ? "iops" : "bw", ss.criterionName().endsWith("_slope") ? " slope" : " mean dev",
+                ss.criterion(), ss.percent() ? "%" : "");
     }
 
     /** "  cpu          : usr=1.50%, sys=37.45%, ctx=26881, majf=0, minf=14". */

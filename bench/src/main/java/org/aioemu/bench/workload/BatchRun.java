@@ -30,6 +30,7 @@ final class BatchRun {
         long t0 = System.nanoTime();
         int running = 0;
         List<JobStats> out = new ArrayList<>(jobs.size());
+        SteadyStateMonitor steady = SteadyStateMonitor.of(jobs);
         try {
             running = startAll(jobs, stopLater);
             for (JobSetup.Prepared p : jobs) {
@@ -38,6 +39,9 @@ final class BatchRun {
                 }
             }
         } finally {
+            if (steady != null) {
+                steady.close();
+            }
             long wall = Math.max(1, System.nanoTime() - t0);
             ProcessUsage used = ProcessUsage.now().minus(before);
             for (JobSetup.Prepared p : jobs) {
