@@ -8,7 +8,7 @@ import org.aioemu.engine.AioContext;
 /** Makes engines by the names the CLI and the embedding API use. */
 public final class AioEngines {
     /** Every engine name, the default first. */
-    public static final List<String> NAMES = List.of("threads", "io_uring", "sync");
+    public static final List<String> NAMES = List.of("threads", "io_uring", "sync", "mmap");
 
     private AioEngines() {
     }
@@ -21,7 +21,7 @@ public final class AioEngines {
      */
     public static String unavailability(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "threads", "sync" -> null;
+            case "threads", "sync", "mmap" -> null;
             case "io_uring", "io-uring", "iouring" -> IoUring.isAvailable() ? null
                     : "the io_uring engine cannot run here: io_uring is not available on this system ("
                     + (IoUring.unavailabilityCause() == null ? "unknown cause" : IoUring.unavailabilityCause().getMessage()) + ")";
@@ -39,6 +39,7 @@ public final class AioEngines {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "threads" -> new ThreadsEngine(ctx);
             case "sync" -> new SyncEngine(ctx);
+            case "mmap" -> new MmapEngine(ctx);
             case "io_uring", "io-uring", "iouring" -> new IoUringEngine(ctx);
             default -> throw new IllegalArgumentException("unknown I/O engine '" + name + "' (expected one of " + String.join(", ", NAMES) + ")");
         };

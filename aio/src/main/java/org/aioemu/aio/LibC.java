@@ -353,8 +353,18 @@ final class LibC {
         return new IllegalStateException("unexpected exception from a libc downcall", t);
     }
 
+    /** This thread's errno capture segment, for downcalls made elsewhere in the package ({@link Mmap}). */
+    static MemorySegment capture() {
+        return SCRATCH.get().capture;
+    }
+
+    /** The errno a downcall captured into {@code capture} (EIO if it left none). */
+    static int capturedErrno(MemorySegment capture) {
+        return errno(capture);
+    }
+
     @SuppressWarnings("restricted") // native access is enabled for the whole application (see the parent pom)
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
         Linker.Option[] all = Arrays.copyOf(options, options.length + 1);

@@ -15,6 +15,9 @@ import org.aioemu.engine.IntCompletion;
  */
 public final class SyncEngine implements AioEngine {
     private final AioContext ctx;
+    private final String name;
+    /** Runs one request on the submitting thread: the syscalls ({@link RawIo}), or the mmap engine's copies. */
+    private final java.util.function.ToIntFunction<AioRequest> runner;
     private final BottomHalf deliverBh;
     private volatile boolean closed;
 
@@ -25,13 +28,20 @@ public final class SyncEngine implements AioEngine {
     private int count;
 
     public SyncEngine(AioContext ctx) {
+        this(ctx, "sync", RawIo::execute);
+    }
+
+    /** An engine of this shape that runs each request with {@code runner} (the mmap engine). */
+    SyncEngine(AioContext ctx, String name, java.util.function.ToIntFunction<AioRequest> runner) {
         this.ctx = ctx;
+        this.name = name;
+        this.runner = runner;
         this.deliverBh = ctx.newBottomHalf(this::deliver);
     }
 
     @Override
     public String name() {
-        return "sync";
+        return name;
     }
 
     @Override
@@ -42,9 +52,9 @@ public final class SyncEngine implements AioEngine {
     @Override
     public void submit(AioRequest req, IntCompletion completion) {
         if (closed) {
-            throw new IllegalStateException("the sync engine is closed");
+            throw new IllegalStateException("the " + name + " engine is closed");
         }
-        int result = RawIo.execute(req);
+        int result = runner.applyAsInt(req);
         if (ctx.inLoop()) {
             enqueue(completion, result);
             deliverBh.schedule();
@@ -105,6 +115,6 @@ public final class SyncEngine implements AioEngine {
 
     @Override
     public String toString() {
-        return "sync engine on " + ctx + (count > 0 ? ", " + count + " to deliver" : "");
+        return name + " engine on " + ctx + (count > 0 ? ", " + count + " to deliver" : "");
     }
 }

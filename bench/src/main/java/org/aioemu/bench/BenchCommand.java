@@ -37,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--aio", paramLabel = "ENGINE", description = "aioemu's engine: threads (default), io_uring, sync.")
+    @Option(names = "--aio", paramLabel = "ENGINE", description = "aioemu's engine: threads (default), io_uring, sync, mmap.")
     String aioDoc;
 
     @Option(names = "--output-format", paramLabel = "FORMAT", description = "normal (default), json, json+, terse.")

@@ -31,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Live status line: auto (on a terminal), always, never (default: ${DEFAULT-VALUE}).")
     String eta;
 
-    @Option(names = "--aio", paramLabel = "ENGINE", description = "Override every job's engine: threads, io_uring, sync.")
+    @Option(names = "--aio", paramLabel = "ENGINE", description = "Override every job's engine: threads, io_uring, sync, mmap.")
     String aio;
 
     @Mixin

@@ -64,7 +64,7 @@ class BlockBackendTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"threads", "sync"})
+    @ValueSource(strings = {"threads", "sync", "mmap"})
     void writesReadBackAndFuturesCompleteOnTheLoop(String engine) throws Exception {
         long seed = System.nanoTime();
         SplittableRandom rnd = new SplittableRandom(seed);

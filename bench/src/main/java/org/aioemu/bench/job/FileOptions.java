@@ -23,6 +23,7 @@ final class FileOptions {
             ENGINES.put(e, "threads");
         }
         ENGINES.put("null", "null");
+        ENGINES.put("mmap", "mmap"); // copies to and from a shared mapping, synchronously, as fio's
     }
 
     private static final Map<String, String> AIO = new LinkedHashMap<>();
@@ -35,7 +36,7 @@ final class FileOptions {
         }
         FALLOCATE.put("0", "none"); // fio's old spellings
         FALLOCATE.put("1", "posix");
-        for (String a : new String[]{"threads", "io_uring", "sync"}) {
+        for (String a : new String[]{"threads", "io_uring", "sync", "mmap"}) {
             AIO.put(a, a);
         }
         KB_BASE.put("1024", 1024);
@@ -134,7 +135,7 @@ final class FileOptions {
                     c.kbBase = ApplyContext.choice(v, KB_BASE);
                     o.kbBase = c.kbBase; // and the units the normal output leads with
                 });
-        b.add("ioengine", CHOICE, "fio's engine: io_uring; libaio, posixaio, psync, sync, pvsync, pvsync2 (threads); null",
+        b.add("ioengine", CHOICE, "fio's engine: io_uring; libaio, posixaio, psync, sync, pvsync, pvsync2 (threads); mmap; null",
                 (o, v, c) -> {
                     String engine = ENGINES.get(v.trim());
                     if (engine == null) {
@@ -143,7 +144,7 @@ final class FileOptions {
                     o.ioengine = v.trim();
                     o.aioEngine = engine;
                 });
-        b.add("aio", CHOICE, "aioemu's own engine (not fio's): threads, io_uring, sync",
+        b.add("aio", CHOICE, "aioemu's own engine (not fio's): threads, io_uring, sync, mmap",
                 (o, v, c) -> o.aioEngine = ApplyContext.choice(v, AIO));
         b.add("cpus_allowed", STRING, "CPUs the job may run on (accepted; aioemu does not pin)",
                 (o, v, c) -> o.cpusAllowed = v.trim());

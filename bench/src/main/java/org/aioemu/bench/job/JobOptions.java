@@ -308,7 +308,7 @@ public final class JobOptions {
     // --- engine -----------------------------------------------------------------------------------------
     /** fio's ioengine= as written (default psync). */
     public String ioengine = "psync";
-    /** aioemu's engine it maps to: threads, io_uring, sync, or "null" for the null driver. */
+    /** aioemu's engine it maps to: threads, io_uring, sync, mmap, or "null" for the null driver. */
     public String aioEngine = "threads";
     public String cpusAllowed;
 

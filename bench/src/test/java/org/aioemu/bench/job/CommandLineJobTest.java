@@ -85,7 +85,7 @@ class CommandLineJobTest {
         assertEquals("--bs 4q: bad value (expected " + FioNumbers.SIZE + ")", error("--bs", "4q"));
         assertEquals("--iodepth: needs a value (--iodepth=...)", error("--iodepth"));
         assertEquals("--iodepth: needs a value (--iodepth=...)", error("--iodepth", "--direct=1"));
-        assertTrue(error("--ioengine=mmap").startsWith("--ioengine=mmap: not supported by aioemu (its engines are "));
+        assertTrue(error("--ioengine=splice").startsWith("--ioengine=splice: not supported by aioemu (its engines are "));
         assertEquals("--write_barrier=4: fio option not supported by aioemu", error("--write_barrier=4"));
         assertEquals("-b: unexpected argument (options are written --name=value)", error("-b"));
         assertEquals("--: unexpected argument (options are written --name=value)", error("--"));

@@ -214,8 +214,8 @@ class JobFileParserTest {
 
     @Test
     void unsupportedEngineNamesFileLine() {
-        assertEquals("jobs.fio:2: ioengine=mmap is not supported by aioemu (its engines are io_uring, libaio, posixaio,"
-                + " psync, sync, vsync, pvsync, pvsync2, null)", error("[j]\nioengine=mmap\n"));
+        assertEquals("jobs.fio:2: ioengine=splice is not supported by aioemu (its engines are io_uring, libaio, posixaio,"
+                + " psync, sync, vsync, pvsync, pvsync2, null, mmap)", error("[j]\nioengine=splice\n"));
     }
 
     @Test
