@@ -8,8 +8,8 @@ import org.aioemu.bench.job.JobOptions;
  * What a write job puts in its buffers, after fio's buffer options. The first that applies wins, as in
  * fio:
  * <ol>
- * <li>{@code buffer_compress_percentage=N} (1..100): each 512-byte chunk (fio's default
- * {@code buffer_compress_chunk}) is (100-N)% random bytes followed by N% fixed bytes, zeroes or the
+ * <li>{@code buffer_compress_percentage=N} (1..100): each {@code buffer_compress_chunk} bytes (fio's default
+ * 512) are (100-N)% random bytes followed by N% fixed bytes, zeroes or the
  * {@code buffer_pattern}; so about N% of the data compresses away. Like fio, N below 100 turns
  * refilling on, so neighbouring blocks do not compress against each other.</li>
  * <li>{@code buffer_pattern}: the pattern repeated from the start of the buffer.</li>
@@ -39,6 +39,8 @@ import org.aioemu.bench.job.JobOptions;
 public final class BufferFiller {
     /** fio's default {@code buffer_compress_chunk}. */
     static final int COMPRESS_CHUNK = 512;
+    /** {@code buffer_compress_chunk}: the unit each part random, part fixed, is laid out in. */
+    private final int compressChunk;
     private static final int SCRAMBLE_SECTOR = 512;
 
     private enum Mode { COMPRESSIBLE, PATTERN, ZERO, RANDOM }
@@ -86,6 +88,7 @@ public final class BufferFiller {
             mode = Mode.RANDOM;
         }
         this.compressPercent = pct;
+        this.compressChunk = opts.bufferCompressChunk > 0 ? opts.bufferCompressChunk : COMPRESS_CHUNK;
         this.fixed = hasPattern ? Fill.expand(opts.bufferPattern) : Fill.ZEROES;
         this.dedupePercent = opts.dedupePercentage;
         this.refill = opts.refillBuffers || (mode == Mode.COMPRESSIBLE && pct < 100) || dedupePercent > 0;
@@ -190,8 +193,8 @@ public final class BufferFiller {
     }
 
     private void compressible(MemorySegment buf, long length) {
-        for (long chunk = 0; chunk < length; chunk += COMPRESS_CHUNK) {
-            long end = Math.min(length, chunk + COMPRESS_CHUNK);
+        for (long chunk = 0; chunk < length; chunk += compressChunk) {
+            long end = Math.min(length, chunk + compressChunk);
             long randomEnd = chunk + (end - chunk) * (100 - compressPercent) / 100;
             random(buf, chunk, randomEnd);
             Fill.pattern(fixed, buf, randomEnd, end);

@@ -77,6 +77,8 @@ final class DataOptions {
                 + " (default 5)", (o, v, c) -> o.dedupeWorkingSetPercentage = c.integer(v, 0, 100));
         b.add("dedupe_global", BOOL, "Jobs that set it draw working_set copies from one shared set",
                 (o, v, c) -> o.dedupeGlobal = c.bool(v));
+        b.add("buffer_compress_chunk", SIZE, "The unit of buffer_compress_percentage: each this many bytes are random,"
+                + " then fixed (default 512)", (o, v, c) -> o.bufferCompressChunk = (int) Math.max(1, Math.min(Integer.MAX_VALUE, c.size(v))));
         b.add("buffer_pattern", PATTERN, "Fill buffers with 0x hex, decimal or \"text\"",
                 (o, v, c) -> o.bufferPattern = FioPattern.parse(v));
         b.add("verify", CHOICE, "Check written data: crc32c, md5, meta, pattern; 0 or null for none", (o, v, c) -> {

@@ -16,7 +16,7 @@ final class IgnoredOptions {
             numa_cpu_nodes numa_mem_policy cpus_allowed_policy cpumask nice
             lockmem mem|iomem hugepage-size stats cgroup cgroup_nodelete cgroup_weight uid gid
             create_serialize lockfile unique_filename io_submit_mode block_error_percentiles
-            write_hint bwavgtime iopsavgtime
+            write_hint bwavgtime iopsavgtime verify_async
             """;
     /** Options of fio's io_uring, libaio and pvsync2 engines that tune how those engines submit. */
     private static final String ENGINES = """

@@ -269,6 +269,8 @@ public final class JobOptions {
     public boolean ssPercent = true;
     public long ssDurationNanos;
     public long ssRampNanos;
+    /** fio's buffer_compress_chunk: bytes per random-then-fixed unit of a compressible buffer. */
+    public int bufferCompressChunk = 512;
     /** fio's dedupe_percentage (0: none), dedupe_mode=working_set, dedupe_working_set_percentage, dedupe_global. */
     public int dedupePercentage;
     public boolean dedupeWorkingSet;
@@ -445,6 +447,7 @@ public final class JobOptions {
         c.dedupeGlobal = dedupeGlobal;
         c.jobsInRun = jobsInRun;
         c.ssMode = ssMode;
+        c.bufferCompressChunk = bufferCompressChunk;
         c.ssLimit = ssLimit;
         c.ssPercent = ssPercent;
         c.ssDurationNanos = ssDurationNanos;

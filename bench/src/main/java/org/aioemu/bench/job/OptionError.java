@@ -39,7 +39,7 @@ final class OptionError extends RuntimeException {
         String v = value == null ? "" : value;
         return where + ": " + switch (kind) {
             case UNKNOWN -> "unknown option '" + option + "'" + (detail == null ? "" : "; did you mean '" + detail + "'?");
-            case UNSUPPORTED_OPTION -> "fio option '" + option + "' is not supported by aioemu";
+            case UNSUPPORTED_OPTION -> "fio option '" + option + "' is not supported by aioemu" + (detail == null ? "" : ": " + detail);
             case MISSING_VALUE -> "option '" + option + "' needs a value (" + option + "=...)";
             case BAD_VALUE -> "bad value for '" + option + "': '" + v + "' (expected " + detail + ")";
             case UNSUPPORTED_VALUE -> option + "=" + v + " is not supported by aioemu (" + detail + ")";
@@ -50,7 +50,7 @@ final class OptionError extends RuntimeException {
     String onCommandLine(String arg) {
         return arg + ": " + switch (kind) {
             case UNKNOWN -> "unknown option" + (detail == null ? "" : "; did you mean --" + detail + "?");
-            case UNSUPPORTED_OPTION -> "fio option not supported by aioemu";
+            case UNSUPPORTED_OPTION -> "fio option not supported by aioemu" + (detail == null ? "" : ": " + detail);
             case MISSING_VALUE -> "needs a value (--" + option + "=...)";
             case BAD_VALUE -> "bad value (expected " + detail + ")";
             case UNSUPPORTED_VALUE -> "not supported by aioemu (" + detail + ")";

@@ -81,7 +81,7 @@ public final class OptionTable {
         OptionSpec spec = byName.get(name);
         if (spec == null) {
             if (FioOptionNames.contains(name)) {
-                throw new OptionError(OptionError.Kind.UNSUPPORTED_OPTION, name, value, null);
+                throw new OptionError(OptionError.Kind.UNSUPPORTED_OPTION, name, value, RefusedOptions.why(name));
             }
             throw new OptionError(OptionError.Kind.UNKNOWN, name, value, suggest(name));
         }

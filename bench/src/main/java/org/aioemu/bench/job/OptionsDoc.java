@@ -28,7 +28,7 @@ public final class OptionsDoc {
             String what;
             if (spec.isEmpty()) {
                 status = "refused";
-                what = "not run by aioemu: an error naming the file and line";
+                what = "an error naming the file and line: " + RefusedOptions.why(name);
                 refused++;
             } else if (spec.get().kind() == OptionSpec.Kind.IGNORED) {
                 status = "notice";

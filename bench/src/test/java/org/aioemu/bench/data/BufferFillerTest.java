@@ -137,6 +137,25 @@ class BufferFillerTest {
     }
 
     @Test
+    void theCompressChunkSetsTheUnitOfRandomThenFixed() {
+        JobOptions o = new JobOptions();
+        o.bufferCompressPercentage = 50;
+        o.bufferCompressChunk = 4096; // fio: each 4 KiB block is 2 KiB random, then 2 KiB zeroes
+        buf.fill((byte) 1);
+        new BufferFiller(o, 9).fill(buf, 8192);
+        byte[] b = bytes(buf, 8192);
+        for (int block = 0; block < 8192; block += 4096) {
+            assertEquals(-1, MemorySegment.ofArray(java.util.Arrays.copyOfRange(b, block + 2048, block + 4096))
+                    .mismatch(MemorySegment.ofArray(new byte[2048])), "second half of block " + block);
+            boolean anyNonZero = false;
+            for (int i = block; i < block + 2048; i++) {
+                anyNonZero |= b[i] != 0;
+            }
+            assertTrue(anyNonZero, "first half of block " + block + " is random");
+        }
+    }
+
+    @Test
     void refillBuffersWritesAllNewData() {
         JobOptions o = new JobOptions();
         o.refillBuffers = true;

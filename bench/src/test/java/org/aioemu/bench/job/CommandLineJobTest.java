@@ -86,7 +86,8 @@ class CommandLineJobTest {
         assertEquals("--iodepth: needs a value (--iodepth=...)", error("--iodepth"));
         assertEquals("--iodepth: needs a value (--iodepth=...)", error("--iodepth", "--direct=1"));
         assertTrue(error("--ioengine=splice").startsWith("--ioengine=splice: not supported by aioemu (its engines are "));
-        assertEquals("--write_barrier=4: fio option not supported by aioemu", error("--write_barrier=4"));
+        assertEquals("--write_barrier=4: fio option not supported by aioemu: fio issues barrier writes only through its"
+                + " sg (SCSI generic) engine", error("--write_barrier=4"));
         assertEquals("-b: unexpected argument (options are written --name=value)", error("-b"));
         assertEquals("--: unexpected argument (options are written --name=value)", error("--"));
     }

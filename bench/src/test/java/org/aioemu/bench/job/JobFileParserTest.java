@@ -220,7 +220,8 @@ class JobFileParserTest {
 
     @Test
     void unsupportedFioOptionIsNotCalledUnknown() {
-        assertEquals("jobs.fio:2: fio option 'write_barrier' is not supported by aioemu", error("[j]\nwrite_barrier=10\n"));
+        assertEquals("jobs.fio:2: fio option 'write_barrier' is not supported by aioemu: fio issues barrier writes only"
+                + " through its sg (SCSI generic) engine", error("[j]\nwrite_barrier=10\n"));
     }
 
     @Test
