@@ -92,6 +92,8 @@ final class DataOptions {
         b.add("verify_interval", SIZE, "A verify header every this many bytes of a block (default: one per block)",
                 (o, v, c) -> o.verifyInterval = (int) Math.min(Integer.MAX_VALUE, c.size(v)));
         b.add("verify_fatal", BOOL, "Stop at the first verify failure", (o, v, c) -> o.verifyFatal = c.bool(v));
+        b.add("verify_only", BOOL, "Write nothing: read back and check what an earlier run of the same job wrote",
+                (o, v, c) -> o.verifyOnly = c.bool(v));
         b.add("verify_backlog", INT, "Read back every N completed writes while writing (the verify phase does the rest)",
                 (o, v, c) -> o.verifyBacklog = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("verify_backlog_batch", INT, "How many writes each verify_backlog read-back covers (default: verify_backlog)",

@@ -276,6 +276,8 @@ public final class JobOptions {
     public boolean dedupeWorkingSet;
     public int dedupeWorkingSetPercentage = 5;
     public boolean dedupeGlobal;
+    /** fio's verify_only: do not write, read back what an earlier run of the job wrote. */
+    public boolean verifyOnly;
     /** fio's verify_backlog: read back every this many completed writes while writing; 0 for none. */
     public long verifyBacklog;
     /** fio's verify_backlog_batch: how many writes each backlog read-back covers; 0 for verify_backlog. */
@@ -448,6 +450,7 @@ public final class JobOptions {
         c.jobsInRun = jobsInRun;
         c.ssMode = ssMode;
         c.bufferCompressChunk = bufferCompressChunk;
+        c.verifyOnly = verifyOnly;
         c.ssLimit = ssLimit;
         c.ssPercent = ssPercent;
         c.ssDurationNanos = ssDurationNanos;

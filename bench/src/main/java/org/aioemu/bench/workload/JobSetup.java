@@ -145,6 +145,9 @@ final class JobSetup {
             p.writers[i] = settings.data().writer(o, i, dataSeed);
             p.checkers[i] = settings.data().checker(o, i, dataSeed);
         }
+        if (o.verifyOnly) {
+            checkVerifyOnly(o, files, writes);
+        }
         if (!nullEngine) {
             FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings);
             if (o.preRead) {
@@ -169,7 +172,7 @@ final class JobSetup {
                 || (o.bufferCompressPercentage > 0 && o.bufferCompressPercentage < 100);
         p.scramble = !p.fillEveryWrite && o.scrambleBuffers && !o.zeroBuffers && o.bufferPattern == null;
         p.flushAtEnd = (o.endFsync || o.fsyncOnClose) && modifies;
-        p.written = (verifying || backlog) && trace == null && used[JobOptions.WRITE] ? new WrittenLog() : null;
+        p.written = (verifying || backlog || o.verifyOnly) && trace == null && used[JobOptions.WRITE] ? new WrittenLog() : null;
         p.verifyAtEnd = verifying;
         if (p.written != null && o.norandommap && o.rw.random && sizes.min() != sizes.max()) {
             settings.notices().println("aioemu: " + o.source + ": norandommap given for variable block sizes, verify limited"
@@ -193,6 +196,17 @@ final class JobSetup {
         }
         if (o.createOnly) {
             p.mainOps = NO_OPS; // fio's create_only: the files are laid out, and the job does no I/O
+        }
+        if (o.verifyOnly) {
+            // fio's verify_only: the workload's writes are worked out, not made; the verify phase reads them back.
+            IoSlot scratch = new IoSlot(0, MemorySegment.NULL, null);
+            while (p.mainOps.next(scratch)) {
+                if (scratch.ddir == JobOptions.WRITE) {
+                    p.written.add(scratch.file, scratch.offset, scratch.length);
+                }
+            }
+            p.mainOps = NO_OPS;
+            p.verifyAtEnd = true;
         }
         openLogs(o, clone, settings, p);
         if (o.writeIolog != null || o.writeBlktrace != null) {
@@ -220,6 +234,25 @@ final class JobSetup {
         }
         exec.issueLoop().addSlot(new IoSlot(Math.max(1, o.iodepth), MemorySegment.NULL, exec.issueLoop()));
         return exec;
+    }
+
+    /**
+     * fio's verify_only reads back what an earlier run of the same job wrote: it needs a job that writes, with
+     * verify=, not time_based (the writes would not be known), on files that are there.
+     */
+    private static void checkVerifyOnly(JobOptions o, List<FileSpec> files, boolean writes) throws JobSetupException {
+        if (!writes || o.verify == JobOptions.Verify.NONE) {
+            throw new JobSetupException(o, "verify_only checks what a writing job with verify= wrote; this job "
+                    + (writes ? "sets no verify=" : "does not write"));
+        }
+        if (o.timeBased) {
+            throw new JobSetupException(o, "verify_only cannot know what a time_based job wrote (fio refuses it too)");
+        }
+        for (FileSpec f : files) {
+            if (!f.exists()) {
+                throw new JobSetupException(o, "verify_only: " + f.path() + " does not exist: there is nothing to verify");
+            }
+        }
     }
 
     private static IoTarget open(JobOptions o, FileSpec f, boolean writes, AioContext ctx) throws JobSetupException {
