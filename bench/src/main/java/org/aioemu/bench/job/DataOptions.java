@@ -63,6 +63,9 @@ final class DataOptions {
                     o.percentileList = ReportOptions.percentiles(v);
                     o.percentilePrecision = ReportOptions.precision(v);
                 });
+        b.add("unified_rw_reporting", CHOICE, "Report reads, writes and trims as one \"mixed\" direction (mixed/1), as"
+                + " well as apart (both/2), or apart only (none/0, the default)", (o, v, c) -> o.unifiedRwReporting =
+                ApplyContext.choice(v, Map.of("none", 0, "0", 0, "mixed", 1, "1", 1, "both", 2, "2", 2)));
         b.add("significant_figures", INT, "Digits the normal output gives IOPS and bandwidth (1 to 10, default 4)",
                 (o, v, c) -> o.significantFigures = c.integer(v, 1, 10));
         b.add("clat_percentiles", BOOL, "Report completion latency percentiles (default on)",

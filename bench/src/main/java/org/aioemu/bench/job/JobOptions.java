@@ -269,6 +269,10 @@ public final class JobOptions {
     public boolean ssPercent = true;
     public long ssDurationNanos;
     public long ssRampNanos;
+    /** fio's unified_rw_reporting: 0 none, 1 mixed (one "mixed" direction instead of read/write/trim), 2 both. */
+    public int unifiedRwReporting;
+    /** The index of fio's "mixed" direction in the reports (after READ, WRITE, TRIM). */
+    public static final int MIXED = 3;
     /** fio's buffer_compress_chunk: bytes per random-then-fixed unit of a compressible buffer. */
     public int bufferCompressChunk = 512;
     /** fio's dedupe_percentage (0: none), dedupe_mode=working_set, dedupe_working_set_percentage, dedupe_global. */
@@ -451,6 +455,7 @@ public final class JobOptions {
         c.ssMode = ssMode;
         c.bufferCompressChunk = bufferCompressChunk;
         c.verifyOnly = verifyOnly;
+        c.unifiedRwReporting = unifiedRwReporting;
         c.ssLimit = ssLimit;
         c.ssPercent = ssPercent;
         c.ssDurationNanos = ssDurationNanos;

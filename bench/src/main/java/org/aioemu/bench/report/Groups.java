@@ -48,8 +48,8 @@ final class Groups {
     }
 
     private static DirectionStatus[] status(List<JobStats> blocks) {
-        DirectionStatus[] out = new DirectionStatus[3];
-        for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
+        DirectionStatus[] out = new DirectionStatus[4];
+        for (int ddir = JobOptions.READ; ddir <= JobOptions.MIXED; ddir++) {
             long bytes = 0;
             long minBw = Long.MAX_VALUE;
             long maxBw = 0;
@@ -88,7 +88,7 @@ final class Groups {
         return Math.max(1, nanos / 1_000_000);
     }
 
-    /** One group: its report blocks and its run-status figures per direction (READ, WRITE, TRIM). */
+    /** One group: its report blocks and its run-status figures per direction (READ, WRITE, TRIM, MIXED). */
     record Group(int id, List<JobStats> blocks, DirectionStatus[] status) {
     }
 

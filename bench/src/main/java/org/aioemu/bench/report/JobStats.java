@@ -79,8 +79,21 @@ public final class JobStats {
             case JobOptions.READ -> read;
             case JobOptions.WRITE -> write;
             case JobOptions.TRIM -> trim;
+            case JobOptions.MIXED -> mixed();
             default -> throw new IllegalArgumentException("direction " + ddir);
         };
+    }
+
+    /**
+     * fio's unified_rw_reporting "mixed" direction: reads, writes and trims summed, their latencies and their
+     * bandwidth and IOPS samples pooled, as fio sums them. Made afresh on each call, from the three.
+     */
+    public Direction mixed() {
+        Direction m = new Direction();
+        m.merge(read);
+        m.merge(write);
+        m.merge(trim);
+        return m;
     }
 
     /** Loop: counts one submission at {@code depth} requests in flight (after it was added). */

@@ -58,13 +58,16 @@ final class JsonReport {
         long elapsedMillis = job.startEpochMillis > 0 ? ctx.nowEpochMillis() - job.startEpochMillis : job.runtimeNanos / 1_000_000;
         o.put("elapsed", Math.max(1, (elapsedMillis + 999) / 1000));
         jobOptions(o.putObject("job options"), job.options, ctx.globalOptions());
-        for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
-            o.set(DIRECTIONS[ddir], direction(job, ddir, group.status()[ddir], plus));
+        int unified = job.options.unifiedRwReporting;
+        if (unified == 1) {
+            // fio's unified_rw_reporting=mixed: one "mixed" section where read, write, trim and sync would be
+            o.set("mixed", direction(job, JobOptions.MIXED, group.status()[JobOptions.MIXED], plus));
+        } else {
+            directions(o, job, group, plus);
         }
-        ObjectNode sync = o.putObject("sync");
-        sync.put("total_ios", job.sync.ios);
-        Percentiles pct = Percentiles.of(job.options);
-        sync.set("lat_ns", latency(LatStats.of(job.sync.lat), pct, pct.clat() || pct.lat(), plus));
+        if (unified == 2) {
+            o.set("mixed", direction(job, JobOptions.MIXED, group.status()[JobOptions.MIXED], plus));
+        }
         // fio sums runtime over merged jobs here (and only here).
         o.put("job_runtime", job.runtimeNanos / 1_000_000 * Math.max(1, job.jobs));
         if (job.replayLateness != null && job.replayLateness.getTotalCount() > 0) {
@@ -96,6 +99,17 @@ final class JsonReport {
             steadyState(o.putObject("steadystate"), job.steadyState);
         }
         return o;
+    }
+
+    /** read, write and trim, then sync, each its own section (fio's default reporting). */
+    private static void directions(ObjectNode o, JobStats job, Groups.Group group, boolean plus) {
+        for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
+            o.set(DIRECTIONS[ddir], direction(job, ddir, group.status()[ddir], plus));
+        }
+        ObjectNode sync = o.putObject("sync");
+        sync.put("total_ios", job.sync.ios);
+        Percentiles pct = Percentiles.of(job.options);
+        sync.set("lat_ns", latency(LatStats.of(job.sync.lat), pct, pct.clat() || pct.lat(), plus));
     }
 
     /** fio's "steadystate" object: the test, whether it was attained, the last values and the window's samples. */

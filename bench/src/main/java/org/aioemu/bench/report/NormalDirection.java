@@ -13,7 +13,7 @@ import org.aioemu.bench.job.JobOptions;
  * the text with what fio printed.
  */
 final class NormalDirection {
-    private static final String[] NAMES = {"read", "write", "trim"};
+    private static final String[] NAMES = {"read", "write", "trim", "mixed"};
 
     private NormalDirection() {
     }

@@ -11,7 +11,7 @@ import org.aioemu.bench.job.JobOptions;
  * "Run status group N (all jobs):" lines, laid out as fio 3.33 prints them.
  */
 final class NormalReport {
-    private static final String[] STATUS_NAMES = {"READ", "WRITE", "TRIM"};
+    private static final String[] STATUS_NAMES = {"READ", "WRITE", "TRIM", "MIXED"};
 
     private NormalReport() {
     }
@@ -25,9 +25,10 @@ final class NormalReport {
         for (Groups.Group g : groups) {
             out.println();
             out.printf("Run status group %d (all jobs):%n", g.id());
-            for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
+            JobOptions firstJob = g.blocks().getFirst().options;
+            for (int ddir = JobOptions.READ; ddir <= JobOptions.MIXED; ddir++) {
                 Groups.DirectionStatus s = g.status()[ddir];
-                if (s.present()) {
+                if (shown(firstJob, ddir) && s.present()) {
                     JobOptions first = g.blocks().getFirst().options; // fio takes a group's units from its first job
                     out.println(statusLine(STATUS_NAMES[ddir], s, first.significantFigures, first.kbBase));
                 }
@@ -69,11 +70,19 @@ final class NormalReport {
         return Num2Str.format(bytesPerSec, figures, binary, "B/s");
     }
 
+    /** Whether direction {@code ddir} is reported: read/write/trim unless unified_rw_reporting=mixed, mixed with it. */
+    private static boolean shown(JobOptions o, int ddir) {
+        return ddir == JobOptions.MIXED ? o.unifiedRwReporting != 0 : o.unifiedRwReporting != 1;
+    }
+
     static void block(PrintStream out, JobStats job, Groups.Group group, ReportContext ctx) {
         String err = job.error == 0 || job.errorMessage == null ? "" : " (error=" + job.errorMessage + ")";
         out.printf(Locale.ROOT, "%s: (groupid=%d, jobs=%d): err=%2d%s: pid=%d: %s%n", job.options.name, job.groupId,
                 job.jobs, job.error, err, ctx.pid(), ctx.ctime(ctx.endEpochMillis(job)));
-        for (int ddir = JobOptions.READ; ddir <= JobOptions.TRIM; ddir++) {
+        for (int ddir = JobOptions.READ; ddir <= JobOptions.MIXED; ddir++) {
+            if (!shown(job.options, ddir)) {
+                continue;
+            }
             JobStats.Direction d = job.direction(ddir);
             if (d.ios > 0 || d.bytes > 0) {
                 NormalDirection.print(out, job, ddir, group.status()[ddir]);

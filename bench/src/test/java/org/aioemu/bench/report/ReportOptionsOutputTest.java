@@ -64,6 +64,32 @@ class ReportOptionsOutputTest {
                 NormalDirection.ioLine(0, 1024, bytes, 2, 4, 1000));
     }
 
+    @Test
+    void unifiedRwReportingFoldsTheDirectionsIntoMixedWhereFioDoes() throws Exception {
+        JobStats j = Synthetic.mixed("m", 0);
+        long ios = j.read.ios + j.write.ios;
+        long bytes = j.read.bytes + j.write.bytes;
+
+        j.options.unifiedRwReporting = 1;
+        JsonNode job = FioJson.MAPPER.readTree(render("json", j)).get("jobs").get(0);
+        List<String> keys = names(job);
+        assertEquals(keys.indexOf("job options") + 1, keys.indexOf("mixed"), "mixed takes read's place: " + keys);
+        assertFalse(keys.contains("read") || keys.contains("write") || keys.contains("sync"), keys.toString());
+        assertEquals(ios, job.get("mixed").get("total_ios").asLong());
+        assertEquals(bytes, job.get("mixed").get("io_bytes").asLong());
+        assertEquals(ios, job.get("mixed").get("clat_ns").get("N").asLong(), "latencies pooled");
+        String normal = render("normal", j);
+        assertTrue(normal.contains("  mixed: IOPS=") && normal.contains("  MIXED: bw="), normal);
+        assertFalse(normal.contains("  read: IOPS=") || normal.contains("   READ: bw="), normal);
+
+        j.options.unifiedRwReporting = 2;
+        keys = names(FioJson.MAPPER.readTree(render("json", j)).get("jobs").get(0));
+        assertEquals(List.of("read", "write", "trim", "sync", "mixed"),
+                keys.subList(keys.indexOf("read"), keys.indexOf("mixed") + 1), "both: fio's order");
+        String both = render("normal", j);
+        assertTrue(both.contains("  read: IOPS=") && both.contains("  mixed: IOPS=") && both.contains("  MIXED: bw="), both);
+    }
+
     private static String render(String format, JobStats j) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Reports.write(format, List.of(j), Synthetic.context(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
