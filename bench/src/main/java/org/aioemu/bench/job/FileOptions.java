@@ -124,6 +124,10 @@ final class FileOptions {
                 (o, v, c) -> o.allowMountedWrite = c.bool(v));
         b.add("fill_device|fill_fs", BOOL, "Write until the device or file system is full (ENOSPC ends the job, not as an"
                 + " error); without size=, the job's size is the free space", (o, v, c) -> o.fillDevice = c.bool(v));
+        b.add("opendir", STRING, "Add every file below this directory (recursively) to the job's files",
+                (o, v, c) -> o.opendir = v.trim());
+        b.add("file_append", BOOL, "Do the I/O after the end of each existing regular file (as offset= its size)",
+                (o, v, c) -> o.fileAppend = c.bool(v));
         b.add("create_only", BOOL, "Lay the files out and do no I/O", (o, v, c) -> o.createOnly = c.bool(v));
         b.add("overwrite", BOOL, "Write a write job's new file whole before the job, so its writes overwrite data",
                 (o, v, c) -> o.overwrite = c.bool(v));

@@ -269,6 +269,10 @@ public final class JobOptions {
     public boolean ssPercent = true;
     public long ssDurationNanos;
     public long ssRampNanos;
+    /** fio's opendir: every file below this directory joins the job's files; null for none. */
+    public String opendir;
+    /** fio's file_append: each existing regular file's I/O starts at its end. */
+    public boolean fileAppend;
     /** fio's unified_rw_reporting: 0 none, 1 mixed (one "mixed" direction instead of read/write/trim), 2 both. */
     public int unifiedRwReporting;
     /** The index of fio's "mixed" direction in the reports (after READ, WRITE, TRIM). */
@@ -456,6 +460,8 @@ public final class JobOptions {
         c.bufferCompressChunk = bufferCompressChunk;
         c.verifyOnly = verifyOnly;
         c.unifiedRwReporting = unifiedRwReporting;
+        c.opendir = opendir;
+        c.fileAppend = fileAppend;
         c.ssLimit = ssLimit;
         c.ssPercent = ssPercent;
         c.ssDurationNanos = ssDurationNanos;

@@ -46,8 +46,14 @@ public final class JobFiles {
 
     /** The names the job's files have, before any directory is applied. */
     static List<String> names(JobOptions o, int cloneIndex) {
+        List<String> listed = o.opendir != null ? filesBelow(Path.of(o.opendir)) : List.of();
         if (o.filename != null && !o.filename.isBlank()) {
-            return splitNames(o.filename);
+            List<String> names = new ArrayList<>(splitNames(o.filename));
+            names.addAll(listed);
+            return names;
+        }
+        if (!listed.isEmpty()) {
+            return listed; // fio's opendir: the files found stand for the job's own
         }
         List<String> names = new ArrayList<>();
         int n = Math.max(1, o.nrfiles);
@@ -58,6 +64,20 @@ public final class JobFiles {
                     .replace("$filenum", Integer.toString(i)));
         }
         return names;
+    }
+
+    /**
+     * fio's opendir: every regular file below {@code dir}, at any depth, as absolute paths in name order (fio lists
+     * them in directory order, which is the file system's; name order is the same on every run). Symbolic links are
+     * not followed. Empty when the directory cannot be read: the job then names no such files.
+     */
+    static List<String> filesBelow(Path dir) {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+            return walk.filter(p -> java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> p.toAbsolutePath().toString()).sorted().toList();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     /** {@code name} under {@code directory} unless absolute or no directory is set. */
@@ -105,6 +125,9 @@ public final class JobFiles {
                 offset += cloneIndex * (inc - inc % Math.max(1, align));
             } else {
                 offset += cloneIndex * o.offsetIncrement;
+            }
+            if (o.fileAppend && existing > 0 && java.nio.file.Files.isRegularFile(path)) {
+                offset += existing; // fio's file_append: the I/O goes after the end of a regular file
             }
             long region;
             if (o.size > 0) {
