@@ -203,6 +203,12 @@ public final class JobOptions {
     public boolean ratePoisson;
     public long thinktimeNanos;
     public int thinktimeBlocks = 1;
+    /** fio's thinktime_blocks_type=issue (count issued requests; default: completed ones). */
+    public boolean thinktimeOnIssue;
+    /** fio's thinktime_iotime in ns: pause after this long doing I/O; 0 for none. */
+    public long thinktimeIoTimeNanos;
+    /** fio's rate_ignore_thinktime: no catching up on the rate after a pause. */
+    public boolean rateIgnoreThinktime;
     public boolean stonewall;
     public boolean newGroup;
     /** fio's wait_for: the name of an earlier job whose clones must all finish before this one starts; null. */
@@ -412,6 +418,9 @@ public final class JobOptions {
         c.ratePoisson = ratePoisson;
         c.thinktimeNanos = thinktimeNanos;
         c.thinktimeBlocks = thinktimeBlocks;
+        c.thinktimeOnIssue = thinktimeOnIssue;
+        c.thinktimeIoTimeNanos = thinktimeIoTimeNanos;
+        c.rateIgnoreThinktime = rateIgnoreThinktime;
         c.stonewall = stonewall;
         c.newGroup = newGroup;
         c.waitFor = waitFor;

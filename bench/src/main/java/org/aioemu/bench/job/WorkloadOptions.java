@@ -96,8 +96,14 @@ final class WorkloadOptions {
         b.add("loops", INT, "Repeat the job this many times", (o, v, c) -> o.loops = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("thinktime", TIME, "Pause between I/Os (microseconds unless a unit is given)",
                 (o, v, c) -> o.thinktimeNanos = FioNumbers.timeNanos(v, FioNumbers.MICROSECOND));
-        b.add("thinktime_blocks", INT, "I/Os issued between pauses",
+        b.add("thinktime_blocks", INT, "I/Os between pauses (completed, or issued with thinktime_blocks_type=issue)",
                 (o, v, c) -> o.thinktimeBlocks = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("thinktime_blocks_type", CHOICE, "What thinktime_blocks counts: complete (default) or issue",
+                (o, v, c) -> o.thinktimeOnIssue = ApplyContext.choice(v, Map.of("complete", false, "issue", true)));
+        b.add("thinktime_iotime", TIME, "Pause after this long doing I/O (seconds unless a unit is given)",
+                (o, v, c) -> o.thinktimeIoTimeNanos = FioNumbers.timeNanos(v, FioNumbers.SECOND));
+        b.add("rate_ignore_thinktime", BOOL, "After a thinktime pause, go on at the rate rather than catch up",
+                (o, v, c) -> o.rateIgnoreThinktime = c.bool(v));
         b.add("rate", PER_DIRECTION, "Bandwidth cap in bytes/s, per direction",
                 (o, v, c) -> PerDirection.apply(v, (d, p) -> o.rate[d] = c.size(p)));
         b.add("rate_iops", PER_DIRECTION, "IOPS cap, per direction",

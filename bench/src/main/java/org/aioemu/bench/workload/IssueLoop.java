@@ -67,6 +67,9 @@ final class IssueLoop {
     private final LatencyTarget latency;
     /** latency_target changed the depth: issue nothing until the queue has drained. */
     private boolean quiescing;
+    /** rate_ignore_thinktime, and the pause length. */
+    private final boolean rateIgnoreThinktime;
+    private final long thinkNanos;
     /** flow_sleep, in ns. */
     private final long flowSleepNanos;
     /** fill_device: ENOSPC or EDQUOT on a write ends the job instead of failing it. */
@@ -115,6 +118,8 @@ final class IssueLoop {
         this.lateness = parts.stats.replayLateness;
         this.fillDevice = parts.options.fillDevice;
         this.flowSleepNanos = parts.options.flowSleepMicros * 1_000L;
+        this.rateIgnoreThinktime = parts.options.rateIgnoreThinktime;
+        this.thinkNanos = parts.options.thinktimeNanos;
         this.latency = o.latencyTargetNanos > 0 ? new LatencyTarget(o.latencyTargetNanos, o.latencyWindowNanos,
                 o.latencyPercentile, o.latencyRun, depth) : null;
         this.free = new IoSlot[depth];
@@ -154,7 +159,7 @@ final class IssueLoop {
         active = true;
         stopping = false;
         sourceDone = false;
-        pacing.reset();
+        pacing.reset(System.nanoTime());
         pump();
     }
 
@@ -205,10 +210,20 @@ final class IssueLoop {
                 break;
             }
             long now = System.nanoTime();
-            long thinkUntil = pacing.thinkingUntil(now);
+            long thinkUntil = mainPhase ? pacing.thinkingUntil(now, inFlight) : 0;
+            if (thinkUntil == -1) {
+                break; // a pause is owed: the queue drains first, and the last completion pumps again
+            }
             if (thinkUntil != 0) {
                 armWake(thinkUntil);
                 break;
+            }
+            if (pacing.takeThinkEnded()) {
+                if (rateIgnoreThinktime) {
+                    p.rate.forgive(now); // rate_ignore_thinktime: no catching up on the pause
+                } else {
+                    p.rate.paused(thinkNanos); // fio makes up what the rate missed while it thought
+                }
             }
             IoSlot s = pending;
             if (s == null) {
@@ -375,6 +390,8 @@ final class IssueLoop {
         p.trace.completed(s, result, now - startNanos);
         if (s.ddir == IoSlot.SYNC) {
             pacing.syncDone();
+        } else if (mainPhase) {
+            pacing.completed(now);
         }
         if (result < 0 && fillDevice && s.ddir == JobOptions.WRITE && (result == -Errno.ENOSPC || result == -Errno.EDQUOT)) {
             owner.filled(); // fio's fill_device: the device is full, which is where the job was meant to end

@@ -3,8 +3,10 @@ package org.aioemu.bench.workload;
 import org.aioemu.bench.job.JobOptions;
 
 /**
- * The pauses a job's workload makes on its own: thinktime (after every thinktime_blocks requests issued,
- * issue nothing for thinktime; requests in flight carry on) and the fsync barrier (after every fsync=N or
+ * The pauses a job's workload makes on its own: thinktime, as fio 3.33 takes it — after every thinktime_blocks
+ * requests completed (thinktime_blocks_type=complete, the default) or issued ({@code issue}), or once
+ * thinktime_iotime has passed since the last pause, the queue drains and then nothing is issued for thinktime —
+ * and the fsync barrier (after every fsync=N or
  * fdatasync=N writes, the next request waits: the queue drains, one flush of the file last written goes out
  * and completes, then issuing resumes; with no next request no flush is sent, as in fio). aioemu's flush is
  * always fdatasync, so fsync= and fdatasync= differ only in name. Loop only.
@@ -12,6 +14,18 @@ import org.aioemu.bench.job.JobOptions;
 final class Pacing {
     private final long thinkNanos;
     private final int thinkBlocks;
+    /** thinktime_blocks_type=issue: count requests as they go out; else as they complete (fio's default). */
+    private final boolean thinkOnIssue;
+    /** thinktime_iotime: pause after this long doing I/O; 0 for none. */
+    private final long thinkIoTimeNanos;
+    /** Whether thinktime_blocks was given: with thinktime_iotime alone, the block count does not pause. */
+    private final boolean thinkBlocksGiven;
+    /** The pause is owed and waits for the queue to drain. */
+    private boolean thinkOwed;
+    /** A pause just ended (rate_ignore_thinktime forgives the rate what it missed). */
+    private boolean thinkEnded;
+    /** When the last pause was decided (or the phase began). */
+    private long lastThink;
     private final int syncEvery;
     private boolean thinking;
     private long thinkUntil;
@@ -24,15 +38,17 @@ final class Pacing {
     Pacing(JobOptions o) {
         this.thinkNanos = o.thinktimeNanos;
         this.thinkBlocks = Math.max(1, o.thinktimeBlocks);
+        this.thinkOnIssue = o.thinktimeOnIssue;
+        this.thinkIoTimeNanos = o.thinktimeIoTimeNanos;
+        this.thinkBlocksGiven = o.given.containsKey("thinktime_blocks");
         this.syncEvery = o.fsync > 0 ? o.fsync : o.fdatasync;
     }
 
     /** A workload request went out at {@code now}. */
     void issued(IoSlot s, long now) {
-        if (thinkNanos > 0 && ++thinkCount >= thinkBlocks) {
-            thinkCount = 0;
-            thinking = true;
-            thinkUntil = now + thinkNanos;
+        if (thinkNanos > 0 && thinkOnIssue) {
+            thinkCount++;
+            checkThink(now);
         }
         if (syncEvery > 0 && s.ddir == JobOptions.WRITE && ++writesSinceSync >= syncEvery) {
             writesSinceSync = 0;
@@ -41,13 +57,62 @@ final class Pacing {
         }
     }
 
-    /** The end of the thinktime pause in force at {@code now}, or 0 when there is none. */
-    long thinkingUntil(long now) {
+    /** A workload request completed at {@code now}. */
+    void completed(long now) {
+        if (thinkNanos > 0 && !thinkOnIssue) {
+            thinkCount++;
+            checkThink(now);
+        }
+    }
+
+    /** fio's test for a pause: the I/O time is up, or enough blocks went since the last pause. */
+    private void checkThink(long now) {
+        boolean stall = false;
+        if (thinkIoTimeNanos > 0) {
+            if (now - lastThink >= thinkIoTimeNanos + thinkNanos) {
+                stall = true;
+            } else if (!thinkBlocksGiven) {
+                return;
+            }
+        }
+        if (thinkCount >= thinkBlocks) {
+            stall = true;
+        }
+        if (stall) {
+            thinkCount = 0;
+            thinkOwed = true;
+            lastThink = now; // fio counts the next I/O time from here, the pause included
+        }
+    }
+
+    /**
+     * The end of the thinktime pause in force at {@code now}; 0 when there is none; -1 when one is owed and waits
+     * for the {@code inFlight} requests to complete (fio quiesces before it sleeps).
+     */
+    long thinkingUntil(long now, int inFlight) {
+        if (thinkOwed) {
+            if (inFlight > 0) {
+                return -1;
+            }
+            thinkOwed = false;
+            thinking = true;
+            thinkUntil = now + thinkNanos;
+        }
         if (thinking && thinkUntil - now > 0) {
             return thinkUntil == 0 ? 1 : thinkUntil;
         }
-        thinking = false;
+        if (thinking) {
+            thinking = false;
+            thinkEnded = true;
+        }
         return 0;
+    }
+
+    /** Whether a pause ended since the last call. */
+    boolean takeThinkEnded() {
+        boolean e = thinkEnded;
+        thinkEnded = false;
+        return e;
     }
 
     /** A flush is owed (it goes out once the queue is empty). */
@@ -70,9 +135,12 @@ final class Pacing {
         syncInFlight = false;
     }
 
-    /** A new phase: no pause carries over. */
-    void reset() {
+    /** A new phase at {@code now}: no pause carries over. */
+    void reset(long now) {
         thinking = false;
+        thinkOwed = false;
+        thinkCount = 0;
+        lastThink = now;
         syncDue = false;
     }
 }

@@ -17,6 +17,8 @@ final class RateLimiter {
     private final long[] nanosPerIo = new long[3];
     private final long[] next = new long[3];
     private final boolean[] primed = new boolean[3];
+    /** Debt a thinktime pause adds to what may be made up, until it is (see {@link #paused}). */
+    private final long[] extraDebt = new long[3];
     private final boolean any;
     /** rate_process=poisson: the stream of exponential scale factors; null for linear. */
     private final java.util.SplittableRandom arrivals;
@@ -68,6 +70,25 @@ final class RateLimiter {
         return delay(other, now) < delay(d, now) ? other : d;
     }
 
+    /**
+     * A thinktime pause of {@code nanos} ended: as in fio, the rate makes up what it missed meanwhile (beyond the
+     * usual {@link #MAX_DEBT_NANOS}), unless rate_ignore_thinktime ({@link #forgive}).
+     */
+    void paused(long nanos) {
+        for (int d = 0; d < 3; d++) {
+            extraDebt[d] = Math.max(extraDebt[d], nanos);
+        }
+    }
+
+    /** rate_ignore_thinktime: a pause ended at {@code now}; what the rate missed meanwhile is not made up. */
+    void forgive(long now) {
+        for (int d = 0; d < 3; d++) {
+            if (primed[d] && next[d] - now < 0) {
+                next[d] = now;
+            }
+        }
+    }
+
     /** Counts a request of {@code bytes} in direction {@code d} issued at {@code now}. */
     void charge(int d, long bytes, long now) {
         if (!any || d > JobOptions.TRIM) {
@@ -80,8 +101,12 @@ final class RateLimiter {
         if (arrivals != null) {
             cost = (long) (cost * -Math.log(1.0 - arrivals.nextDouble())); // exponential, mean 1
         }
-        long base = !primed[d] || next[d] - (now - MAX_DEBT_NANOS) < 0 ? now - (primed[d] ? MAX_DEBT_NANOS : 0) : next[d];
+        long maxDebt = MAX_DEBT_NANOS + extraDebt[d];
+        long base = !primed[d] || next[d] - (now - maxDebt) < 0 ? now - (primed[d] ? maxDebt : 0) : next[d];
         next[d] = base + cost;
+        if (extraDebt[d] > 0 && next[d] - (now - MAX_DEBT_NANOS) >= 0) {
+            extraDebt[d] = 0; // caught up with the pause
+        }
         primed[d] = true;
     }
 }
