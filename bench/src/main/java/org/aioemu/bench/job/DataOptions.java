@@ -104,6 +104,13 @@ final class DataOptions {
         b.add("verify_dump", OptionSpec.Kind.IGNORED, "Dumps a failed block's expected and read data to files; aioemu"
                 + " reports the failure (offset, what differs) without the dump files; ignored", (o, v, c) -> {
                 });
+        b.add("experimental_verify", OptionSpec.Kind.IGNORED, "Has fio verify by replaying its random offsets instead of"
+                + " from a log; aioemu always verifies from its log of completed writes, which checks the same blocks;"
+                + " ignored", (o, v, c) -> {
+                });
+        b.add("verify_state_save", OptionSpec.Kind.IGNORED, "Saves fio's verify state when a writing job ends, for a"
+                + " later verify_state_load; aioemu saves none (and refuses verify_state_load); ignored", (o, v, c) -> {
+                });
         b.add("do_verify", BOOL, "Run the verify phase after writing", (o, v, c) -> o.doVerify = c.bool(v));
         // Bare, a log option means fio's default prefix, the job name: finish() fills it in.
         b.add("write_bw_log", OPTIONAL_STRING, "Log bandwidth to PREFIX_bw.N.log",

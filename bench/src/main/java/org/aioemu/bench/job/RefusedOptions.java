@@ -27,6 +27,12 @@ final class RefusedOptions {
         for (String h : new String[] {"write_hist_log", "log_hist_msec", "log_hist_coarseness"}) {
             WHY.put(h, NOT_YET + ": the bandwidth, IOPS and latency logs are written, histogram logs are not");
         }
+        WHY.put("verify_state_load", NOT_YET + ": aioemu saves no verify state to load (verify_only reads back a"
+                + " size-based job's writes)");
+        WHY.put("verify_offset", NOT_YET + ": the verify header sits at the start of each block");
+        WHY.put("unlink_each_loop", NOT_YET + ": the files are laid out once and kept over the loops (unlink= deletes"
+                + " them at the end)");
+        WHY.put("sync_file_range", NOT_YET + ": fsync= and fdatasync= sync the file");
         for (String t : new String[] {"trim_backlog", "trim_backlog_batch", "trim_percentage", "trim_verify_zero"}) {
             WHY.put(t, NOT_YET + ": trims are issued, not verified");
         }
