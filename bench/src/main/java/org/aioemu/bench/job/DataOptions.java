@@ -95,6 +95,14 @@ final class DataOptions {
         b.add("verify_interval", SIZE, "A verify header every this many bytes of a block (default: one per block)",
                 (o, v, c) -> o.verifyInterval = (int) Math.min(Integer.MAX_VALUE, c.size(v)));
         b.add("verify_fatal", BOOL, "Stop at the first verify failure", (o, v, c) -> o.verifyFatal = c.bool(v));
+        b.add("trim_percentage", INT, "With verify and trim_backlog: this share of written blocks is trimmed later",
+                (o, v, c) -> o.trimPercentage = c.integer(v, 0, 100));
+        b.add("trim_backlog", INT, "Trim the chosen written blocks after every this many writes",
+                (o, v, c) -> o.trimBacklog = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("trim_backlog_batch", INT, "How many blocks each trim_backlog round trims (default: trim_backlog)",
+                (o, v, c) -> o.trimBacklogBatch = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("trim_verify_zero", BOOL, "The verify phase reads trimmed blocks back as zeroes (default on; off: skips them)",
+                (o, v, c) -> o.trimVerifyZero = c.bool(v));
         b.add("verify_only", BOOL, "Write nothing: read back and check what an earlier run of the same job wrote",
                 (o, v, c) -> o.verifyOnly = c.bool(v));
         b.add("verify_backlog", INT, "Read back every N completed writes while writing (the verify phase does the rest)",

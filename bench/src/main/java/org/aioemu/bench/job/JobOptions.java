@@ -290,6 +290,14 @@ public final class JobOptions {
     public boolean dedupeWorkingSet;
     public int dedupeWorkingSetPercentage = 5;
     public boolean dedupeGlobal;
+    /**
+     * fio's trim_percentage (of written blocks, trimmed later), trim_backlog (trim after this many writes; without
+     * it no trims are issued, as in fio), trim_backlog_batch (0: trim_backlog) and trim_verify_zero.
+     */
+    public int trimPercentage;
+    public long trimBacklog;
+    public long trimBacklogBatch;
+    public boolean trimVerifyZero = true;
     /** fio's verify_only: do not write, read back what an earlier run of the job wrote. */
     public boolean verifyOnly;
     /** fio's verify_backlog: read back every this many completed writes while writing; 0 for none. */
@@ -468,6 +476,10 @@ public final class JobOptions {
         c.ssMode = ssMode;
         c.bufferCompressChunk = bufferCompressChunk;
         c.verifyOnly = verifyOnly;
+        c.trimPercentage = trimPercentage;
+        c.trimBacklog = trimBacklog;
+        c.trimBacklogBatch = trimBacklogBatch;
+        c.trimVerifyZero = trimVerifyZero;
         c.unifiedRwReporting = unifiedRwReporting;
         c.opendir = opendir;
         c.fileAppend = fileAppend;

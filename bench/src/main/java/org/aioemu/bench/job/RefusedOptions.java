@@ -33,9 +33,6 @@ final class RefusedOptions {
         WHY.put("unlink_each_loop", NOT_YET + ": the files are laid out once and kept over the loops (unlink= deletes"
                 + " them at the end)");
         WHY.put("sync_file_range", NOT_YET + ": fsync= and fdatasync= sync the file");
-        for (String t : new String[] {"trim_backlog", "trim_backlog_batch", "trim_percentage", "trim_verify_zero"}) {
-            WHY.put(t, NOT_YET + ": trims are issued, not verified");
-        }
     }
 
     private RefusedOptions() {

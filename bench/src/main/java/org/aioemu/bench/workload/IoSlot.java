@@ -30,6 +30,8 @@ final class IoSlot implements BlockCompletion {
     boolean chainWrite;
     /** A verify-phase read. */
     boolean verifying;
+    /** A verify read of a block the job trimmed (trim_verify_zero): it must read back as zeroes. */
+    boolean expectZeroes;
     /** Recorded in the job's stats (not for the closing flushes of end_fsync / fsync_on_close). */
     boolean accounted;
     long issueNanos;
@@ -50,6 +52,7 @@ final class IoSlot implements BlockCompletion {
         this.notBefore = 0;
         this.chainWrite = false;
         this.verifying = false;
+        this.expectZeroes = false;
         this.accounted = true;
     }
 

@@ -329,6 +329,18 @@ final class IssueLoop {
         }
     }
 
+    /** A trimmed block's read-back: null if all {@code length} bytes are zero, else where the first is not. */
+    static String zeroesMismatch(IoSlot s, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = s.buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+            if (b != 0) {
+                return "trimmed block reads back non-zero (byte " + i + " is 0x" + Integer.toHexString(b & 0xff)
+                        + "): trim_verify_zero expects zeroes";
+            }
+        }
+        return null;
+    }
+
     /** latency_target: the depth the search is at (iodepth without a target). */
     int latencyDepth() {
         return latency != null ? latency.depth() : depth;
@@ -415,7 +427,12 @@ final class IssueLoop {
                     }
                 }
             }
-            if (s.ddir == JobOptions.READ && p.checkReads(s.verifying, mainPhase)) {
+            if (s.expectZeroes) {
+                String bad = zeroesMismatch(s, Math.min(result, s.length));
+                if (bad != null) {
+                    owner.badRead(s, bad);
+                }
+            } else if (s.ddir == JobOptions.READ && p.checkReads(s.verifying, mainPhase)) {
                 String bad = p.checkers[s.file].check(s.buffer, s.offset, Math.min(result, s.length));
                 if (bad != null) {
                     owner.badRead(s, bad);

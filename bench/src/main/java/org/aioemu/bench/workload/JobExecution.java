@@ -192,7 +192,8 @@ final class JobExecution implements IssueLoop.Owner {
             case MAIN -> {
                 rec.endSampling(now);
                 if (stats.error == 0 && p.written != null && p.verifyAtEnd) {
-                    enter(Phase.VERIFY, new VerifyOps(p.written, p.backlog != null ? p.backlog.verified() : 0), 'V');
+                    enter(Phase.VERIFY, new VerifyOps(p.written, p.backlog != null ? p.backlog.verified() : 0,
+                            o.trimVerifyZero), 'V');
                 } else {
                     close();
                 }

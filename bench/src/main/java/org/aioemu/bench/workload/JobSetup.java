@@ -193,6 +193,9 @@ final class JobSetup {
                 p.backlog = new BacklogOps(p.mainOps, p.written, o.verifyBacklog, o.verifyBacklogBatch);
                 p.mainOps = p.backlog;
             }
+            if (o.trimPercentage > 0 && o.trimBacklog > 0 && p.written != null) {
+                p.mainOps = new TrimBacklogOps(p.mainOps, p.written, o, seed); // trims the job verifies as zeroes
+            }
         }
         if (o.createOnly) {
             p.mainOps = NO_OPS; // fio's create_only: the files are laid out, and the job does no I/O

@@ -18,6 +18,7 @@ final class Seeds {
     static final int FILE_SIZES = 6;
     static final int ARRIVALS = 7;
     static final int FILES = 8;
+    static final int TRIMS = 9;
     /** fio's FIO_RANDSEED, the fixed seed of allrandrepeat (it overrides randseed, as in fio's td_fill_rand_seeds). */
     static final long FIO_RANDSEED = 0xb1899875L;
 

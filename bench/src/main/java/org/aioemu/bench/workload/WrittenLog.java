@@ -10,12 +10,15 @@ final class WrittenLog {
     /** file << 48 | offset. */
     private long[] keys = new long[1024];
     private int[] lengths = new int[1024];
+    /** trim_backlog trimmed the write's block since: its read-back expects zeroes (or is skipped). */
+    private boolean[] trimmed = new boolean[1024];
     private int count;
 
     void add(int file, long offset, int length) {
         if (count == keys.length) {
             keys = Arrays.copyOf(keys, count * 2);
             lengths = Arrays.copyOf(lengths, count * 2);
+            trimmed = Arrays.copyOf(trimmed, count * 2);
         }
         keys[count] = ((long) file << 48) | offset;
         lengths[count] = length;
@@ -40,6 +43,14 @@ final class WrittenLog {
 
     int length(int i) {
         return lengths[i];
+    }
+
+    void markTrimmed(int i) {
+        trimmed[i] = true;
+    }
+
+    boolean trimmed(int i) {
+        return trimmed[i];
     }
 
     /**
