@@ -37,7 +37,13 @@ class RawIoAllocationTest {
                     AlignedBuffers.allocate(arena, 4096)};
             runOps(file, req, one, iov, WARMUP);
             long best = Long.MAX_VALUE;
-            for (int attempt = 0; attempt < 3 && best > 0; attempt++) { // a JIT event may allocate once
+            // A JIT event may allocate once; and on a loaded machine, or after other tests in this JVM have
+            // given the shared paths (RawIo.check and finish are the mmap engine's too) other profiles, C2 may
+            // compile late or recompile: so warm up again between attempts before giving up.
+            for (int attempt = 0; attempt < 6 && best > 0; attempt++) {
+                if (attempt > 0) {
+                    runOps(file, req, one, iov, WARMUP);
+                }
                 long before = threads.getCurrentThreadAllocatedBytes();
                 runOps(file, req, one, iov, MEASURED);
                 best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
