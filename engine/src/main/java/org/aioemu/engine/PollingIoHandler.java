@@ -316,45 +316,13 @@ final class PollingIoHandler implements IoHandler {
         return transport.isCompatible(handleType);
     }
 
-    /** The loop's context, except that it never lets the transport block. Loop only. */
-    /** The loop's context, reporting its timer deadline {@code slack} nanoseconds early. */
-    private static final class EarlyWake implements IoHandlerContext {
+    /** The loop's context, passed through: the two wrappers below change one thing each. Loop only. */
+    private abstract static class LoopContext implements IoHandlerContext {
         IoHandlerContext loop;
-        long slack;
 
         @Override
         public boolean canBlock() {
             return loop.canBlock();
-        }
-
-        @Override
-        public long delayNanos(long currentTimeNanos) {
-            return Math.max(0, loop.delayNanos(currentTimeNanos) - slack);
-        }
-
-        @Override
-        public long deadlineNanos() {
-            long d = loop.deadlineNanos();
-            return d == -1 ? -1 : d - slack;
-        }
-
-        @Override
-        public void reportActiveIoTime(long activeNanos) {
-            loop.reportActiveIoTime(activeNanos);
-        }
-
-        @Override
-        public boolean shouldReportActiveIoTime() {
-            return loop.shouldReportActiveIoTime();
-        }
-    }
-
-    private static final class NonBlocking implements IoHandlerContext {
-        IoHandlerContext loop;
-
-        @Override
-        public boolean canBlock() {
-            return false;
         }
 
         @Override
@@ -375,6 +343,30 @@ final class PollingIoHandler implements IoHandler {
         @Override
         public boolean shouldReportActiveIoTime() {
             return loop.shouldReportActiveIoTime();
+        }
+    }
+
+    /** The loop's context, reporting its timer deadline {@code slack} nanoseconds early. Loop only. */
+    private static final class EarlyWake extends LoopContext {
+        long slack;
+
+        @Override
+        public long delayNanos(long currentTimeNanos) {
+            return Math.max(0, loop.delayNanos(currentTimeNanos) - slack);
+        }
+
+        @Override
+        public long deadlineNanos() {
+            long d = loop.deadlineNanos();
+            return d == -1 ? -1 : d - slack;
+        }
+    }
+
+    /** The loop's context, except that it never lets the transport block. Loop only. */
+    private static final class NonBlocking extends LoopContext {
+        @Override
+        public boolean canBlock() {
+            return false;
         }
     }
 }
