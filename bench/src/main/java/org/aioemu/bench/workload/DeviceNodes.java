@@ -48,12 +48,33 @@ final class DeviceNodes {
     }
 
     private static boolean matches(Path file, int device) {
+        Integer dev = blockDevice(file, LinkOption.NOFOLLOW_LINKS);
+        return dev != null && dev == device;
+    }
+
+    /** The kernel dev_t of block device node {@code path}, or null for anything else (or what cannot be read). */
+    static Integer blockDevice(Path path, LinkOption... options) {
         try {
-            Map<String, Object> a = Files.readAttributes(file, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
-            return ((Integer) a.get("mode") & S_IFMT) == S_IFBLK
-                    && BlktraceWriter.kernelDevice((Long) a.get("rdev")) == device;
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev", options);
+            if (((Integer) a.get("mode") & S_IFMT) != S_IFBLK) {
+                return null;
+            }
+            return BlktraceWriter.kernelDevice((Long) a.get("rdev"));
         } catch (IOException | RuntimeException e) {
-            return false;
+            return null;
+        }
+    }
+
+    /** The kernel dev_t a file's requests go to: a block device's own, any other file's file system's; 0 unknown. */
+    static int deviceOf(Path file) {
+        Integer block = blockDevice(file);
+        if (block != null) {
+            return block;
+        }
+        try {
+            return BlktraceWriter.kernelDevice((Long) Files.getAttribute(file, "unix:dev"));
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 }

@@ -127,22 +127,10 @@ final class IologTraces {
     static TraceSink blktraceWriter(Path path, List<FileSpec> files, java.io.PrintStream notices) throws IOException {
         Map<String, Integer> devices = new HashMap<>();
         for (FileSpec f : files) {
-            devices.put(f.name(), deviceOf(f.path()));
+            devices.put(f.name(), DeviceNodes.deviceOf(f.path()));
         }
         BlktraceWriter w = new BlktraceWriter(path, "aioemu");
         return new TraceSink() {
-            @Override
-            public void add(String file) {
-            }
-
-            @Override
-            public void open(String file) {
-            }
-
-            @Override
-            public void close(String file) {
-            }
-
             @Override
             public void io(long timeNanos, String file, TraceAction action, long offset, long length) {
                 w.queue(timeNanos, devices.getOrDefault(file, 0), IologAction.valueOf(action.name()), offset, length);
@@ -168,17 +156,6 @@ final class IologTraces {
                 }
             }
         };
-    }
-
-    /** The kernel dev_t a file's requests go to: a block device's own, a regular file's file system's; 0 unknown. */
-    static int deviceOf(Path file) {
-        try {
-            Map<String, Object> a = java.nio.file.Files.readAttributes(file, "unix:mode,dev,rdev");
-            boolean block = ((Integer) a.get("mode") & 0170000) == 0060000;
-            return BlktraceWriter.kernelDevice((Long) a.get(block ? "rdev" : "dev"));
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 
     /** One fio log file; the runner does the windowing, so each entry is written as one line. */

@@ -140,7 +140,7 @@ public final class JobFiles {
                         (existing >= 0 ? existing : fileSize) - offset);
             } else if (fileSize > 0) {
                 region = fileSize - offset;
-            } else if (o.fillDevice && !isBlockDevice(path)) {
+            } else if (o.fillDevice && DeviceNodes.blockDevice(path) == null) {
                 // fio's fill_device without a size: as much as the file system still takes (the file grows into it).
                 region = Math.max(0, existing) + usableSpace(path) - offset;
                 region -= region % Math.max(1, minBlock);
@@ -171,14 +171,6 @@ public final class JobFiles {
             }
         }
         return 0;
-    }
-
-    private static boolean isBlockDevice(Path path) {
-        try {
-            return ((Integer) java.nio.file.Files.getAttribute(path, "unix:mode") & 0170000) == 0060000;
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     /** For the null engine: one virtual file of the job's size. */

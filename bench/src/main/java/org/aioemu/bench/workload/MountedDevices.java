@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.aioemu.bench.job.JobOptions;
@@ -144,16 +143,8 @@ public final class MountedDevices {
 
     /** "MAJOR:MINOR" of a block device node, or null for anything else. */
     private static String deviceNumber(Path node) {
-        try {
-            Map<String, Object> a = Files.readAttributes(node, "unix:mode,rdev");
-            if (((Integer) a.get("mode") & 0170000) != 0060000) {
-                return null;
-            }
-            int dev = org.aioemu.bench.iolog.BlktraceWriter.kernelDevice((Long) a.get("rdev"));
-            return (dev >>> 20) + ":" + (dev & 0xfffff);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        Integer dev = DeviceNodes.blockDevice(node);
+        return dev == null ? null : (dev >>> 20) + ":" + (dev & 0xfffff);
     }
 
     /** Whether the guard applies: the job writes or trims files it names, and does not allow mounted writes. */
