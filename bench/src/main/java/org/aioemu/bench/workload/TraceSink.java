@@ -7,11 +7,15 @@ package org.aioemu.bench.workload;
  * tracing.
  */
 public interface TraceSink extends AutoCloseable {
-    void add(String file);
+    /** The job's files as they are added, opened and closed; a format without file events leaves these out. */
+    default void add(String file) {
+    }
 
-    void open(String file);
+    default void open(String file) {
+    }
 
-    void close(String file);
+    default void close(String file) {
+    }
 
     /** One issued operation, {@code timeNanos} after the job started. */
     void io(long timeNanos, String file, TraceAction action, long offset, long length);

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.aioemu.bench.iolog.BlktraceReader;
 import org.aioemu.bench.iolog.BlktraceWriter;
 import org.aioemu.bench.iolog.IologAction;
@@ -190,17 +188,10 @@ class BlktraceReplayTest {
     }
 
     private Object fio(List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("fio", "--output-format=json"));
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "fio finished");
-        int brace = out.indexOf('{');
-        assertTrue(brace >= 0, "fio printed JSON: " + out);
-        return MiniJson.path(MiniJson.parse(out.substring(brace)), "jobs", 0);
+        return FioComparisonTest.fioJob(dir, args);
     }
 
     private static long num(Object job, String... path) {
-        return ((Double) MiniJson.path(job, (Object[]) path)).longValue();
+        return FioComparisonTest.num(job, path);
     }
 }

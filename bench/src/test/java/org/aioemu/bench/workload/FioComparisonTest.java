@@ -33,10 +33,17 @@ class FioComparisonTest {
         assumeTrue(org.aioemu.bench.FioPeer.available(), "fio is not on the PATH");
     }
 
-    /** Runs fio with {@code args} in the temp dir and returns its first job's JSON. */
+    /** Runs fio (psync) with {@code args} in the temp dir and returns its first job's JSON. */
     private Object fio(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("fio", "--output-format=json", "--ioengine=psync"));
-        cmd.addAll(List.of(args));
+        List<String> all = new ArrayList<>(List.of("--ioengine=psync"));
+        all.addAll(List.of(args));
+        return fioJob(dir, all);
+    }
+
+    /** Runs fio with {@code args} in {@code dir} and returns its first job's JSON (also for other fio tests here). */
+    static Object fioJob(Path dir, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("fio", "--output-format=json"));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "fio finished");
@@ -45,7 +52,7 @@ class FioComparisonTest {
         return MiniJson.path(MiniJson.parse(out.substring(brace)), "jobs", 0);
     }
 
-    private static long num(Object job, String... path) {
+    static long num(Object job, String... path) {
         return ((Double) MiniJson.path(job, (Object[]) path)).longValue();
     }
 

@@ -93,18 +93,6 @@ final class Jobs {
         final List<TraceOp> ops = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public void add(String file) {
-        }
-
-        @Override
-        public void open(String file) {
-        }
-
-        @Override
-        public void close(String file) {
-        }
-
-        @Override
         public void io(long timeNanos, String file, TraceAction action, long offset, long length) {
             ops.add(new TraceOp(timeNanos, file, action, offset, length));
         }
