@@ -28,8 +28,17 @@ import org.aioemu.engine.Errno;
  *
  * <p>Threading: any thread. errno is captured ({@code Linker.Option.captureCallState}) into a segment
  * that belongs to the calling thread ({@link #SCRATCH}), allocated the first time a thread calls in and
- * freed by the GC after the thread is gone, so concurrent workers never see each other's errno and the
- * hot calls (pread, pwrite, preadv, pwritev, fdatasync) allocate nothing. No call uses
+ * freed by the GC after the thread is gone, so concurrent workers never see each other's errno.
+ *
+ * <p>The hot transfers (pread, pwrite, preadv, pwritev) are first made without capture, and only a failed
+ * one is made again with it. The JDK slices the capture segment on every capturing call and leaves the
+ * slice to escape analysis, which removes it only when the JIT inlines the whole downcall into one
+ * compilation: a CI host's JIT did not, and every request allocated 40 bytes ({@code -XX:MaxInlineLevel=4}
+ * reproduces it anywhere). A positional transfer that fails has moved no data (one that moves some
+ * returns the count), so making it again is safe: it reports the same errno, or succeeds if the failure
+ * was transient (EINTR, EAGAIN), which is an outcome the caller would have retried into anyway.
+ * fdatasync and fsync cannot be made twice — Linux reports a writeback error to a file description
+ * once, and a second call would say 0 — so they always capture. No call uses
  * {@code Linker.Option.critical}: all of them may block (O_DIRECT, fsync), and a critical call would
  * hold off safepoints for as long.
  *
@@ -91,12 +100,19 @@ final class LibC {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2)); // open(path, flags, ...): mode is variadic, promoted to int
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle PREAD = downcall("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PWRITE = downcall("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PREADV = downcall("preadv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final FunctionDescriptor PREAD_SHAPE =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
+    private static final FunctionDescriptor PREADV_SHAPE =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
+    // The transfers' first attempt (no capture) and, only after it failed, the capturing second one.
+    private static final MethodHandle PREAD_FIRST = plainDowncall("pread", PREAD_SHAPE);
+    private static final MethodHandle PREAD = downcall("pread", PREAD_SHAPE);
+    private static final MethodHandle PWRITE_FIRST = plainDowncall("pwrite", PREAD_SHAPE);
+    private static final MethodHandle PWRITE = downcall("pwrite", PREAD_SHAPE);
+    private static final MethodHandle PREADV_FIRST = plainDowncall("preadv", PREADV_SHAPE);
+    private static final MethodHandle PREADV = downcall("preadv", PREADV_SHAPE);
+    private static final MethodHandle PWRITEV_FIRST = plainDowncall("pwritev", PREADV_SHAPE);
+    private static final MethodHandle PWRITEV = downcall("pwritev", PREADV_SHAPE);
     /**
      * preadv2 for the loop's non-blocking reads, without errno capture: the caller needs only "done" or "not
      * now" (EAGAIN, or a file system that refuses RWF_NOWAIT — the pool's hit-rate policy backs off from those
@@ -106,8 +122,6 @@ final class LibC {
     private static final MethodHandle PREADV2_NOWAIT = LIBC.find("preadv2").isPresent()
             ? plainDowncall("preadv2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT))
             : null;
-    private static final MethodHandle PWRITEV = downcall("pwritev",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FDATASYNC = downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FSYNC = downcall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FALLOCATE = downcall("fallocate",
@@ -166,8 +180,12 @@ final class LibC {
 
     /** pread(2) of {@code count} bytes into the start of {@code buf}. Returns bytes read or -errno. */
     static long pread(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment capture = SCRATCH.get().capture;
         try {
+            long r = (long) PREAD_FIRST.invokeExact(fd, buf, count, offset);
+            if (r >= 0) {
+                return r;
+            }
+            MemorySegment capture = SCRATCH.get().capture;
             return longResult((long) PREAD.invokeExact(capture, fd, buf, count, offset), capture);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -176,8 +194,12 @@ final class LibC {
 
     /** pwrite(2) of {@code count} bytes from the start of {@code buf}. Returns bytes written or -errno. */
     static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment capture = SCRATCH.get().capture;
         try {
+            long r = (long) PWRITE_FIRST.invokeExact(fd, buf, count, offset);
+            if (r >= 0) {
+                return r;
+            }
+            MemorySegment capture = SCRATCH.get().capture;
             return longResult((long) PWRITE.invokeExact(capture, fd, buf, count, offset), capture);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -186,8 +208,12 @@ final class LibC {
 
     /** preadv(2) over {@code iovcnt} native {@code struct iovec}s starting at {@code iov}. */
     static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
-        MemorySegment capture = SCRATCH.get().capture;
         try {
+            long r = (long) PREADV_FIRST.invokeExact(fd, iov, iovcnt, offset);
+            if (r >= 0) {
+                return r;
+            }
+            MemorySegment capture = SCRATCH.get().capture;
             return longResult((long) PREADV.invokeExact(capture, fd, iov, iovcnt, offset), capture);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -216,8 +242,12 @@ final class LibC {
 
     /** pwritev(2) over {@code iovcnt} native {@code struct iovec}s starting at {@code iov}. */
     static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
-        MemorySegment capture = SCRATCH.get().capture;
         try {
+            long r = (long) PWRITEV_FIRST.invokeExact(fd, iov, iovcnt, offset);
+            if (r >= 0) {
+                return r;
+            }
+            MemorySegment capture = SCRATCH.get().capture;
             return longResult((long) PWRITEV.invokeExact(capture, fd, iov, iovcnt, offset), capture);
         } catch (Throwable t) {
             throw unexpected(t);
