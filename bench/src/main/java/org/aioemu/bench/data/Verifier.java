@@ -28,7 +28,10 @@ import org.aioemu.bench.job.JobOptions;
  * {@code verify=pattern} the whole block is the pattern, no header. {@code verify=meta} (fio's) checks the
  * header alone, and the pattern after it when one is set; its checksum field is zero. With
  * {@code verify_interval} each interval of a block is such a block of its own, with its own header and offset
- * (a remainder shorter than two intervals goes with the last one). {@link #check} tells apart the ways a
+ * (a remainder shorter than two intervals goes with the last one). With {@code verify_offset} the header of each
+ * piece is swapped with the {@value #HEADER_SIZE} bytes at that offset after it is made, and swapped back before
+ * it is checked, as fio does it (the header then sits where a device that corrupts the first sector of every
+ * block would not reach it). {@link #check} tells apart the ways a
  * block goes bad: never written (all zeroes), not ours (no magic), corrupt header, written with another
  * length (torn or misaligned), written for another offset (misdirected or lost write), bad data.
  * What to do with a failure ({@code verify_fatal}) is the caller's choice.
@@ -55,9 +58,11 @@ public final class Verifier {
     private long sequence;
     /** verify_interval: bytes per self-checking piece of a block; 0 for the whole block. */
     private final int interval;
+    /** verify_offset: where in each piece the header is stored; 0 for its start. */
+    private final int headerAt;
 
     public Verifier(JobOptions opts, long seed) {
-        this(opts.verify, opts.verifyPattern, seed, opts.verifyInterval);
+        this(opts.verify, opts.verifyPattern, seed, opts.verifyInterval, opts.verifyOffset);
     }
 
     /** {@code pattern} may be null except for {@code PATTERN}. */
@@ -67,6 +72,23 @@ public final class Verifier {
 
     /** With {@code interval} (fio's verify_interval; 0 for none), each interval of a block checks on its own. */
     public Verifier(JobOptions.Verify kind, byte[] pattern, long seed, int interval) {
+        this(kind, pattern, seed, interval, 0);
+    }
+
+    /**
+     * With {@code headerAt} (fio's verify_offset; 0 for none), each piece's header is stored at that offset, its
+     * bytes there moved to the start. It must not overlap the header's own place, and every piece must have room.
+     */
+    public Verifier(JobOptions.Verify kind, byte[] pattern, long seed, int interval, int headerAt) {
+        if (headerAt < 0 || headerAt > 0 && headerAt < HEADER_SIZE) {
+            throw new IllegalArgumentException("verify_offset " + headerAt + " would overlap the " + HEADER_SIZE
+                    + "-byte verify header it is swapped with; use 0 or at least " + HEADER_SIZE);
+        }
+        if (interval > 0 && headerAt > 0 && headerAt + HEADER_SIZE > interval && kind != JobOptions.Verify.PATTERN) {
+            throw new IllegalArgumentException("verify_offset " + headerAt + " leaves no room for the " + HEADER_SIZE
+                    + "-byte header in a verify_interval of " + interval);
+        }
+        this.headerAt = kind == JobOptions.Verify.PATTERN ? 0 : headerAt;
         if (interval < 0 || interval > 0 && interval < HEADER_SIZE && kind != JobOptions.Verify.PATTERN) {
             throw new IllegalArgumentException("verify_interval " + interval + " is smaller than the " + HEADER_SIZE
                     + "-byte verify header");
@@ -125,6 +147,18 @@ public final class Verifier {
             buf.set(Fill.INT_LE, 32, crc32c(buf, HEADER_SIZE, length));
         }
         buf.set(Fill.INT_LE, 12, headerCrc(buf));
+        if (headerAt > 0) {
+            swapHeader(buf);
+        }
+    }
+
+    /** Exchanges the header's bytes with those at {@link #headerAt}; its own inverse. */
+    private void swapHeader(MemorySegment buf) {
+        for (int i = 0; i < HEADER_SIZE; i += 8) {
+            long start = buf.get(Fill.LONG_LE, i);
+            buf.set(Fill.LONG_LE, i, buf.get(Fill.LONG_LE, headerAt + i));
+            buf.set(Fill.LONG_LE, headerAt + i, start);
+        }
     }
 
     private short ourKind() {
@@ -156,6 +190,21 @@ public final class Verifier {
         if (kind == JobOptions.Verify.PATTERN) {
             return checkPattern(buf, offset, length);
         }
+        if (headerAt == 0) {
+            return checkHeaderAndData(buf, offset, length);
+        }
+        if (headerAt + HEADER_SIZE > length) {
+            return "verify: block " + where(offset, length) + " is too short for its header at verify_offset " + headerAt;
+        }
+        swapHeader(buf); // back where prepare made it, and then back again: the caller's buffer is left as read
+        try {
+            return checkHeaderAndData(buf, offset, length);
+        } finally {
+            swapHeader(buf);
+        }
+    }
+
+    private String checkHeaderAndData(MemorySegment buf, long offset, int length) {
         String bad = headerProblem(buf, offset, length);
         if (bad != null) {
             return bad;

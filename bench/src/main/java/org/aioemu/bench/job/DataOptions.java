@@ -94,6 +94,8 @@ final class DataOptions {
                 (o, v, c) -> o.verifyPattern = FioPattern.parse(v));
         b.add("verify_interval", SIZE, "A verify header every this many bytes of a block (default: one per block)",
                 (o, v, c) -> o.verifyInterval = (int) Math.min(Integer.MAX_VALUE, c.size(v)));
+        b.add("verify_offset", SIZE, "Store each block's verify header at this offset in it, swapped with the data"
+                + " there (swapped back before checking)", (o, v, c) -> o.verifyOffset = (int) Math.min(Integer.MAX_VALUE, c.size(v)));
         b.add("verify_fatal", BOOL, "Stop at the first verify failure", (o, v, c) -> o.verifyFatal = c.bool(v));
         b.add("trim_percentage", INT, "With verify and trim_backlog: this share of written blocks is trimmed later",
                 (o, v, c) -> o.trimPercentage = c.integer(v, 0, 100));

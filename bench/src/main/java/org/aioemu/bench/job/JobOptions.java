@@ -234,6 +234,8 @@ public final class JobOptions {
     public byte[] verifyPattern;
     /** fio's verify_interval: a verify header every this many bytes of a block; 0 for one per block. */
     public int verifyInterval;
+    /** fio's verify_offset: where in each block (or verify_interval piece) the header is stored; 0 at its start. */
+    public int verifyOffset;
     public boolean verifyFatal;
     public boolean doVerify = true;
     /**
@@ -444,6 +446,7 @@ public final class JobOptions {
         c.verify = verify;
         c.verifyPattern = verifyPattern;
         c.verifyInterval = verifyInterval;
+        c.verifyOffset = verifyOffset;
         c.verifyFatal = verifyFatal;
         c.doVerify = doVerify;
         c.readIolog = readIolog;

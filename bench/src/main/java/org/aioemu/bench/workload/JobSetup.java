@@ -76,6 +76,16 @@ final class JobSetup {
             throw new JobSetupException(o, "verify=" + o.verify.name().toLowerCase(java.util.Locale.ROOT) + " needs blocks of at least "
                     + header + " bytes for its header; the smallest is " + minBlock);
         }
+        if (o.verifyOffset > 0 && o.verifyOffset < header) {
+            throw new JobSetupException(o, "verify_offset=" + o.verifyOffset + " would overlap the " + header
+                    + "-byte verify header it is swapped with; use 0 or at least " + header);
+        }
+        int piece = o.verifyInterval > 0 ? Math.min(o.verifyInterval, minBlock) : minBlock;
+        if (o.verifyOffset + header > piece) {
+            throw new JobSetupException(o, "verify_offset=" + o.verifyOffset + " leaves no room for the " + header
+                    + "-byte verify header in " + (o.verifyInterval > 0 ? "a verify_interval" : "the smallest block") + " of " + piece
+                    + " bytes");
+        }
     }
 
     /** A source with nothing in it: create_only's job. */

@@ -59,6 +59,36 @@ class VerifierTest {
     }
 
     @Test
+    void verifyOffsetStoresEachHeaderThereAndChecksTheBlockAsWritten() {
+        ValueLayout.OfInt le = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (Verify kind : new Verify[] {Verify.CRC32C, Verify.MD5, Verify.META}) {
+            Verifier plain = new Verifier(kind, null, 7, 1024);
+            Verifier swapped = new Verifier(kind, null, 7, 1024, 512);
+            plain.prepare(buf, 8192, 4096);
+            MemorySegment unswapped = arena.allocate(4096).copyFrom(buf.asSlice(0, 4096));
+            swapped.prepare(buf, 8192, 4096);
+            for (int at = 0; at < 4096; at += 1024) {
+                assertEquals(0x766f6961, buf.get(le, at + 512), kind + ": the header at +512 of the piece at +" + at);
+                // The same block as without verify_offset, its header and the 48 bytes at 512 exchanged.
+                assertEquals(unswapped.asSlice(at + 512, 48).mismatch(buf.asSlice(at, 48)), -1L, kind + " +" + at);
+                assertEquals(unswapped.asSlice(at, 48).mismatch(buf.asSlice(at + 512, 48)), -1L, kind + " +" + at);
+            }
+            assertNull(swapped.check(buf, 8192, 4096), kind.toString());
+            assertNull(swapped.check(buf, 8192, 4096), kind + ": checking leaves the buffer as it was read");
+            String misread = plain.check(buf, 8192, 4096);
+            assertTrue(misread != null && misread.contains("no block header"), kind + ": " + misread);
+            flip(buf, 3 * 1024 + 512 + 20, 2); // the last piece's stored header
+            String m = swapped.check(buf, 8192, 4096);
+            assertTrue(m != null && m.contains("at offset " + (8192 + 3 * 1024) + ", length 1024"), kind + ": " + m);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Verifier(Verify.CRC32C, null, 1, 0, 20),
+                "a header swapped with bytes it overlaps");
+        assertThrows(IllegalArgumentException.class, () -> new Verifier(Verify.CRC32C, null, 1, 512, 480),
+                "no room in the interval");
+        assertTrue(new Verifier(Verify.CRC32C, null, 1, 0, 512).check(buf, 0, 520).contains("too short for its header"));
+    }
+
+    @Test
     void verifyIntervalGivesEachPieceItsOwnHeaderAndOffset() {
         for (Verify kind : new Verify[] {Verify.CRC32C, Verify.MD5, Verify.META}) {
             Verifier v = new Verifier(kind, null, 1, 512);
