@@ -134,6 +134,8 @@ final class FileOptions {
         b.add("invalidate", BOOL, "Drop the files' pages from the page cache before the job (default on, as fio)",
                 (o, v, c) -> o.invalidate = c.bool(v));
         b.add("unlink", BOOL, "Delete the files when the job ends", (o, v, c) -> o.unlink = c.bool(v));
+        b.add("unlink_each_loop", BOOL, "Delete the files between loops: a writing job's next loop starts on new, empty"
+                + " files, a read job's fails with ENOENT (as fio's does)", (o, v, c) -> o.unlinkEachLoop = c.bool(v));
         b.add("kb_base", CHOICE, "1024 (default: 1k = 1024) or 1000 (1k = 1000) for the sizes that follow",
                 (o, v, c) -> {
                     c.kbBase = ApplyContext.choice(v, KB_BASE);

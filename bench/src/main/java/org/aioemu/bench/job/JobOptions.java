@@ -90,6 +90,8 @@ public final class JobOptions {
     /** {@code fallocate=}: none, native, posix, keep, truncate (fio's default posix). */
     public String fallocate = "posix";
     public boolean unlink;
+    /** fio's unlink_each_loop: between loops the files are removed, and the next loop opens them afresh. */
+    public boolean unlinkEachLoop;
 
     // --- the workload ----------------------------------------------------------------------------
     public RwMode rw = RwMode.READ;
@@ -360,6 +362,7 @@ public final class JobOptions {
         c.createOnOpen = createOnOpen;
         c.fallocate = fallocate;
         c.unlink = unlink;
+        c.unlinkEachLoop = unlinkEachLoop;
         c.rw = rw;
         c.rwSequencer = rwSequencer;
         c.rwmixread = rwmixread;

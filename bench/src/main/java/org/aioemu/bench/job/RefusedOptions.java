@@ -29,8 +29,6 @@ final class RefusedOptions {
         }
         WHY.put("verify_state_load", NOT_YET + ": aioemu saves no verify state to load (verify_only reads back a"
                 + " size-based job's writes)");
-        WHY.put("unlink_each_loop", NOT_YET + ": the files are laid out once and kept over the loops (unlink= deletes"
-                + " them at the end)");
         WHY.put("sync_file_range", NOT_YET + ": fsync= and fdatasync= sync the file");
     }
 

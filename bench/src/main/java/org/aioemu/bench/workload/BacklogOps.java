@@ -48,6 +48,20 @@ final class BacklogOps implements OpSource {
         return workload.next(s);
     }
 
+    @Override
+    public boolean betweenLoops() {
+        return workload.betweenLoops();
+    }
+
+    /** The written log was emptied with the files: the read-backs start again from its first entry. */
+    @Override
+    public void nextLoop() {
+        verified = 0;
+        batchLeft = 0;
+        lastWasReadBack = false;
+        workload.nextLoop();
+    }
+
     /** How many of the log's writes have been read back (the first ones, in completion order). */
     int verified() {
         return verified;

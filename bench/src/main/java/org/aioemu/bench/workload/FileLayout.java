@@ -205,10 +205,13 @@ final class FileLayout {
         return files.stream().map(FileSpec::path).filter(java.util.Objects::nonNull).distinct().toList();
     }
 
-    /** unlink=1: removes the job's files after it ran. Errors are reported as a notice. */
+    /**
+     * unlink=1: removes the job's regular files after it ran (a device node is never removed, as fio removes
+     * only files). Errors are reported as a notice.
+     */
     static void unlink(List<FileSpec> files, PrintStream notices) {
         for (FileSpec f : files) {
-            if (f.path() == null) {
+            if (f.path() == null || !Files.isRegularFile(f.path())) {
                 continue;
             }
             try {

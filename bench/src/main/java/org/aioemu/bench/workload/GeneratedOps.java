@@ -39,6 +39,7 @@ final class GeneratedOps implements OpSource {
     private long issuedInPass;
     private long doneBytesBefore;
     private int loopsLeft;
+    private boolean betweenLoops;
     private int nextFile;
     /** Operations handed out, over every loop: number_ios counts them (reads, writes and trims alike). */
     private long handedOut;
@@ -121,7 +122,23 @@ final class GeneratedOps implements OpSource {
     }
 
     @Override
+    public boolean betweenLoops() {
+        return betweenLoops;
+    }
+
+    /** unlink_each_loop: the files are new; the next loop starts. */
+    @Override
+    public void nextLoop() {
+        betweenLoops = false;
+        doneBytesBefore += issuedInPass;
+        startLoop();
+    }
+
+    @Override
     public boolean next(IoSlot s) {
+        if (betweenLoops) {
+            return false;
+        }
         if (o.numberIos > 0 && handedOut >= o.numberIos) {
             return false; // fio: number_ios only shortens a job, it never extends one
         }
@@ -131,6 +148,10 @@ final class GeneratedOps implements OpSource {
             long left = passBytes - issuedInPass;
             if (left < sizes.min()) {
                 if (--loopsLeft <= 0) {
+                    return false;
+                }
+                if (o.unlinkEachLoop) {
+                    betweenLoops = true; // the queue drains first, as fio ends each loop before it unlinks
                     return false;
                 }
                 doneBytesBefore += issuedInPass;

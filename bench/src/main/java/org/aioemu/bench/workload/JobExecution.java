@@ -38,6 +38,9 @@ final class JobExecution implements IssueLoop.Owner {
     /** Set before {@link #start}; run on the loop once the job has ended. */
     private Runnable whenDone;
     private boolean stopRequested;
+    /** unlink_each_loop with a verify phase: the files are replaced and the next loop runs once it has drained. */
+    private boolean nextLoopAfterVerify;
+    private boolean deadlinePassed;
 
     JobExecution(JobParts parts) {
         this.p = parts;
@@ -137,6 +140,7 @@ final class JobExecution implements IssueLoop.Owner {
     }
 
     private void onDeadline() {
+        deadlinePassed = true; // between loops (unlink_each_loop) too: no further loop starts
         if (phase == Phase.MAIN) {
             loop.stop();
         }
@@ -190,6 +194,17 @@ final class JobExecution implements IssueLoop.Owner {
         long now = System.nanoTime();
         switch (phase) {
             case MAIN -> {
+                if (stats.error == 0 && !loop.stopping() && !deadlinePassed && !stopRequested && p.mainOps.betweenLoops()) {
+                    // unlink_each_loop: as fio, verify this loop's writes before its files go
+                    if (p.written != null && p.verifyAtEnd) {
+                        nextLoopAfterVerify = true;
+                        enter(Phase.VERIFY, new VerifyOps(p.written, p.backlog != null ? p.backlog.verified() : 0,
+                                o.trimVerifyZero), 'V');
+                    } else {
+                        nextLoop();
+                    }
+                    return;
+                }
                 rec.endSampling(now);
                 if (stats.error == 0 && p.written != null && p.verifyAtEnd) {
                     enter(Phase.VERIFY, new VerifyOps(p.written, p.backlog != null ? p.backlog.verified() : 0,
@@ -198,11 +213,41 @@ final class JobExecution implements IssueLoop.Owner {
                     close();
                 }
             }
-            case VERIFY -> close();
+            case VERIFY -> {
+                boolean betweenLoops = nextLoopAfterVerify;
+                nextLoopAfterVerify = false;
+                if (betweenLoops && stats.error == 0 && !loop.stopping() && !deadlinePassed && !stopRequested) {
+                    nextLoop();
+                } else {
+                    if (betweenLoops) {
+                        rec.endSampling(now); // the main phase's sampling, left running for the next loop
+                    }
+                    close();
+                }
+            }
             case CLOSING -> finish(now);
             default -> {
             }
         }
+    }
+
+    /** unlink_each_loop: new files, then the next loop of the workload, measured as one with those before it. */
+    private void nextLoop() {
+        try {
+            JobSetup.unlinkAndReopen(p);
+        } catch (JobSetupException e) {
+            fail(e.errno(), e.getMessage());
+            rec.endSampling(System.nanoTime());
+            close();
+            return;
+        }
+        if (p.written != null) {
+            p.written.clear(); // what the last loop wrote is gone with its files
+        }
+        p.mainOps.nextLoop();
+        phase = Phase.MAIN;
+        p.progress.state(p.runState);
+        loop.startPhase(p.mainOps, true);
     }
 
     private void close() {

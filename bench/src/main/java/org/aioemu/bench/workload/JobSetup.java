@@ -268,6 +268,39 @@ final class JobSetup {
         }
     }
 
+    /**
+     * unlink_each_loop, on the job's loop between two loops with nothing in flight: closes and removes the job's
+     * regular files and opens them again as fio's next loop does, a writing job's as new files with no data (fio
+     * opens with O_CREAT); a job that only reads fails with ENOENT, as fio's does. Device nodes are left in place.
+     * A new file is made sparse up to the end of the job's region at once, since a backend's size is fixed when
+     * it opens (fio's grows with the writes: a random job that misses the last block leaves a shorter file).
+     */
+    static void unlinkAndReopen(JobParts p) throws JobSetupException {
+        JobOptions o = p.options;
+        boolean creates = o.rw.writes() || o.rw.trims();
+        for (int i = 0; i < p.files.length; i++) {
+            java.nio.file.Path path = p.files[i].path();
+            if (path == null || !java.nio.file.Files.isRegularFile(path)) {
+                continue; // the null engine's virtual files, and devices
+            }
+            p.targets[i].close();
+            try {
+                java.nio.file.Files.delete(path);
+                if (!creates) {
+                    throw new JobSetupException(o, Errno.ENOENT, "open(" + path + ") failed: ENOENT (No such file or"
+                            + " directory): unlink_each_loop removed it after the last loop, and a job that only reads does not"
+                            + " create files");
+                }
+                try (java.io.RandomAccessFile created = new java.io.RandomAccessFile(path.toFile(), "rw")) {
+                    created.setLength(p.files[i].end()); // ftruncate: a hole up to the region's end
+                }
+            } catch (java.io.IOException e) {
+                throw new JobSetupException(o, Errno.EIO, "unlink_each_loop: " + path + ": " + e);
+            }
+            p.targets[i] = open(o, p.files[i], true, p.ctx);
+        }
+    }
+
     private static IoTarget open(JobOptions o, FileSpec f, boolean writes, AioContext ctx) throws JobSetupException {
         BlockBackendOptions opts = BlockBackendOptions.defaults().withReadOnly(!writes).withDirect(o.direct).withDsync(o.sync)
                 .withSync(o.sync && !o.dsyncOnly)

@@ -10,4 +10,20 @@ interface OpSource {
 
     /** Share of the work done, 0..1, or -1 when it is not known from bytes (time-based). */
     double progress();
+
+    /**
+     * unlink_each_loop: whether a loop of the workload has ended and the next waits for the job to replace the
+     * files ({@link #nextLoop}); {@link #next} gives nothing meanwhile. Only the generated workload loops.
+     */
+    default boolean betweenLoops() {
+        return false;
+    }
+
+    /**
+     * unlink_each_loop: the files are new and the written log is empty; the next loop starts. A source that keeps
+     * indexes into the written log starts them again.
+     */
+    default void nextLoop() {
+        throw new IllegalStateException("not between loops");
+    }
 }

@@ -66,6 +66,23 @@ final class TrimBacklogOps implements OpSource {
         return workload.next(s);
     }
 
+    @Override
+    public boolean betweenLoops() {
+        return workload.betweenLoops();
+    }
+
+    /** The written log was emptied with the files: no candidate is left, and drawing starts from its first entry. */
+    @Override
+    public void nextLoop() {
+        head = 0;
+        count = 0;
+        seen = 0;
+        sinceBatch = 0;
+        batchLeft = 0;
+        lastWasTrim = false;
+        workload.nextLoop();
+    }
+
     private void push(int index) {
         if (count == candidates.length) {
             int[] bigger = new int[candidates.length * 2];

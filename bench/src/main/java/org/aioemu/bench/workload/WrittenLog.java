@@ -29,6 +29,12 @@ final class WrittenLog {
         return count;
     }
 
+    /** unlink_each_loop: the files these writes went to are gone. */
+    void clear() {
+        java.util.Arrays.fill(trimmed, 0, count, false);
+        count = 0;
+    }
+
     static int file(long key) {
         return (int) (key >>> 48);
     }
