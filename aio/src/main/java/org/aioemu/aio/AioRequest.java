@@ -38,6 +38,8 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
     private long length;
     private int iovCount;
     private boolean datasyncOnly;
+    /** FLUSH of a range: sync_file_range(2)'s flags; 0 for a flush of the whole file. */
+    private int syncRangeFlags;
 
     /**
      * The threads engine's pool ticket for this request's latest submission, so {@link ThreadsEngine#cancel}
@@ -102,6 +104,27 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         return this;
     }
 
+    /** sync_file_range(2)'s SYNC_FILE_RANGE_WAIT_BEFORE, _WRITE and _WAIT_AFTER. */
+    public static final int SYNC_RANGE_WAIT_BEFORE = 1;
+    public static final int SYNC_RANGE_WRITE = 2;
+    public static final int SYNC_RANGE_WAIT_AFTER = 4;
+
+    /**
+     * Starts or waits for writeback of {@code length} bytes at {@code offset} ({@code length} 0: to the end of the
+     * file), with sync_file_range(2)'s {@code flags}, a non-empty combination of the SYNC_RANGE_ constants. A
+     * FLUSH that makes nothing durable by itself: no metadata, no device cache flush (fio's sync_file_range=).
+     * The mmap engine, which has no such call, msyncs the whole mapping (as fio's mmap engine does).
+     */
+    public AioRequest prepareSyncRange(FileHandle file, long offset, long length, int flags) {
+        if (flags == 0 || (flags & ~(SYNC_RANGE_WAIT_BEFORE | SYNC_RANGE_WRITE | SYNC_RANGE_WAIT_AFTER)) != 0) {
+            throw new IllegalArgumentException("sync_file_range flags " + flags + " are not a non-empty combination of"
+                    + " WAIT_BEFORE (1), WRITE (2) and WAIT_AFTER (4)");
+        }
+        begin(AioOp.FLUSH, file, offset, length);
+        this.syncRangeFlags = flags;
+        return this;
+    }
+
     /** Discards (punches a hole over) {@code length} bytes at {@code offset}; the file size is kept. */
     public AioRequest prepareDiscard(FileHandle file, long offset, long length) {
         begin(AioOp.DISCARD, file, offset, length);
@@ -141,6 +164,7 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         length = 0;
         iovCount = 0;
         datasyncOnly = false;
+        syncRangeFlags = 0;
         result = 0;
         errorDetail = null;
     }
@@ -196,6 +220,11 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         return datasyncOnly;
     }
 
+    /** For FLUSH: sync_file_range(2)'s flags for a range flush ({@link #prepareSyncRange}); 0 for the whole file. */
+    public int syncRangeFlags() {
+        return syncRangeFlags;
+    }
+
     /** The last result: bytes transferred (READ/WRITE), 0 (others) or -errno; 0 before execution. */
     public int result() {
         return result;
@@ -242,7 +271,8 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
                 + (file == null ? "" : " " + file.path())
                 + " offset=" + offset + " length=" + length
                 + (op == AioOp.READ || op == AioOp.WRITE ? " iov=" + iovCount : "")
-                + (op == AioOp.FLUSH ? (datasyncOnly ? " fdatasync" : " fsync") : "")
+                + (op == AioOp.FLUSH ? (syncRangeFlags != 0 ? " sync_file_range flags=" + syncRangeFlags
+                        : datasyncOnly ? " fdatasync" : " fsync") : "")
                 + " result=" + result + "]";
     }
 
@@ -310,6 +340,7 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         this.length = length;
         this.iovCount = 0;
         this.datasyncOnly = false;
+        this.syncRangeFlags = 0;
         this.result = 0;
         this.errorDetail = null;
     }

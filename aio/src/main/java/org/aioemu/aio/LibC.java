@@ -124,6 +124,8 @@ final class LibC {
             : null;
     private static final MethodHandle FDATASYNC = downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FSYNC = downcall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SYNC_FILE_RANGE = downcall("sync_file_range",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FALLOCATE = downcall("fallocate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FTRUNCATE = downcall("ftruncate",
@@ -267,6 +269,16 @@ final class LibC {
         MemorySegment capture = SCRATCH.get().capture;
         try {
             return intResult((int) FSYNC.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** sync_file_range(2): 0 or -errno. */
+    static int syncFileRange(int fd, long offset, long nbytes, int flags) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return intResult((int) SYNC_FILE_RANGE.invokeExact(capture, fd, offset, nbytes, flags), capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -106,7 +106,7 @@ public final class RawIo {
                 int bad = checkRange(req, req.op() == AioOp.WRITE);
                 yield bad != 0 ? bad : checkBuffers(req, file);
             }
-            case FLUSH -> 0;
+            case FLUSH -> req.syncRangeFlags() != 0 ? checkRange(req, false) : 0;
             case DISCARD, WRITE_ZEROES -> checkRange(req, true);
         };
     }
@@ -161,7 +161,8 @@ public final class RawIo {
         int fd = req.file().fd();
         int r;
         do {
-            r = req.datasyncOnly() ? LibC.fdatasync(fd) : LibC.fsync(fd);
+            r = req.syncRangeFlags() != 0 ? LibC.syncFileRange(fd, req.offset(), req.length(), req.syncRangeFlags())
+                    : req.datasyncOnly() ? LibC.fdatasync(fd) : LibC.fsync(fd);
         } while (r == -Errno.EINTR);
         return r;
     }
@@ -295,7 +296,7 @@ public final class RawIo {
         return switch (req.op()) {
             case READ -> req.iovCount() == 1 ? "pread" : "preadv";
             case WRITE -> req.iovCount() == 1 ? "pwrite" : "pwritev";
-            case FLUSH -> req.datasyncOnly() ? "fdatasync" : "fsync";
+            case FLUSH -> req.syncRangeFlags() != 0 ? "sync_file_range" : req.datasyncOnly() ? "fdatasync" : "fsync";
             case DISCARD -> "fallocate(PUNCH_HOLE)";
             case WRITE_ZEROES -> "write-zeroes";
         };

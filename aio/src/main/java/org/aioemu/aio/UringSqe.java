@@ -26,6 +26,7 @@ final class UringSqe {
     static final byte IORING_OP_READV = 1;
     static final byte IORING_OP_WRITEV = 2;
     static final byte IORING_OP_FSYNC = 3;
+    static final byte IORING_OP_SYNC_FILE_RANGE = 8;
     static final byte IORING_OP_ASYNC_CANCEL = 14;
     static final byte IORING_OP_FALLOCATE = 17;
     static final byte IORING_OP_READ = 22;
@@ -53,7 +54,15 @@ final class UringSqe {
         long data = tag(slot);
         switch (slots.phase[slot]) {
             case UringSlots.RW -> readWrite(slots, slot, req, fd, data);
-            case UringSlots.FSYNC -> set(IORING_OP_FSYNC, fd, 0, 0, 0, req.datasyncOnly() ? IORING_FSYNC_DATASYNC : 0, data);
+            case UringSlots.FSYNC -> {
+                if (req.syncRangeFlags() != 0) {
+                    // The SQE's len is 32-bit: a longer range becomes 0, the kernel's "to the end of the file".
+                    int len = req.length() > 0xffff_ffffL ? 0 : (int) req.length();
+                    set(IORING_OP_SYNC_FILE_RANGE, fd, req.offset(), 0, len, req.syncRangeFlags(), data);
+                } else {
+                    set(IORING_OP_FSYNC, fd, 0, 0, 0, req.datasyncOnly() ? IORING_FSYNC_DATASYNC : 0, data);
+                }
+            }
             case UringSlots.DISCARD, UringSlots.ZERO_PUNCH ->
                     fallocate(fd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, req.offset(), req.length(), data);
             case UringSlots.ZERO_RANGE -> fallocate(fd, LibC.FALLOC_FL_ZERO_RANGE, req.offset(), req.length(), data);

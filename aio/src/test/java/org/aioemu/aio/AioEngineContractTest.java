@@ -235,6 +235,35 @@ abstract class AioEngineContractTest {
         }
     }
 
+    /** Whether a range flush syncs only its range; the mmap engine msyncs the whole mapping, as fio's does. */
+    boolean syncRangeIsExact() {
+        return true;
+    }
+
+    @Test
+    void aRangeFlushWritesBackItsRange() throws Exception {
+        MemorySegment buf = AlignedBuffers.allocate(arena, 65536);
+        buf.fill((byte) 3);
+        try (FileHandle fh = FileHandle.open(dir.resolve("r"), OpenOptions.readWrite().withCreate()); AioRequest req = new AioRequest()) {
+            assertEquals(65536, run(req.prepareWrite(fh, 0, buf)));
+            assertEquals(65536, run(req.prepareWrite(fh, 1 << 20, buf)));
+            long before = CacheStat.dirtyPages(fh, 0, 65536);
+            assumeTrue(before >= 0, "no cachestat(2) in this kernel (Linux 6.5+): writeback cannot be seen");
+            assumeTrue(before > 0, "no dirty pages after a buffered write: the file system of " + dir + " writes through");
+            int flags = AioRequest.SYNC_RANGE_WAIT_BEFORE | AioRequest.SYNC_RANGE_WRITE | AioRequest.SYNC_RANGE_WAIT_AFTER;
+            assertEquals(0, run(req.prepareSyncRange(fh, 0, 65536, flags)), String.valueOf(req.errorDetail()));
+            assertEquals(0, CacheStat.dirtyPages(fh, 0, 65536), "the range is written back (it had " + before + " dirty pages)");
+            if (syncRangeIsExact()) {
+                assertTrue(CacheStat.dirtyPages(fh, 1 << 20, 65536) > 0, "the write outside the range is still dirty");
+            }
+            assertEquals(0, run(req.prepareSyncRange(fh, 0, 0, AioRequest.SYNC_RANGE_WRITE | AioRequest.SYNC_RANGE_WAIT_AFTER)));
+            assertEquals(0, CacheStat.dirtyPages(fh, 1 << 20, 65536), "length 0: to the end of the file");
+            assertEquals(-Errno.EINVAL, run(req.prepareSyncRange(fh, -4096, 4096, AioRequest.SYNC_RANGE_WRITE)));
+            assertThrows(IllegalArgumentException.class, () -> req.prepareSyncRange(fh, 0, 4096, 0));
+            assertThrows(IllegalArgumentException.class, () -> req.prepareSyncRange(fh, 0, 4096, 8));
+        }
+    }
+
     @Test
     void vectoredReadAcrossEndOfFileFillsZeroes() throws Exception {
         Path path = dir.resolve("v");
