@@ -154,6 +154,18 @@ public final class BlockBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * sync_file_range(2) over {@code [offset, offset + length)} with its {@code flags}, a non-empty combination of
+     * {@code AioRequest.SYNC_RANGE_WAIT_BEFORE}, {@code _WRITE} and {@code _WAIT_AFTER}: starts (or waits for) the
+     * writeback of that range of the host file, as fio's sync_file_range= does. It is not a flush: nothing is made
+     * durable by it alone.
+     */
+    public void syncRange(long offset, long length, int flags, BlockCompletion c) {
+        if (admit(offset, length, false, c)) {
+            driver.syncRange(offset, length, flags, c);
+        }
+    }
+
     public void discard(long offset, long length, BlockCompletion c) {
         if (admit(offset, length, true, c)) {
             driver.discard(offset, length, c);

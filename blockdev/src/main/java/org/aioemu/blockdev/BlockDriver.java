@@ -29,6 +29,12 @@ public interface BlockDriver extends AutoCloseable {
 
     void flush(BlockCompletion completion);
 
+    /**
+     * Starts or waits for writeback of a range, with sync_file_range(2)'s flags ({@code AioRequest.SYNC_RANGE_*}):
+     * what fio's sync_file_range= does. Not a durability point (no metadata, no device cache flush).
+     */
+    void syncRange(long offset, long length, int flags, BlockCompletion completion);
+
     void discard(long offset, long length, BlockCompletion completion);
 
     void writeZeroes(long offset, long length, BlockCompletion completion);

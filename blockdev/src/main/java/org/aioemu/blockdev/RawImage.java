@@ -110,6 +110,13 @@ public final class RawImage implements BlockDriver {
     }
 
     @Override
+    public void syncRange(long offset, long length, int flags, BlockCompletion completion) {
+        Slot s = acquire(completion);
+        s.req.prepareSyncRange(file, offset, length, flags);
+        engine.submit(s.req, s);
+    }
+
+    @Override
     public void discard(long offset, long length, BlockCompletion completion) {
         Slot s = acquire(completion);
         s.req.prepareDiscard(file, offset, length);

@@ -51,6 +51,8 @@ final class DataOptions {
         b.add("fsync", INT, "fsync after every N writes (0: never)", (o, v, c) -> o.fsync = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("fdatasync", INT, "fdatasync after every N writes (0: never)",
                 (o, v, c) -> o.fdatasync = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("sync_file_range", STRING, "sync_file_range(2) every N writes over the range written since the last:"
+                + " FLAGS:N, FLAGS a comma list of wait_before, write, wait_after", DataOptions::syncFileRange);
         b.add("end_fsync", BOOL, "fsync when the write phase ends", (o, v, c) -> o.endFsync = c.bool(v));
         b.add("fsync_on_close", BOOL, "fsync a file when closing it", (o, v, c) -> o.fsyncOnClose = c.bool(v));
         b.add("zero_buffers", BOOL, "Write zeros", (o, v, c) -> o.zeroBuffers = c.bool(v));
@@ -143,5 +145,24 @@ final class DataOptions {
             o.writeLatLog = "".equals(o.writeLatLog) ? o.name : o.writeLatLog;
             o.writeIopsLog = "".equals(o.writeIopsLog) ? o.name : o.writeIopsLog;
         }
+    }
+
+    /** fio's {@code sync_file_range=wait_before,write:8}: the flags, then after a colon how many writes apart. */
+    private static void syncFileRange(JobOptions o, String v, ApplyContext c) throws ValueException {
+        int colon = v.lastIndexOf(':');
+        if (colon < 0) {
+            throw ValueException.expected("FLAGS:N, e.g. write:8 or wait_before,write,wait_after:16");
+        }
+        int flags = 0;
+        for (String word : v.substring(0, colon).split(",")) {
+            flags |= switch (word.strip()) {
+                case "wait_before" -> org.aioemu.aio.AioRequest.SYNC_RANGE_WAIT_BEFORE;
+                case "write" -> org.aioemu.aio.AioRequest.SYNC_RANGE_WRITE;
+                case "wait_after" -> org.aioemu.aio.AioRequest.SYNC_RANGE_WAIT_AFTER;
+                default -> throw ValueException.expected("flags from wait_before, write and wait_after, not '" + word.strip() + "'");
+            };
+        }
+        o.syncFileRange = c.integer(v.substring(colon + 1), 1, Integer.MAX_VALUE);
+        o.syncFileRangeFlags = flags;
     }
 }

@@ -164,6 +164,9 @@ public final class JobOptions {
     /** Issue fsync after every N writes; 0 = never. */
     public int fsync;
     public int fdatasync;
+    /** fio's sync_file_range=flags:N: every N writes (0: never), with sync_file_range(2)'s flags. */
+    public int syncFileRange;
+    public int syncFileRangeFlags;
     public boolean endFsync;
     public boolean fsyncOnClose;
     public boolean norandommap;
@@ -403,6 +406,8 @@ public final class JobOptions {
         c.dsyncOnly = dsyncOnly;
         c.fsync = fsync;
         c.fdatasync = fdatasync;
+        c.syncFileRange = syncFileRange;
+        c.syncFileRangeFlags = syncFileRangeFlags;
         c.endFsync = endFsync;
         c.fsyncOnClose = fsyncOnClose;
         c.norandommap = norandommap;

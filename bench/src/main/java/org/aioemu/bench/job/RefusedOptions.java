@@ -29,7 +29,6 @@ final class RefusedOptions {
         }
         WHY.put("verify_state_load", NOT_YET + ": aioemu saves no verify state to load (verify_only reads back a"
                 + " size-based job's writes)");
-        WHY.put("sync_file_range", NOT_YET + ": fsync= and fdatasync= sync the file");
     }
 
     private RefusedOptions() {

@@ -107,7 +107,7 @@ final class JsonReport {
             o.set(DIRECTIONS[ddir], direction(job, ddir, group.status()[ddir], plus));
         }
         ObjectNode sync = o.putObject("sync");
-        sync.put("total_ios", job.sync.ios);
+        sync.put("total_ios", job.syncsCounted());
         Percentiles pct = Percentiles.of(job.options);
         sync.set("lat_ns", latency(LatStats.of(job.sync.lat), pct, pct.clat() || pct.lat(), plus));
     }

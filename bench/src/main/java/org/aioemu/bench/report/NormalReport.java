@@ -99,7 +99,7 @@ final class NormalReport {
         out.println(distLine("     submit    : ", Distributions.BATCH_LABELS, Distributions.percents(job.submitLevels, 0.1)));
         out.println(distLine("     complete  : ", Distributions.BATCH_LABELS, Distributions.percents(job.completeLevels, 0.1)));
         out.printf(Locale.ROOT, "     issued rwts: total=%d,%d,%d,%d short=%d,%d,%d,%d dropped=%d,%d,%d,%d%n",
-                job.read.ios, job.write.ios, job.trim.ios, job.sync.ios,
+                job.read.ios, job.write.ios, job.trim.ios, job.syncsCounted(),
                 job.read.shortIos, job.write.shortIos, job.trim.shortIos, job.sync.shortIos,
                 job.read.droppedIos, job.write.droppedIos, job.trim.droppedIos, job.sync.droppedIos);
         if (job.replayLateness != null && job.replayLateness.getTotalCount() > 0) {

@@ -28,6 +28,11 @@ final class BackendTarget implements IoTarget {
     }
 
     @Override
+    public void syncRange(long offset, long length, int flags, BlockCompletion c) {
+        backend.syncRange(offset, length, flags, c);
+    }
+
+    @Override
     public void discard(long offset, long length, BlockCompletion c) {
         backend.discard(offset, length, c);
     }

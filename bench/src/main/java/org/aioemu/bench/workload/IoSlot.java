@@ -32,6 +32,9 @@ final class IoSlot implements BlockCompletion {
     boolean verifying;
     /** A verify read of a block the job trimmed (trim_verify_zero): it must read back as zeroes. */
     boolean expectZeroes;
+    /** A SYNC that is a sync_file_range of {@code [offset, offset + syncRangeLength)} with these flags; 0 for a flush. */
+    int syncRangeFlags;
+    long syncRangeLength;
     /** Recorded in the job's stats (not for the closing flushes of end_fsync / fsync_on_close). */
     boolean accounted;
     long issueNanos;
@@ -53,6 +56,7 @@ final class IoSlot implements BlockCompletion {
         this.chainWrite = false;
         this.verifying = false;
         this.expectZeroes = false;
+        this.syncRangeFlags = 0;
         this.accounted = true;
     }
 
@@ -78,7 +82,8 @@ final class IoSlot implements BlockCompletion {
             case 0 -> "read of " + length + " bytes at offset " + offset + " of " + fileName;
             case 1 -> "write of " + length + " bytes at offset " + offset + " of " + fileName;
             case 2 -> "trim of " + length + " bytes at offset " + offset + " of " + fileName;
-            default -> "fsync of " + fileName;
+            default -> syncRangeFlags != 0 ? "sync_file_range of " + syncRangeLength + " bytes at offset " + offset + " of " + fileName
+                    : "fsync of " + fileName;
         };
     }
 

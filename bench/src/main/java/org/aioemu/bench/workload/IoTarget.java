@@ -16,6 +16,9 @@ interface IoTarget {
     /** fdatasync. */
     void flush(BlockCompletion c);
 
+    /** sync_file_range(2) of a range with its flags (fio's sync_file_range=). */
+    void syncRange(long offset, long length, int flags, BlockCompletion c);
+
     void discard(long offset, long length, BlockCompletion c);
 
     /** Runner thread, after every request completed. */

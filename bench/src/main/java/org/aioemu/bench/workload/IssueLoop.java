@@ -240,7 +240,7 @@ final class IssueLoop {
             if (pacing.syncDue()) {
                 pending = s; // goes after the sync, which waits for the queue to drain
                 if (inFlight == 0) {
-                    syncSlot.set(IoSlot.SYNC, pacing.takeSync(), 0, 0);
+                    pacing.takeSync(syncSlot);
                     issue(syncSlot, now);
                     issued++;
                 }
@@ -294,7 +294,13 @@ final class IssueLoop {
                 case JobOptions.READ -> t.read(s.offset, s.view(), s);
                 case JobOptions.WRITE -> t.write(s.offset, s.view(), s);
                 case JobOptions.TRIM -> t.discard(s.offset, s.length, s);
-                default -> t.flush(s);
+                default -> {
+                    if (s.syncRangeFlags != 0) {
+                        t.syncRange(s.offset, s.syncRangeLength, s.syncRangeFlags, s);
+                    } else {
+                        t.flush(s);
+                    }
+                }
             }
         } catch (RuntimeException e) {
             inFlight--; // never handed over: no completion will come

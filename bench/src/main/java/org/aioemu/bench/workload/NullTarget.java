@@ -71,6 +71,11 @@ final class NullTarget implements IoTarget {
     }
 
     @Override
+    public void syncRange(long offset, long length, int flags, BlockCompletion c) {
+        enqueue(c, 0);
+    }
+
+    @Override
     public void discard(long offset, long length, BlockCompletion c) {
         enqueue(c, 0);
     }

@@ -9,7 +9,9 @@ import org.aioemu.bench.job.JobOptions;
  * and the fsync barrier (after every fsync=N or
  * fdatasync=N writes, the next request waits: the queue drains, one flush of the file last written goes out
  * and completes, then issuing resumes; with no next request no flush is sent, as in fio). aioemu's flush is
- * always fdatasync, so fsync= and fdatasync= differ only in name. Loop only.
+ * always fdatasync, so fsync= and fdatasync= differ only in name. sync_file_range=flags:N is a barrier of its own
+ * count: after every N writes a sync_file_range of the file last written goes out, over the range its writes
+ * covered since its last one (lowest offset to highest end, as fio tracks it). Loop only.
  */
 final class Pacing {
     private final long thinkNanos;
@@ -34,6 +36,15 @@ final class Pacing {
     private boolean syncInFlight;
     private int syncFile;
     private int writesSinceSync;
+    /** sync_file_range: every this many writes (0: never), with these flags. */
+    private final int rangeEvery;
+    private final int rangeFlags;
+    private int writesSinceRange;
+    private boolean rangeDue;
+    private int rangeFile;
+    /** Per file, the writes since its last sync_file_range: lowest offset and highest end; -1 when none. */
+    private long[] rangeStart = new long[0];
+    private long[] rangeEnd = new long[0];
 
     Pacing(JobOptions o) {
         this.thinkNanos = o.thinktimeNanos;
@@ -42,6 +53,8 @@ final class Pacing {
         this.thinkIoTimeNanos = o.thinktimeIoTimeNanos;
         this.thinkBlocksGiven = o.given.containsKey("thinktime_blocks");
         this.syncEvery = o.fsync > 0 ? o.fsync : o.fdatasync;
+        this.rangeEvery = o.syncFileRange;
+        this.rangeFlags = o.syncFileRangeFlags;
     }
 
     /** A workload request went out at {@code now}. */
@@ -54,6 +67,31 @@ final class Pacing {
             writesSinceSync = 0;
             syncDue = true;
             syncFile = s.file;
+        }
+        if (rangeEvery > 0 && s.ddir == JobOptions.WRITE) {
+            widenRange(s.file, s.offset, s.offset + s.length);
+            if (++writesSinceRange >= rangeEvery) {
+                writesSinceRange = 0;
+                rangeDue = true;
+                rangeFile = s.file;
+            }
+        }
+    }
+
+    private void widenRange(int file, long start, long end) {
+        if (file >= rangeStart.length) {
+            int n = Math.max(file + 1, rangeStart.length * 2);
+            int old = rangeStart.length;
+            rangeStart = java.util.Arrays.copyOf(rangeStart, n);
+            rangeEnd = java.util.Arrays.copyOf(rangeEnd, n);
+            java.util.Arrays.fill(rangeStart, old, n, -1);
+            java.util.Arrays.fill(rangeEnd, old, n, -1);
+        }
+        if (rangeStart[file] < 0 || start < rangeStart[file]) {
+            rangeStart[file] = start;
+        }
+        if (end > rangeEnd[file]) {
+            rangeEnd[file] = end;
         }
     }
 
@@ -115,16 +153,30 @@ final class Pacing {
         return e;
     }
 
-    /** A flush is owed (it goes out once the queue is empty). */
+    /** A flush or a sync_file_range is owed (it goes out once the queue is empty). */
     boolean syncDue() {
-        return syncDue;
+        return syncDue || rangeDue;
     }
 
-    /** The owed flush goes out now: returns the file to flush. */
-    int takeSync() {
-        syncDue = false;
+    /**
+     * The owed flush (or, with none owed, the owed sync_file_range) goes out now: sets {@code slot} to it. A
+     * sync_file_range covers the file's writes since its last one, and the next starts from none.
+     */
+    void takeSync(IoSlot slot) {
         syncInFlight = true;
-        return syncFile;
+        if (syncDue) {
+            syncDue = false;
+            slot.set(IoSlot.SYNC, syncFile, 0, 0);
+            return;
+        }
+        rangeDue = false;
+        int f = rangeFile;
+        long start = rangeStart[f];
+        slot.set(IoSlot.SYNC, f, start, 0);
+        slot.syncRangeFlags = rangeFlags;
+        slot.syncRangeLength = rangeEnd[f] - start;
+        rangeStart[f] = -1;
+        rangeEnd[f] = -1;
     }
 
     boolean syncInFlight() {
@@ -142,5 +194,6 @@ final class Pacing {
         thinkCount = 0;
         lastThink = now;
         syncDue = false;
+        rangeDue = false;
     }
 }

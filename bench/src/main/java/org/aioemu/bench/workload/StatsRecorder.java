@@ -121,6 +121,9 @@ final class StatsRecorder {
         boolean isShort = d != IoSlot.SYNC && d != JobOptions.TRIM && bytes < s.length;
         JobStats.Direction dir = d == IoSlot.SYNC ? stats.sync : stats.direction(d);
         dir.record(bytes, slat, clat, isShort);
+        if (s.syncRangeFlags != 0) {
+            stats.syncFileRanges++;
+        }
         if (!seen[d]) {
             seen[d] = true;
             firstIssue[d] = s.issueNanos;

@@ -213,6 +213,18 @@ class JobFileParserTest {
     }
 
     @Test
+    void syncFileRangeTakesFiosFlagsAndCount() {
+        JobOptions j = text("[j]\nsync_file_range=wait_before,write,wait_after:8\n").getFirst();
+        assertEquals(8, j.syncFileRange);
+        assertEquals(7, j.syncFileRangeFlags);
+        assertEquals(2, text("[j]\nsync_file_range=write:1\n").getFirst().syncFileRangeFlags);
+        assertTrue(error("[j]\nsync_file_range=write\n").startsWith("jobs.fio:2: bad value for 'sync_file_range': 'write'"
+                + " (expected FLAGS:N"), error("[j]\nsync_file_range=write\n"));
+        assertTrue(error("[j]\nsync_file_range=flush:4\n").contains("not 'flush'"));
+        assertTrue(error("[j]\nsync_file_range=write:0\n").contains("'sync_file_range'"));
+    }
+
+    @Test
     void unsupportedEngineNamesFileLine() {
         assertEquals("jobs.fio:2: ioengine=splice is not supported by aioemu (its engines are io_uring, libaio, posixaio,"
                 + " psync, sync, vsync, pvsync, pvsync2, null, mmap)", error("[j]\nioengine=splice\n"));

@@ -92,6 +92,9 @@ class FioComparisonTest {
         ioSize.ioSize = 3 << 20;
         JobOptions fsync = aio("s", RwMode.WRITE, 68 * 1024);
         fsync.fsync = 4;
+        JobOptions range = aio("r", RwMode.WRITE, 1 << 20);
+        range.syncFileRange = 8;
+        range.syncFileRangeFlags = 7;
         JobOptions bs = aio("b", RwMode.RANDWRITE, 2 << 20);
         bs.bs[1] = 16384;
         bs.offset = 1 << 20;
@@ -101,6 +104,8 @@ class FioComparisonTest {
                 new Case(new String[] {"--name=l", "--rw=randread", "--bs=4k", "--size=1m", "--loops=3"}, loops),
                 new Case(new String[] {"--name=i", "--rw=read", "--bs=4k", "--size=1m", "--io_size=3m"}, ioSize),
                 new Case(new String[] {"--name=s", "--rw=write", "--bs=4k", "--size=68k", "--fsync=4"}, fsync),
+                new Case(new String[] {"--name=r", "--rw=write", "--bs=4k", "--size=1m",
+                        "--sync_file_range=wait_before,write,wait_after:8"}, range),
                 new Case(new String[] {"--name=b", "--rw=randwrite", "--bs=16k", "--size=2m", "--offset=1m"}, bs));
         for (Case c : cases) {
             Object f = fio(c.fioArgs());
@@ -113,7 +118,8 @@ class FioComparisonTest {
             assertEquals(num(f, "read", "io_bytes"), a.read.bytes, what);
             assertEquals(num(f, "write", "total_ios"), a.write.ios, what);
             assertEquals(num(f, "write", "io_bytes"), a.write.bytes, what);
-            assertEquals(num(f, "sync", "total_ios"), a.sync.ios, what);
+            assertEquals(num(f, "sync", "total_ios"), a.syncsCounted(), what);
+            assertEquals(num(f, "sync", "lat_ns", "N"), a.sync.ios, what + ": syncs timed");
         }
     }
 }

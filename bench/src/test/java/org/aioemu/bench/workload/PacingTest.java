@@ -90,4 +90,49 @@ class PacingTest {
         ignore.charge(JobOptions.READ, 4096, 201 * MS);
         assertEquals(MS, ignore.delay(JobOptions.READ, 201 * MS), "no catching up: the next request waits its turn");
     }
+
+    @Test
+    void syncFileRangeCoversEachFilesWritesSinceItsLastOne() {
+        JobOptions o = new JobOptions();
+        o.syncFileRange = 3;
+        o.syncFileRangeFlags = 2;
+        Pacing p = new Pacing(o);
+        p.reset(0);
+        IoSlot w = new IoSlot(0, java.lang.foreign.MemorySegment.NULL, null);
+        IoSlot sync = new IoSlot(1, java.lang.foreign.MemorySegment.NULL, null);
+        long[][] writes = {{0, 20480}, {1, 0}, {0, 4096}}; // {file, offset}, 4 KiB each
+        for (long[] x : writes) {
+            assertFalse(p.syncDue());
+            w.set(JobOptions.WRITE, (int) x[0], x[1], 4096);
+            p.issued(w, 0);
+        }
+        assertTrue(p.syncDue(), "after the third write");
+        p.takeSync(sync);
+        assertEquals(IoSlot.SYNC, sync.ddir);
+        assertEquals(0, sync.file, "the file the third write went to");
+        assertEquals(4096, sync.offset, "its lowest offset written since the last one");
+        assertEquals(20480, sync.syncRangeLength, "to its highest end: [4096, 24576)");
+        assertEquals(2, sync.syncRangeFlags);
+        p.syncDone();
+        for (long off : new long[] {65536, 8192, 1 << 20}) {
+            w.set(JobOptions.WRITE, 1, off, 4096);
+            p.issued(w, 0);
+        }
+        p.takeSync(sync);
+        assertEquals(1, sync.file);
+        assertEquals(0, sync.offset, "file 1's first write, before the last sync of file 0, still counts");
+        assertEquals((1 << 20) + 4096, sync.syncRangeLength);
+        p.syncDone();
+        w.set(JobOptions.WRITE, 1, 12288, 4096);
+        p.issued(w, 0);
+        w.set(JobOptions.WRITE, 1, 16384, 4096);
+        p.issued(w, 0);
+        w.set(JobOptions.WRITE, 1, 20480, 4096);
+        p.issued(w, 0);
+        p.takeSync(sync);
+        assertEquals(12288, sync.offset, "the range started again after the last sync of the file");
+        assertEquals(12288, sync.syncRangeLength);
+        sync.set(JobOptions.READ, 0, 0, 4096);
+        assertEquals(0, sync.syncRangeFlags, "a slot reused for another op is no range sync");
+    }
 }
