@@ -131,6 +131,13 @@ final class DataOptions {
                 (o, v, c) -> o.writeLatLog = v == null ? "" : v.trim());
         b.add("write_iops_log", OPTIONAL_STRING, "Log IOPS to PREFIX_iops.N.log",
                 (o, v, c) -> o.writeIopsLog = v == null ? "" : v.trim());
+        b.add("write_hist_log", OPTIONAL_STRING, "Log completion latency histograms (fio's plat bins) to"
+                + " PREFIX_clat_hist.N.log, one line per direction every log_hist_msec",
+                (o, v, c) -> o.writeHistLog = v == null ? "" : v.trim());
+        b.add("log_hist_msec", INT, "The histogram log's window in milliseconds (0: write_hist_log's file stays empty)",
+                (o, v, c) -> o.logHistMsec = c.integer(v, 0, Integer.MAX_VALUE));
+        b.add("log_hist_coarseness", INT, "Sum 2^N adjacent bins per histogram log column (0: all 1856, 6: 29)",
+                (o, v, c) -> o.logHistCoarseness = c.integer(v, 0, 6));
         b.add("log_avg_msec", INT, "Average log entries over this many milliseconds",
                 (o, v, c) -> o.logAvgMsec = c.integer(v, 0, Integer.MAX_VALUE));
     }
@@ -143,6 +150,7 @@ final class DataOptions {
         if (o.name != null) {
             o.writeBwLog = "".equals(o.writeBwLog) ? o.name : o.writeBwLog;
             o.writeLatLog = "".equals(o.writeLatLog) ? o.name : o.writeLatLog;
+            o.writeHistLog = "".equals(o.writeHistLog) ? o.name : o.writeHistLog;
             o.writeIopsLog = "".equals(o.writeIopsLog) ? o.name : o.writeIopsLog;
         }
     }

@@ -335,6 +335,11 @@ public final class JobOptions {
     /** Log file prefixes, or null. */
     public String writeBwLog;
     public String writeLatLog;
+    /** fio's write_hist_log prefix (bare: the job name), or null. */
+    public String writeHistLog;
+    /** fio's log_hist_msec (0: the histogram log stays empty) and log_hist_coarseness (0..6). */
+    public int logHistMsec;
+    public int logHistCoarseness;
     public String writeIopsLog;
     public long logAvgMsec;
 
@@ -507,6 +512,9 @@ public final class JobOptions {
         c.slatPercentiles = slatPercentiles;
         c.writeBwLog = writeBwLog;
         c.writeLatLog = writeLatLog;
+        c.writeHistLog = writeHistLog;
+        c.logHistMsec = logHistMsec;
+        c.logHistCoarseness = logHistCoarseness;
         c.writeIopsLog = writeIopsLog;
         c.logAvgMsec = logAvgMsec;
         c.ioengine = ioengine;

@@ -24,9 +24,6 @@ final class RefusedOptions {
         WHY.put("continue_on_error", NOT_YET + ": a job stops at its first error");
         WHY.put("ignore_error", NOT_YET + ": a job stops at its first error");
         WHY.put("error_dump", NOT_YET + ": a job stops at its first error");
-        for (String h : new String[] {"write_hist_log", "log_hist_msec", "log_hist_coarseness"}) {
-            WHY.put(h, NOT_YET + ": the bandwidth, IOPS and latency logs are written, histogram logs are not");
-        }
         WHY.put("verify_state_load", NOT_YET + ": aioemu saves no verify state to load (verify_only reads back a"
                 + " size-based job's writes)");
     }

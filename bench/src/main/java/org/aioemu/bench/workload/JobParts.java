@@ -43,6 +43,8 @@ final class JobParts {
     BacklogOps backlog;
     TraceRecorder trace = new TraceRecorder(new String[0]);
     LogSink[] logs = new LogSink[LogKind.values().length];
+    /** write_hist_log's log, or null. */
+    ClatHistogramLog histLog;
     Arena arena;
     /** The flows of the job's batch; the job joins its own (flow=) when it starts, as fio's job thread does. */
     Flows flows;
@@ -98,6 +100,14 @@ final class JobParts {
                 }
                 logs[i] = null;
             }
+        }
+        if (histLog != null) {
+            try {
+                histLog.close();
+            } catch (RuntimeException e) {
+                failure = failure != null ? failure : e.getMessage();
+            }
+            histLog = null;
         }
         if (ctx != null) {
             ctx.close();

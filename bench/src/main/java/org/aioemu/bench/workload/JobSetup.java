@@ -234,6 +234,7 @@ final class JobSetup {
             }
         }
         p.recorder = new StatsRecorder(p.stats, p.progress, used, o.logAvgMsec, p.logs);
+        p.recorder.histogramLog(p.histLog);
 
         JobExecution exec = new JobExecution(p);
         p.arena = Arena.ofShared();
@@ -350,6 +351,10 @@ final class JobSetup {
             LogKind k = kinds.get(i);
             Path file = Path.of(prefixes.get(i) + "_" + k.fileSuffix() + "." + clone.jobNumber() + ".log");
             p.logs[k.ordinal()] = settings.logSinks().open(file, k);
+        }
+        if (o.writeHistLog != null) {
+            p.histLog = new ClatHistogramLog(Path.of(o.writeHistLog + "_clat_hist." + clone.jobNumber() + ".log"),
+                    o.logHistMsec, o.logHistCoarseness);
         }
     }
 }

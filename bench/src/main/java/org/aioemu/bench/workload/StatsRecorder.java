@@ -21,6 +21,7 @@ final class StatsRecorder {
     private final boolean perIoLat;
     /** By {@link LogKind} ordinal; null entries are off. */
     private final LogSink[] logs;
+    private ClatHistogramLog histLog;
     private LogFailure onLogFailure;
 
     private boolean enabled;
@@ -132,6 +133,9 @@ final class StatsRecorder {
         if (d == IoSlot.SYNC) {
             return;
         }
+        if (histLog != null) {
+            histogram(d, clat, (now - measureStart) / 1_000_000L, s.length);
+        }
         windowBytes[d] += bytes;
         windowIos[d]++;
         if (perIoLat) {
@@ -201,6 +205,22 @@ final class StatsRecorder {
         }
         if (seen[IoSlot.SYNC] && stats.sync.ios > 0) {
             stats.sync.runtimeNanos = Math.max(1, lastDone[IoSlot.SYNC] - Math.max(firstIssue[IoSlot.SYNC], measureStart));
+        }
+    }
+
+    /** write_hist_log: completions are counted in its bins too. */
+    void histogramLog(ClatHistogramLog log) {
+        this.histLog = log;
+    }
+
+    private void histogram(int d, long clat, long t, long bs) {
+        try {
+            histLog.completed(d, clat, t, bs);
+        } catch (RuntimeException e) {
+            histLog = null;
+            if (onLogFailure != null) {
+                onLogFailure.failed("clat_hist log: " + e.getMessage());
+            }
         }
     }
 

@@ -1,0 +1,88 @@
+package org.aioemu.bench.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.aioemu.bench.iolog.PlatBins;
+import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.job.JobOptions.RwMode;
+import org.aioemu.bench.report.JobStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** write_hist_log: fio 3.33's completion latency histogram log, one line per direction and log_hist_msec window. */
+class HistogramLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachWindowCountsItsCompletionsInFiosBins() throws Exception {
+        JobOptions o = job("h", RwMode.RANDRW, 100, 0);
+        JobStats s = Jobs.run(o);
+        assertEquals(0, s.error, s.errorMessage);
+        List<String> lines = Files.readAllLines(Path.of(o.writeHistLog + "_clat_hist.1.log"));
+        long[] lastTime = {-1, -1};
+        long[] counted = new long[2];
+        long[] bins = new long[PlatBins.COUNT];
+        for (String line : lines) {
+            String[] f = line.split(", ");
+            assertEquals(3 + PlatBins.COUNT, f.length, line.substring(0, 40));
+            long t = Long.parseLong(f[0]);
+            int ddir = Integer.parseInt(f[1]);
+            assertEquals(4096, Long.parseLong(f[2]));
+            assertTrue(lastTime[ddir] < 0 || t - lastTime[ddir] >= 100, "windows of at least 100 ms: " + lastTime[ddir] + " then " + t);
+            lastTime[ddir] = t;
+            for (int i = 0; i < PlatBins.COUNT; i++) {
+                long n = Long.parseLong(f[3 + i]);
+                counted[ddir] += n;
+                if (ddir == 0) {
+                    bins[i] += n;
+                }
+            }
+        }
+        assertTrue(lastTime[0] >= 0 && lastTime[1] >= 0, "lines for reads and writes: " + lines.size());
+        assertTrue(lines.size() >= 8, "about 5 windows in 600 ms per direction: " + lines.size());
+        // Every completion is in a window but those of each direction's last, unfinished one.
+        assertTrue(counted[0] > s.read.ios / 2 && counted[0] <= s.read.ios, counted[0] + " of " + s.read.ios);
+        assertTrue(counted[1] > s.write.ios / 2 && counted[1] <= s.write.ios, counted[1] + " of " + s.write.ios);
+        // The logged reads' median, from the bins, is the job's read clat median (within the bins' 1.6 % and the windows).
+        long half = (counted[0] + 1) / 2;
+        long seen = 0;
+        long median = 0;
+        for (int i = 0; i < PlatBins.COUNT && seen < half; i++) {
+            seen += bins[i];
+            median = PlatBins.value(i);
+        }
+        double jobMedian = s.read.clat.getValueAtPercentile(50);
+        assertTrue(Math.abs(median - jobMedian) <= 0.25 * jobMedian, "median " + median + " ns vs the job's " + jobMedian);
+    }
+
+    @Test
+    void coarsenessSumsAdjacentBinsAndNoWindowLeavesTheFileEmpty() throws Exception {
+        JobOptions coarse = job("c", RwMode.RANDREAD, 100, 3);
+        assertEquals(0, Jobs.run(coarse).error);
+        List<String> lines = Files.readAllLines(Path.of(coarse.writeHistLog + "_clat_hist.1.log"));
+        assertTrue(!lines.isEmpty());
+        assertEquals(3 + PlatBins.COUNT / 8, lines.getFirst().split(", ").length);
+
+        JobOptions none = job("n", RwMode.RANDREAD, 0, 0);
+        assertEquals(0, Jobs.run(none).error);
+        Path file = Path.of(none.writeHistLog + "_clat_hist.1.log");
+        assertTrue(Files.exists(file) && Files.size(file) == 0, "fio creates the file and writes nothing");
+    }
+
+    private JobOptions job(String name, RwMode rw, int msec, int coarseness) {
+        JobOptions o = Jobs.job(name, dir);
+        o.rw = rw;
+        o.size = 4 << 20;
+        o.timeBased = true;
+        o.runtimeNanos = 600_000_000L;
+        o.writeHistLog = dir.resolve(name).toString();
+        o.logHistMsec = msec;
+        o.logHistCoarseness = coarseness;
+        return o;
+    }
+}
