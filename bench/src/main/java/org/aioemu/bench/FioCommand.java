@@ -22,7 +22,7 @@ import picocli.CommandLine.Unmatched;
  * {@code --output-format} (a comma list), {@code --minimal}, {@code --section} (repeatable),
  * {@code --parse-only}, {@code --showcmd}, {@code --readonly}, {@code --eta}, {@code --eta-newline} and
  * {@code --status-interval} (accepted: aioemu's live line is its own), {@code --terse-version=3},
- * {@code --warnings-fatal}, {@code --max-jobs}; fio's client/server and trigger options are refused.
+ * {@code --warnings-fatal}, {@code --max-jobs}, {@code --aux-path} (where verify state files go); fio's client/server and trigger options are refused.
  */
 @Command(name = "fio", usageHelpAutoWidth = true,
         description = {"Run fio's command line on aioemu: aioemu fio [fio options] [--name=JOB job options...] [JOBFILE...].",
@@ -53,7 +53,7 @@ final class FioCommand implements Callable<Integer> {
             System.out.println("aioemu fio: fio's command line on aioemu's engine. fio options taken: --output=FILE,"
                     + " --output-format=normal|json|json+|terse[,...], --minimal, --section=NAME, --parse-only, --showcmd,"
                     + " --readonly, --eta=auto|always|never, --eta-newline=T, --status-interval=T, --terse-version=3,"
-                    + " --warnings-fatal, --max-jobs=N; every job option of aioemu run as --option=value.");
+                    + " --warnings-fatal, --max-jobs=N, --aux-path=DIR (verify state files); every job option of aioemu run as --option=value.");
             return 0;
         }
         if (own.containsKey("version")) {
@@ -120,8 +120,11 @@ final class FioCommand implements Callable<Integer> {
             notices.forEach(n -> System.err.println("aioemu: " + n));
             return 0;
         }
-        for (String accepted : List.of("eta-newline", "status-interval", "max-jobs", "debug", "bandwidth-log", "alloc-size",
-                "aux-path")) {
+        String aux = last(own, "aux-path");
+        if (aux != null) {
+            jobs.forEach(j -> j.auxPath = aux); // fio: where the verify state files go
+        }
+        for (String accepted : List.of("eta-newline", "status-interval", "max-jobs", "debug", "bandwidth-log", "alloc-size")) {
             if (own.containsKey(accepted)) {
                 notices.add("--" + accepted + " is accepted; aioemu's live status line and limits are its own");
             }

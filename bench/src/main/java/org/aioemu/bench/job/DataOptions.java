@@ -120,9 +120,10 @@ final class DataOptions {
                 + " from a log; aioemu always verifies from its log of completed writes, which checks the same blocks;"
                 + " ignored", (o, v, c) -> {
                 });
-        b.add("verify_state_save", OptionSpec.Kind.IGNORED, "Saves fio's verify state when a writing job ends, for a"
-                + " later verify_state_load; aioemu saves none (and refuses verify_state_load); ignored", (o, v, c) -> {
-                });
+        b.add("verify_state_save", BOOL, "A verifying write job saves how far it got, local-JOB-N-verify.state in the"
+                + " current directory or --aux-path, in fio's format (default on)", (o, v, c) -> o.verifyStateSave = c.bool(v));
+        b.add("verify_state_load", BOOL, "verify_only checks only the writes the saved state says were issued and, of the"
+                + " last iodepth, completed", (o, v, c) -> o.verifyStateLoad = c.bool(v));
         b.add("do_verify", BOOL, "Run the verify phase after writing", (o, v, c) -> o.doVerify = c.bool(v));
         // Bare, a log option means fio's default prefix, the job name: finish() fills it in.
         b.add("write_bw_log", OPTIONAL_STRING, "Log bandwidth to PREFIX_bw.N.log",

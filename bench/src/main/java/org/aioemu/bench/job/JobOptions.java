@@ -307,6 +307,11 @@ public final class JobOptions {
     public boolean trimVerifyZero = true;
     /** fio's verify_only: do not write, read back what an earlier run of the job wrote. */
     public boolean verifyOnly;
+    /** fio's verify_state_save (default on) and verify_state_load. */
+    public boolean verifyStateSave = true;
+    public boolean verifyStateLoad;
+    /** fio's --aux-path: where verify state files go; null for the current directory. Not a job option. */
+    public String auxPath;
     /** fio's verify_backlog: read back every this many completed writes while writing; 0 for none. */
     public long verifyBacklog;
     /** fio's verify_backlog_batch: how many writes each backlog read-back covers; 0 for verify_backlog. */
@@ -492,6 +497,9 @@ public final class JobOptions {
         c.ssMode = ssMode;
         c.bufferCompressChunk = bufferCompressChunk;
         c.verifyOnly = verifyOnly;
+        c.verifyStateSave = verifyStateSave;
+        c.verifyStateLoad = verifyStateLoad;
+        c.auxPath = auxPath;
         c.trimPercentage = trimPercentage;
         c.trimBacklog = trimBacklog;
         c.trimBacklogBatch = trimBacklogBatch;

@@ -24,8 +24,6 @@ final class RefusedOptions {
         WHY.put("continue_on_error", NOT_YET + ": a job stops at its first error");
         WHY.put("ignore_error", NOT_YET + ": a job stops at its first error");
         WHY.put("error_dump", NOT_YET + ": a job stops at its first error");
-        WHY.put("verify_state_load", NOT_YET + ": aioemu saves no verify state to load (verify_only reads back a"
-                + " size-based job's writes)");
     }
 
     private RefusedOptions() {

@@ -289,6 +289,9 @@ final class IssueLoop {
             lateness.recordValue(Math.min(Math.max(1, s.issueNanos - s.notBefore), org.aioemu.bench.report.JobStats.MAX_LATENCY_NANOS));
         }
         rec.issued(s);
+        if (s.ddir == JobOptions.WRITE && mainPhase && p.verifyState != null) {
+            p.verifyState.issued();
+        }
         try {
             switch (s.ddir) {
                 case JobOptions.READ -> t.read(s.offset, s.view(), s);
@@ -446,6 +449,9 @@ final class IssueLoop {
             }
             if (s.ddir == JobOptions.WRITE && p.written != null) {
                 p.written.add(s.file, s.offset, s.length);
+            }
+            if (s.ddir == JobOptions.WRITE && mainPhase && p.verifyState != null) {
+                p.verifyState.completed(s.file, s.offset);
             }
             if (s.chainWrite && s.ddir == JobOptions.TRIM && !stopping) {
                 s.ddir = JobOptions.WRITE;

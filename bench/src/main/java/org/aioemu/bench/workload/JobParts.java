@@ -43,6 +43,8 @@ final class JobParts {
     BacklogOps backlog;
     TraceRecorder trace = new TraceRecorder(new String[0]);
     LogSink[] logs = new LogSink[LogKind.values().length];
+    /** verify_state_save's record of a verifying write job, or null. */
+    VerifyStateRecorder verifyState;
     /** write_hist_log's log, or null. */
     ClatHistogramLog histLog;
     Arena arena;
@@ -82,6 +84,8 @@ final class JobParts {
             flow.leave(); // a job set up but never run must not hold its flow's share
         }
         String failure = trace.close();
+        String stateFailure = VerifyStates.save(this);
+        failure = failure != null ? failure : stateFailure;
         for (IoTarget t : targets) {
             if (t != null) {
                 try {

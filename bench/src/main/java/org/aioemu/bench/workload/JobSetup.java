@@ -155,8 +155,12 @@ final class JobSetup {
             p.writers[i] = settings.data().writer(o, i, dataSeed);
             p.checkers[i] = settings.data().checker(o, i, dataSeed);
         }
+        org.aioemu.bench.data.VerifyState loadedState = null;
         if (o.verifyOnly) {
             checkVerifyOnly(o, files, writes);
+            if (o.verifyStateLoad) {
+                loadedState = VerifyStates.load(o, clone);
+            }
         }
         if (!nullEngine) {
             FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings);
@@ -184,6 +188,9 @@ final class JobSetup {
         p.flushAtEnd = (o.endFsync || o.fsyncOnClose) && modifies;
         p.written = (verifying || backlog || o.verifyOnly) && trace == null && used[JobOptions.WRITE] ? new WrittenLog() : null;
         p.verifyAtEnd = verifying;
+        if (o.verifyStateSave && o.verify != JobOptions.Verify.NONE && used[JobOptions.WRITE] && !o.verifyOnly && trace == null) {
+            p.verifyState = new VerifyStateRecorder(o.iodepth);
+        }
         if (p.written != null && o.norandommap && o.rw.random && sizes.min() != sizes.max()) {
             settings.notices().println("aioemu: " + o.source + ": norandommap given for variable block sizes, verify limited"
                     + " (a write overlapped by a later one is not read back)");
@@ -212,10 +219,15 @@ final class JobSetup {
         }
         if (o.verifyOnly) {
             // fio's verify_only: the workload's writes are worked out, not made; the verify phase reads them back.
+            // With verify_state_load, only the writes the state says completed (fio stops at the first that did not).
             IoSlot scratch = new IoSlot(0, MemorySegment.NULL, null);
+            long writeNumber = 0;
             while (p.mainOps.next(scratch)) {
                 if (scratch.ddir == JobOptions.WRITE) {
-                    p.written.add(scratch.file, scratch.offset, scratch.length);
+                    if (loadedState == null || loadedState.completed(writeNumber, scratch.file, scratch.offset)) {
+                        p.written.add(scratch.file, scratch.offset, scratch.length);
+                    }
+                    writeNumber++;
                 }
             }
             p.mainOps = NO_OPS;

@@ -30,6 +30,7 @@ final class Jobs {
         JobOptions o = new JobOptions();
         o.name = name;
         o.directory = dir.toString();
+        o.auxPath = dir.toString(); // verify state files beside the job's files, not in the module directory
         return o;
     }
 
