@@ -22,7 +22,13 @@ import org.aioemu.engine.ErrnoException;
  *
  * <p>Errors: a future fails with {@link BlockIOException} naming the errno, the operation, the range and
  * the image. Out-of-range requests fail with EINVAL and writes to a read-only backend with EROFS, before
- * any I/O.
+ * any I/O. Argument errors are thrown at once on the calling thread, in both forms, as
+ * {@code AsynchronousFileChannel} throws them: a null buffer, a negative offset or length, and a buffer the I/O
+ * could not use safely (heap memory, a confined arena's, a read-only one to read into, a freed one, one over
+ * 2 GiB). A future never hangs: whatever fails on the way to the engine fails it.
+ *
+ * <p>Lifecycle: closing the {@link AioContext} first closes its open backends, which drain, so every future
+ * completes; a request after the close fails.
  */
 public final class BlockBackend implements AutoCloseable {
     private final AioContext ctx;
@@ -45,12 +51,22 @@ public final class BlockBackend implements AutoCloseable {
         AioEngine engine = AioEngines.create(options.engine(), ctx);
         OpenOptions open = (options.readOnly() ? OpenOptions.readOnly() : OpenOptions.readWrite())
                 .withDirect(options.direct()).withDsync(options.dsync()).withSync(options.sync());
+        RawImage raw;
         try {
-            return new BlockBackend(ctx, RawImage.open(image, open, engine), engine, options.readOnly());
+            raw = RawImage.open(image, open, engine);
         } catch (ErrnoException | RuntimeException e) {
             engine.close();
             throw e;
         }
+        BlockBackend backend = new BlockBackend(ctx, raw, engine, options.readOnly());
+        try {
+            ctx.closeWithContext(backend); // closing the context drains and closes the backend first
+        } catch (RuntimeException e) {
+            raw.close();
+            engine.close();
+            throw e;
+        }
+        return backend;
     }
 
     /** Creates a new sparse raw image of {@code size} bytes (refusing to overwrite a file), then opens it. */
@@ -99,50 +115,67 @@ public final class BlockBackend implements AutoCloseable {
 
     // --- future API (any thread) ----------------------------------------------------------------
 
-    /** Fills {@code buffer} from {@code offset}; completes with the bytes read (the buffer's size). */
+    /**
+     * Fills {@code buffer} from {@code offset}; completes with the bytes read (the buffer's size).
+     *
+     * @throws NullPointerException     if {@code buffer} is null
+     * @throws IllegalArgumentException for a negative offset, or a buffer the I/O cannot use: heap memory, a
+     *                                  confined arena's, a read-only one, one over 2 GiB
+     * @throws IllegalStateException    if the buffer's arena is closed
+     */
     public CompletableFuture<Integer> read(long offset, MemorySegment buffer) {
+        RequestArguments.offset(offset);
+        RequestArguments.buffer(buffer, true);
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(() -> read(offset, buffer, futureOf(f, "read", offset, buffer.byteSize())));
+        onLoop(f, () -> read(offset, buffer, futureOf(f, "read", offset, buffer.byteSize())));
         return f;
     }
 
-    /** Writes {@code buffer} at {@code offset}; completes with the bytes written. */
+    /** Writes {@code buffer} at {@code offset}; completes with the bytes written. Throws as {@link #read} does. */
     public CompletableFuture<Integer> write(long offset, MemorySegment buffer) {
+        RequestArguments.offset(offset);
+        RequestArguments.buffer(buffer, false);
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(() -> write(offset, buffer, futureOf(f, "write", offset, buffer.byteSize())));
+        onLoop(f, () -> write(offset, buffer, futureOf(f, "write", offset, buffer.byteSize())));
         return f;
     }
 
     /** Makes completed writes durable (fdatasync). */
     public CompletableFuture<Integer> flush() {
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(() -> flush(futureOf(f, "flush", 0, 0)));
+        onLoop(f, () -> flush(futureOf(f, "flush", 0, 0)));
         return f;
     }
 
-    /** Deallocates a range; it reads back as zeroes. */
+    /** Deallocates a range; it reads back as zeroes. A negative offset or length is an IllegalArgumentException. */
     public CompletableFuture<Integer> discard(long offset, long length) {
+        RequestArguments.range(offset, length);
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(() -> discard(offset, length, futureOf(f, "discard", offset, length)));
+        onLoop(f, () -> discard(offset, length, futureOf(f, "discard", offset, length)));
         return f;
     }
 
-    /** Makes a range read back as zeroes without sending a buffer. */
+    /** Makes a range read back as zeroes without sending a buffer. Throws as {@link #discard} does. */
     public CompletableFuture<Integer> writeZeroes(long offset, long length) {
+        RequestArguments.range(offset, length);
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(() -> writeZeroes(offset, length, futureOf(f, "write-zeroes", offset, length)));
+        onLoop(f, () -> writeZeroes(offset, length, futureOf(f, "write-zeroes", offset, length)));
         return f;
     }
 
     // --- callback API (loop only, allocation-free) -------------------------------------------------
 
     public void read(long offset, MemorySegment buffer, BlockCompletion c) {
+        RequestArguments.offset(offset);
+        RequestArguments.buffer(buffer, true);
         if (admit(offset, buffer.byteSize(), false, c)) {
             driver.read(offset, buffer, c);
         }
     }
 
     public void write(long offset, MemorySegment buffer, BlockCompletion c) {
+        RequestArguments.offset(offset);
+        RequestArguments.buffer(buffer, false);
         if (admit(offset, buffer.byteSize(), true, c)) {
             driver.write(offset, buffer, c);
         }
@@ -161,18 +194,21 @@ public final class BlockBackend implements AutoCloseable {
      * durable by it alone.
      */
     public void syncRange(long offset, long length, int flags, BlockCompletion c) {
+        RequestArguments.range(offset, length);
         if (admit(offset, length, false, c)) {
             driver.syncRange(offset, length, flags, c);
         }
     }
 
     public void discard(long offset, long length, BlockCompletion c) {
+        RequestArguments.range(offset, length);
         if (admit(offset, length, true, c)) {
             driver.discard(offset, length, c);
         }
     }
 
     public void writeZeroes(long offset, long length, BlockCompletion c) {
+        RequestArguments.range(offset, length);
         if (admit(offset, length, true, c)) {
             driver.writeZeroes(offset, length, c);
         }
@@ -221,6 +257,25 @@ public final class BlockBackend implements AutoCloseable {
     }
 
     /**
+     * Runs a future's request on the loop. Whatever goes wrong on the way — the context closed so the hop is
+     * refused, the engine refusing the request, a bug — fails the future: none is left pending.
+     */
+    private void onLoop(CompletableFuture<Integer> f, Runnable request) {
+        Runnable guarded = () -> {
+            try {
+                request.run();
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        };
+        try {
+            onLoop(guarded);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.completeExceptionally(new IllegalStateException("the block backend's context " + ctx + " is closed", e));
+        }
+    }
+
+    /**
      * Any thread: waits for requests in flight, then closes the image. Requests handed over before this
      * call (from this thread) complete normally; later ones fail with EBADF. Idempotent.
      */
@@ -230,6 +285,7 @@ public final class BlockBackend implements AutoCloseable {
             return;
         }
         closeRequested = true;
+        ctx.forgetOnClose(this);
         if (ctx.isClosed()) {
             driver.close();
             engine.close();

@@ -31,8 +31,11 @@ public final class RawImage implements BlockDriver {
         this.size = size;
     }
 
-    /** Opens an existing image; its size is the file's size. */
+    /** Opens an existing image; its size is the file's size. A directory is no image (EISDIR, also read-only). */
     public static RawImage open(Path path, OpenOptions options, AioEngine engine) throws ErrnoException {
+        if (java.nio.file.Files.isDirectory(path)) {
+            throw new ErrnoException(org.aioemu.engine.Errno.EISDIR, "open " + path + " as an image");
+        }
         FileHandle fh = FileHandle.open(path, options);
         try {
             return new RawImage(fh, engine, fh.size());
@@ -90,49 +93,70 @@ public final class RawImage implements BlockDriver {
 
     @Override
     public void read(long offset, MemorySegment buffer, BlockCompletion completion) {
-        Slot s = acquire(completion);
-        s.req.prepareRead(file, offset, buffer);
-        engine.submit(s.req, s);
+        issue(READ, offset, 0, buffer, 0, completion);
     }
 
     @Override
     public void write(long offset, MemorySegment buffer, BlockCompletion completion) {
-        Slot s = acquire(completion);
-        s.req.prepareWrite(file, offset, buffer);
-        engine.submit(s.req, s);
+        issue(WRITE, offset, 0, buffer, 0, completion);
     }
 
     @Override
     public void flush(BlockCompletion completion) {
-        Slot s = acquire(completion);
-        s.req.prepareFlush(file, true);
-        engine.submit(s.req, s);
+        issue(FLUSH, 0, 0, null, 0, completion);
     }
 
     @Override
     public void syncRange(long offset, long length, int flags, BlockCompletion completion) {
-        Slot s = acquire(completion);
-        s.req.prepareSyncRange(file, offset, length, flags);
-        engine.submit(s.req, s);
+        issue(SYNC_RANGE, offset, length, null, flags, completion);
     }
 
     @Override
     public void discard(long offset, long length, BlockCompletion completion) {
-        Slot s = acquire(completion);
-        s.req.prepareDiscard(file, offset, length);
-        engine.submit(s.req, s);
+        issue(DISCARD, offset, length, null, 0, completion);
     }
 
     @Override
     public void writeZeroes(long offset, long length, BlockCompletion completion) {
-        Slot s = acquire(completion);
-        s.req.prepareWriteZeroes(file, offset, length);
-        engine.submit(s.req, s);
+        issue(WRITE_ZEROES, offset, length, null, 0, completion);
     }
 
     @Override
     public int inFlight() {
         return inFlight;
+    }
+
+    private static final int READ = 0;
+    private static final int WRITE = 1;
+    private static final int FLUSH = 2;
+    private static final int SYNC_RANGE = 3;
+    private static final int DISCARD = 4;
+    private static final int WRITE_ZEROES = 5;
+
+    /**
+     * Prepares a slot's request and hands it to the engine. If either throws (a request the engine refuses, its
+     * pool closed under it), the slot goes back and the exception reaches the caller: no request is left counted
+     * in flight, and no completion will come for it.
+     */
+    private void issue(int op, long offset, long length, MemorySegment buffer, int flags, BlockCompletion completion) {
+        Slot s = acquire(completion);
+        try {
+            switch (op) {
+                case READ -> s.req.prepareRead(file, offset, buffer);
+                case WRITE -> s.req.prepareWrite(file, offset, buffer);
+                case FLUSH -> s.req.prepareFlush(file, true);
+                case SYNC_RANGE -> s.req.prepareSyncRange(file, offset, length, flags);
+                case DISCARD -> s.req.prepareDiscard(file, offset, length);
+                default -> s.req.prepareWriteZeroes(file, offset, length);
+            }
+            engine.submit(s.req, s);
+        } catch (RuntimeException | Error e) {
+            s.user = null;
+            s.req.reset();
+            inFlight--;
+            free.addFirst(s);
+            throw e;
+        }
     }
 
     private Slot acquire(BlockCompletion completion) {

@@ -89,6 +89,13 @@ public final class AioContext implements AutoCloseable {
     /** Guarded by {@code pools}: set by the first {@link #close}, which alone does the closing. */
     private boolean closing;
     /**
+     * Guarded by {@code pools}: set once close has taken its list of pools to close, after the registered users
+     * have closed (they may still need a pool while they drain).
+     */
+    private boolean poolsTaken;
+    /** Guarded by {@code pools}: what {@link #closeWithContext} registered, closed first by {@link #close}. */
+    private final java.util.LinkedHashSet<AutoCloseable> users = new java.util.LinkedHashSet<>();
+    /**
      * Written once, by the first close after it has closed the pools (whose own close still runs the loop);
      * read anywhere: from then on the context refuses tasks, timers and waits.
      */
@@ -227,7 +234,8 @@ public final class AioContext implements AutoCloseable {
     /**
      * Any thread: this context's thread pool, made on first use with the builder's limits.
      *
-     * @throws RejectedExecutionException once the context has begun closing
+     * @throws RejectedExecutionException once the context's close has closed its {@link #closeWithContext} users
+     *                                    and taken the pools to close
      */
     public ThreadPool threadPool() {
         synchronized (pools) {
@@ -337,8 +345,44 @@ public final class AioContext implements AutoCloseable {
      * and nothing would ever close it.
      */
     private void checkNotClosing() {
-        if (closing) {
+        if (poolsTaken) {
             throw new RejectedExecutionException(name + " is closing");
+        }
+    }
+
+    /**
+     * Any thread: {@code user} is closed when this context closes, first — while the loop and the pools still
+     * run — so that it can drain what it has in flight, as QEMU drains the block devices before it destroys an
+     * AioContext; a {@code BlockBackend} registers itself, so that its futures complete rather than hang. Users
+     * registered later close first. A user that throws is logged and the close goes on.
+     *
+     * @throws RejectedExecutionException if the context is closing or closed
+     */
+    public void closeWithContext(AutoCloseable user) {
+        Objects.requireNonNull(user, "user");
+        synchronized (pools) {
+            if (closing) {
+                throw new RejectedExecutionException(name + " is closed");
+            }
+            users.add(user);
+        }
+    }
+
+    /** Any thread: forgets a {@link #closeWithContext} registration (the user closed on its own). */
+    public void forgetOnClose(AutoCloseable user) {
+        synchronized (pools) {
+            users.remove(user);
+        }
+    }
+
+    private void closeUsers(List<AutoCloseable> toClose) {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception | Error e) {
+                System.getLogger(AioContext.class.getName()).log(System.Logger.Level.WARNING,
+                        "closing " + toClose.get(i) + " with " + name + " failed", e);
+            }
         }
     }
 
@@ -361,20 +405,28 @@ public final class AioContext implements AutoCloseable {
             throw new IllegalStateException("AioContext.close() must not be called on its own loop thread");
         }
         List<ThreadPool> toClose;
+        List<AutoCloseable> usersToClose;
         synchronized (pools) {
             for (ThreadPool p : pools) {
                 p.checkNotOwnWorker("AioContext.close()"); // it would wait for the calling worker to exit
             }
             if (closing) {
                 toClose = null;
+                usersToClose = null;
             } else {
                 closing = true;
-                toClose = new ArrayList<>(pools);
+                usersToClose = new ArrayList<>(users);
+                users.clear();
             }
         }
-        if (toClose == null) {
+        if (usersToClose == null) {
             awaitUninterruptibly(closeFinished);
             return;
+        }
+        closeUsers(usersToClose); // with the loop and pools running: they drain
+        synchronized (pools) {
+            poolsTaken = true;
+            toClose = new ArrayList<>(pools); // the users may have made pools of their own meanwhile
         }
         try {
             for (ThreadPool pool : toClose) {
