@@ -126,8 +126,12 @@ public final class BlockBackend implements AutoCloseable {
     public CompletableFuture<Integer> read(long offset, MemorySegment buffer) {
         RequestArguments.offset(offset);
         RequestArguments.buffer(buffer, true);
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(f, () -> read(offset, buffer, futureOf(f, "read", offset, buffer.byteSize())));
+        BlockRequestFuture f = new BlockRequestFuture(this, "read", offset, buffer.byteSize());
+        onLoop(f, () -> {
+            if (f.startSubmitting()) {
+                read(offset, buffer, f);
+            }
+        });
         return f;
     }
 
@@ -135,31 +139,47 @@ public final class BlockBackend implements AutoCloseable {
     public CompletableFuture<Integer> write(long offset, MemorySegment buffer) {
         RequestArguments.offset(offset);
         RequestArguments.buffer(buffer, false);
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(f, () -> write(offset, buffer, futureOf(f, "write", offset, buffer.byteSize())));
+        BlockRequestFuture f = new BlockRequestFuture(this, "write", offset, buffer.byteSize());
+        onLoop(f, () -> {
+            if (f.startSubmitting()) {
+                write(offset, buffer, f);
+            }
+        });
         return f;
     }
 
     /** Makes completed writes durable (fdatasync). */
     public CompletableFuture<Integer> flush() {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(f, () -> flush(futureOf(f, "flush", 0, 0)));
+        BlockRequestFuture f = new BlockRequestFuture(this, "flush", 0, 0);
+        onLoop(f, () -> {
+            if (f.startSubmitting()) {
+                flush(f);
+            }
+        });
         return f;
     }
 
     /** Deallocates a range; it reads back as zeroes. A negative offset or length is an IllegalArgumentException. */
     public CompletableFuture<Integer> discard(long offset, long length) {
         RequestArguments.range(offset, length);
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(f, () -> discard(offset, length, futureOf(f, "discard", offset, length)));
+        BlockRequestFuture f = new BlockRequestFuture(this, "discard", offset, length);
+        onLoop(f, () -> {
+            if (f.startSubmitting()) {
+                discard(offset, length, f);
+            }
+        });
         return f;
     }
 
     /** Makes a range read back as zeroes without sending a buffer. Throws as {@link #discard} does. */
     public CompletableFuture<Integer> writeZeroes(long offset, long length) {
         RequestArguments.range(offset, length);
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(f, () -> writeZeroes(offset, length, futureOf(f, "write-zeroes", offset, length)));
+        BlockRequestFuture f = new BlockRequestFuture(this, "write-zeroes", offset, length);
+        onLoop(f, () -> {
+            if (f.startSubmitting()) {
+                writeZeroes(offset, length, f);
+            }
+        });
         return f;
     }
 
@@ -238,14 +258,24 @@ public final class BlockBackend implements AutoCloseable {
         return false;
     }
 
-    private BlockCompletion futureOf(CompletableFuture<Integer> f, String op, long offset, long length) {
-        return (result, detail) -> {
-            if (result >= 0) {
-                f.complete(result);
-            } else {
-                f.completeExceptionally(new BlockIOException(result, op, offset, length, driver.description(), detail));
-            }
-        };
+    /**
+     * A future's {@link BlockRequestFuture#cancel}: on the loop, asks the image to cancel the request if it has one
+     * in flight (one not handed over yet completes cancelled when its turn comes), then waits for it to complete.
+     */
+    void cancel(BlockRequestFuture f) {
+        if (ctx.isClosed()) {
+            return; // the context's close drained every request first
+        }
+        try {
+            onLoop(() -> {
+                if (f.submitted() && !f.isDone()) {
+                    driver.cancel(f);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return;
+        }
+        ctx.runUntil(f::isDone);
     }
 
     private void onLoop(Runnable r) {

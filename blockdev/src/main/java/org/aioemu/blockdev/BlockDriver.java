@@ -43,6 +43,15 @@ public interface BlockDriver extends AutoCloseable {
     int inFlight();
 
     /**
+     * Loop only: asks for the request that will complete through {@code completion} to be cancelled. True if a
+     * cancellation was started; the request still completes exactly once, with -ECANCELED if it took effect, else
+     * with its real result. False if no such request is in flight here or it can no longer be cancelled.
+     */
+    default boolean cancel(BlockCompletion completion) {
+        return false;
+    }
+
+    /**
      * Any thread: how the image will be read, for the host's readahead; a driver without a host file to
      * advise ignores it.
      */

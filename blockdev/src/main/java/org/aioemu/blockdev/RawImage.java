@@ -23,6 +23,8 @@ public final class RawImage implements BlockDriver {
     private final AioEngine engine;
     private final long size;
     private final ArrayDeque<Slot> free = new ArrayDeque<>();
+    /** Every slot made (as many as the deepest queue seen), for {@link #cancel} to find a request by its completion. */
+    private final java.util.ArrayList<Slot> all = new java.util.ArrayList<>();
     private int inFlight;
 
     private RawImage(FileHandle file, AioEngine engine, long size) {
@@ -126,6 +128,17 @@ public final class RawImage implements BlockDriver {
         return inFlight;
     }
 
+    /** A scan of the slots: cancelling is rare, and the slots are as many as the deepest queue. */
+    @Override
+    public boolean cancel(BlockCompletion completion) {
+        for (Slot s : all) {
+            if (s.user == completion) {
+                return engine.cancel(s.req);
+            }
+        }
+        return false;
+    }
+
     private static final int READ = 0;
     private static final int WRITE = 1;
     private static final int FLUSH = 2;
@@ -163,6 +176,7 @@ public final class RawImage implements BlockDriver {
         Slot s = free.pollFirst();
         if (s == null) {
             s = new Slot(); // grows to the deepest queue seen, then reused
+            all.add(s);
         }
         s.user = completion;
         inFlight++;

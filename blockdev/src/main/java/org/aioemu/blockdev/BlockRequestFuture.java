@@ -1,0 +1,79 @@
+package org.aioemu.blockdev;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import org.aioemu.engine.Errno;
+
+/**
+ * The future of one {@link BlockBackend} request, and the request's completion. {@link #cancel} keeps the
+ * {@code Future} contract honestly: it returns true only if the request was stopped before it touched the image,
+ * and in every case returns once the request has completed, so the buffer is the caller's again (QEMU's
+ * {@code bdrv_aio_cancel} waits the same way). A cancel that comes too late returns false and the future
+ * completes with the request's real result.
+ *
+ * <p>Threading: completed on the loop; {@link #cancel} from any thread (on the loop it waits in a nested loop).
+ * {@code cancelRequested} is volatile: set by the cancelling thread, read on the loop before the request is handed
+ * to the image. Stages made from this future are plain {@link CompletableFuture}s.
+ */
+final class BlockRequestFuture extends CompletableFuture<Integer> implements BlockCompletion {
+    private final BlockBackend backend;
+    private final String op;
+    private final long offset;
+    private final long length;
+    private volatile boolean cancelRequested;
+    /** Loop only: handed to the image (else a cancel completes it without I/O). */
+    private boolean submitted;
+
+    BlockRequestFuture(BlockBackend backend, String op, long offset, long length) {
+        this.backend = backend;
+        this.op = op;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    /** Loop: the request is about to go to the image; false if it was cancelled first (it is then complete). */
+    boolean startSubmitting() {
+        if (cancelRequested) {
+            cancelled();
+            return false;
+        }
+        submitted = true;
+        return true;
+    }
+
+    boolean submitted() {
+        return submitted;
+    }
+
+    /** Loop: the request's outcome. */
+    @Override
+    public void complete(int result, String detail) {
+        if (result >= 0) {
+            super.complete(result);
+        } else if (result == -Errno.ECANCELED && cancelRequested) {
+            cancelled();
+        } else {
+            completeExceptionally(new BlockIOException(result, op, offset, length, backend.image(), detail));
+        }
+    }
+
+    private void cancelled() {
+        completeExceptionally(new CancellationException(op + " of " + length + " bytes at offset " + offset + " on "
+                + backend.image() + " was cancelled before it ran"));
+    }
+
+    /**
+     * Stops the request if it has not run yet, and waits until it has completed either way. Returns true only if it
+     * was stopped: then nothing was read or written, and the future is cancelled. {@code mayInterruptIfRunning} has
+     * no effect: a request the kernel is running runs to its end.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) {
+            return false;
+        }
+        cancelRequested = true;
+        backend.cancel(this);
+        return isCancelled();
+    }
+}
