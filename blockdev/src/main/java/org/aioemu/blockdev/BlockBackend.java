@@ -35,6 +35,8 @@ public final class BlockBackend implements AutoCloseable {
     private final BlockDriver driver;
     private final AioEngine engine;
     private final boolean readOnly;
+    /** Future-form requests from other threads reach the loop through this, a task per burst. */
+    private final SubmissionHop hop;
     /** Loop only: set once close has been requested and reached the loop. */
     private boolean closed;
     private volatile boolean closeRequested;
@@ -44,6 +46,7 @@ public final class BlockBackend implements AutoCloseable {
         this.driver = driver;
         this.engine = engine;
         this.readOnly = readOnly;
+        this.hop = new SubmissionHop(ctx, this::start);
     }
 
     /** Opens an existing raw image. */
@@ -126,12 +129,8 @@ public final class BlockBackend implements AutoCloseable {
     public CompletableFuture<Integer> read(long offset, MemorySegment buffer) {
         RequestArguments.offset(offset);
         RequestArguments.buffer(buffer, true);
-        BlockRequestFuture f = new BlockRequestFuture(this, "read", offset, buffer.byteSize());
-        onLoop(f, () -> {
-            if (f.startSubmitting()) {
-                read(offset, buffer, f);
-            }
-        });
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.READ, offset, buffer.byteSize(), buffer);
+        hop.submit(f);
         return f;
     }
 
@@ -139,47 +138,31 @@ public final class BlockBackend implements AutoCloseable {
     public CompletableFuture<Integer> write(long offset, MemorySegment buffer) {
         RequestArguments.offset(offset);
         RequestArguments.buffer(buffer, false);
-        BlockRequestFuture f = new BlockRequestFuture(this, "write", offset, buffer.byteSize());
-        onLoop(f, () -> {
-            if (f.startSubmitting()) {
-                write(offset, buffer, f);
-            }
-        });
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.WRITE, offset, buffer.byteSize(), buffer);
+        hop.submit(f);
         return f;
     }
 
     /** Makes completed writes durable (fdatasync). */
     public CompletableFuture<Integer> flush() {
-        BlockRequestFuture f = new BlockRequestFuture(this, "flush", 0, 0);
-        onLoop(f, () -> {
-            if (f.startSubmitting()) {
-                flush(f);
-            }
-        });
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.FLUSH, 0, 0, null);
+        hop.submit(f);
         return f;
     }
 
     /** Deallocates a range; it reads back as zeroes. A negative offset or length is an IllegalArgumentException. */
     public CompletableFuture<Integer> discard(long offset, long length) {
         RequestArguments.range(offset, length);
-        BlockRequestFuture f = new BlockRequestFuture(this, "discard", offset, length);
-        onLoop(f, () -> {
-            if (f.startSubmitting()) {
-                discard(offset, length, f);
-            }
-        });
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.DISCARD, offset, length, null);
+        hop.submit(f);
         return f;
     }
 
     /** Makes a range read back as zeroes without sending a buffer. Throws as {@link #discard} does. */
     public CompletableFuture<Integer> writeZeroes(long offset, long length) {
         RequestArguments.range(offset, length);
-        BlockRequestFuture f = new BlockRequestFuture(this, "write-zeroes", offset, length);
-        onLoop(f, () -> {
-            if (f.startSubmitting()) {
-                writeZeroes(offset, length, f);
-            }
-        });
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.WRITE_ZEROES, offset, length, null);
+        hop.submit(f);
         return f;
     }
 
@@ -287,21 +270,23 @@ public final class BlockBackend implements AutoCloseable {
     }
 
     /**
-     * Runs a future's request on the loop. Whatever goes wrong on the way — the context closed so the hop is
-     * refused, the engine refusing the request, a bug — fails the future: none is left pending.
+     * Loop: starts a future-form request, unless it was cancelled on its way. Whatever goes wrong here — the engine
+     * refusing the request, a bug — fails the future: none is left pending.
      */
-    private void onLoop(CompletableFuture<Integer> f, Runnable request) {
-        Runnable guarded = () -> {
-            try {
-                request.run();
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        };
+    private void start(BlockRequestFuture f) {
         try {
-            onLoop(guarded);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            f.completeExceptionally(new IllegalStateException("the block backend's context " + ctx + " is closed", e));
+            if (!f.startSubmitting()) {
+                return;
+            }
+            switch (f.kind) {
+                case READ -> read(f.offset, f.buffer, f);
+                case WRITE -> write(f.offset, f.buffer, f);
+                case FLUSH -> flush(f);
+                case DISCARD -> discard(f.offset, f.length, f);
+                case WRITE_ZEROES -> writeZeroes(f.offset, f.length, f);
+            }
+        } catch (Throwable t) {
+            f.completeExceptionally(t);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.aioemu.blockdev;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.aioemu.engine.Errno;
@@ -16,19 +17,37 @@ import org.aioemu.engine.Errno;
  * to the image. Stages made from this future are plain {@link CompletableFuture}s.
  */
 final class BlockRequestFuture extends CompletableFuture<Integer> implements BlockCompletion {
+    /** What the request does, and its name in messages. */
+    enum Op {
+        READ("read"), WRITE("write"), FLUSH("flush"), DISCARD("discard"), WRITE_ZEROES("write-zeroes");
+
+        final String label;
+
+        Op(String label) {
+            this.label = label;
+        }
+    }
+
     private final BlockBackend backend;
+    final Op kind;
     private final String op;
-    private final long offset;
-    private final long length;
+    final long offset;
+    final long length;
+    /** READ and WRITE: the caller's buffer; else null. */
+    final MemorySegment buffer;
+    /** The next request of a {@link SubmissionHop} burst; written before the push that publishes it. */
+    BlockRequestFuture next;
     private volatile boolean cancelRequested;
     /** Loop only: handed to the image (else a cancel completes it without I/O). */
     private boolean submitted;
 
-    BlockRequestFuture(BlockBackend backend, String op, long offset, long length) {
+    BlockRequestFuture(BlockBackend backend, Op kind, long offset, long length, MemorySegment buffer) {
         this.backend = backend;
-        this.op = op;
+        this.kind = kind;
+        this.op = kind.label;
         this.offset = offset;
         this.length = length;
+        this.buffer = buffer;
     }
 
     /** Loop: the request is about to go to the image; false if it was cancelled first (it is then complete). */
