@@ -83,7 +83,7 @@ public final class IoUringEngine implements AioEngine {
         }
         String why = unavailability(ctx);
         if (why != null) {
-            throw new IllegalArgumentException("the io_uring engine cannot run here: " + why + "; use --aio=threads");
+            throw new IllegalArgumentException("the io_uring engine cannot run here: " + why + "; the threads engine runs anywhere");
         }
         this.queue = new UringQueue(ctx, maxInFlight, hopping);
         this.drainCheck = queue::checkDrained;
@@ -131,7 +131,7 @@ public final class IoUringEngine implements AioEngine {
         Throwable failure = outcome.join(); // already complete on the loop: register runs inline there
         if (failure != null) {
             throw new IllegalArgumentException("the io_uring engine could not register with the event loop of " + ctx
-                    + ": " + failure + "; use --aio=threads", failure);
+                    + ": " + failure + "; the threads engine runs anywhere", failure);
         }
     }
 

@@ -16,8 +16,9 @@ import org.aioemu.engine.ErrnoException;
  * the NBD export stand on it.
  *
  * <p>Threading: the future-returning methods may be called from any thread; the work hops onto the
- * loop, and every future completes on the loop thread (so stages chained without an executor run there:
- * keep them short, or wait with {@link AioContext#await}). The {@link BlockCompletion} forms are the
+ * loop, and every future completes on the loop thread, so a stage chained without an executor runs there if it was
+ * attached before the completion (keep it short) and on the attaching thread if after; {@link #loopExecutor} makes
+ * the place certain. The {@link BlockCompletion} forms are the
  * allocation-free path and must be called on the loop. Buffers belong to the backend until completion.
  *
  * <p>Errors: a future fails with {@link BlockIOException} naming the errno, the operation, the range and
@@ -72,6 +73,24 @@ public final class BlockBackend implements AutoCloseable {
         return backend;
     }
 
+    /**
+     * Opens {@code image} if it exists (keeping its size), else creates it sparse with {@code size} bytes: what a
+     * program that keeps its disk between runs wants. Two programs racing to create it: one creates, both open.
+     */
+    public static BlockBackend openOrCreate(AioContext ctx, Path image, long size, BlockBackendOptions options)
+            throws ErrnoException {
+        if (!java.nio.file.Files.exists(image)) {
+            try {
+                RawImage.create(image, size);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EEXIST) {
+                    throw e;
+                }
+            }
+        }
+        return open(ctx, image, options);
+    }
+
     /** Creates a new sparse raw image of {@code size} bytes (refusing to overwrite a file), then opens it. */
     public static BlockBackend create(AioContext ctx, Path image, long size, BlockBackendOptions options) throws ErrnoException {
         RawImage.create(image, size);
@@ -88,6 +107,16 @@ public final class BlockBackend implements AutoCloseable {
 
     public AioContext context() {
         return ctx;
+    }
+
+    /**
+     * An executor that runs tasks on the backend's loop: give it to the {@code *Async} stages
+     * ({@code future.thenAcceptAsync(action, disk.loopExecutor())}) to run them on the loop wherever the future is
+     * when they are attached. A plain stage ({@code thenAccept}) runs on the loop only if it is attached before the
+     * future completes; attached after, it runs at once on the attaching thread (CompletableFuture's rule).
+     */
+    public java.util.concurrent.Executor loopExecutor() {
+        return ctx::execute;
     }
 
     public long size() {

@@ -8,12 +8,19 @@ import java.util.Objects;
  * @param readOnly refuse writes (the file is opened read-only)
  * @param direct   O_DIRECT: bypass the page cache; buffers, offsets and lengths must be aligned
  * @param dsync    O_DSYNC: every write's data (and the metadata needed to read it) is durable when it completes
- * @param engine   the I/O engine: {@code threads} (default) or {@code sync}
+ * @param engine   the I/O engine, one of {@link org.aioemu.aio.AioEngines#NAMES}: {@code threads} (the default: the
+ *                 context's thread pool runs the syscalls), {@code io_uring} (the loop's own ring, where the kernel
+ *                 allows it: see {@code AioEngines.unavailability}), {@code sync} (the loop runs them itself) or
+ *                 {@code mmap} (copies through a shared mapping); an unknown name is refused here
  * @param sync     O_SYNC: as dsync, and every write's metadata (timestamps too) is durable as well
  */
 public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync) {
     public BlockBackendOptions {
         Objects.requireNonNull(engine, "engine");
+        if (!org.aioemu.aio.AioEngines.NAMES.contains(engine)) {
+            throw new IllegalArgumentException("unknown engine '" + engine + "': expected one of "
+                    + String.join(", ", org.aioemu.aio.AioEngines.NAMES));
+        }
     }
 
     /** As before O_SYNC was an option: without it. */

@@ -32,9 +32,15 @@ public final class BlockIOException extends ErrnoException {
         return op + " of " + length + " bytes at offset " + offset + " on " + image;
     }
 
+    /** The errno is named once: a detail ending in the same {@code ": NAME (description)"} drops that ending. */
     @Override
     public String getMessage() {
-        return detail == null ? super.getMessage() : super.getMessage() + "; " + detail;
+        if (detail == null) {
+            return super.getMessage();
+        }
+        String errnoText = ": " + org.aioemu.engine.Errno.name(errno()) + " (" + org.aioemu.engine.Errno.describe(errno()) + ")";
+        String d = detail.endsWith(errnoText) ? detail.substring(0, detail.length() - errnoText.length()) : detail;
+        return super.getMessage() + "; " + d;
     }
 
     public String op() {

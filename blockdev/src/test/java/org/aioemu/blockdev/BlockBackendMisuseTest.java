@@ -131,6 +131,16 @@ class BlockBackendMisuseTest {
     }
 
     @Test
+    void anErrorNamesItsErrnoOnce() {
+        String m = new BlockIOException(-Errno.EIO, "read", 0, 4096, "/x.raw", "pread failed: EIO (Input/output error)")
+                .getMessage();
+        assertEquals("read of 4096 bytes at offset 0 on /x.raw failed: EIO (Input/output error); pread failed", m);
+        String other = new BlockIOException(-Errno.EINVAL, "read", 0, 4096, "/x.raw", "O_DIRECT needs 512-byte alignment")
+                .getMessage();
+        assertTrue(other.endsWith("EINVAL (Invalid argument); O_DIRECT needs 512-byte alignment"), other);
+    }
+
+    @Test
     void aDirectoryIsNoImage() throws Exception {
         Path d = Files.createDirectory(dir.resolve("not-an-image"));
         for (boolean readOnly : new boolean[] {true, false}) {
