@@ -17,10 +17,7 @@ import java.util.Objects;
 public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync) {
     public BlockBackendOptions {
         Objects.requireNonNull(engine, "engine");
-        if (!org.aioemu.aio.AioEngines.NAMES.contains(engine)) {
-            throw new IllegalArgumentException("unknown engine '" + engine + "': expected one of "
-                    + String.join(", ", org.aioemu.aio.AioEngines.NAMES));
-        }
+        org.aioemu.aio.AioEngines.unavailability(engine); // an unknown name throws; whether it runs here is open()'s
     }
 
     /** As before O_SYNC was an option: without it. */
