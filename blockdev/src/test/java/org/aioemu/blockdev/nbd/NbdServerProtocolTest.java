@@ -1,0 +1,233 @@
+package org.aioemu.blockdev.nbd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.aioemu.blockdev.BlockBackend;
+import org.aioemu.blockdev.BlockBackendOptions;
+import org.aioemu.engine.AioContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The NBD server against hand-built frames: negotiation, each command, pipelining, and every kind of bad input —
+ * an error reply where the protocol has one, a closed connection where it has none, and the other clients served
+ * throughout.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class NbdServerProtocolTest {
+    private static final long SIZE = 8 << 20;
+
+    @TempDir
+    Path dir;
+
+    private AioContext ctx;
+    private BlockBackend disk;
+    private NbdServer server;
+    private Path image;
+
+    @BeforeEach
+    void start() throws Exception {
+        ctx = AioContext.create();
+        image = dir.resolve("e.raw");
+        disk = BlockBackend.create(ctx, image, SIZE, BlockBackendOptions.defaults());
+        server = NbdServer.start(disk, NbdServer.Config.defaults().withPort(0).withExportName("e"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        disk.close();
+        ctx.close();
+    }
+
+    @Test
+    void negotiationListsInfoRefusesAndGoes() throws Exception {
+        try (RawNbdClient c = new RawNbdClient(server.port())) {
+            assertEquals(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES, c.greet());
+            c.option(Nbd.OPT_LIST, new byte[0]);
+            RawNbdClient.Reply list = c.reply();
+            assertEquals(Nbd.REP_SERVER, list.type());
+            assertEquals("e", new String(list.data(), 4, list.data().length - 4, StandardCharsets.UTF_8));
+            assertEquals(Nbd.REP_ACK, c.reply().type());
+            c.option(42, new byte[] {1, 2, 3});
+            RawNbdClient.Reply unsup = c.reply();
+            assertEquals(42, unsup.option());
+            assertEquals(Nbd.REP_ERR_UNSUP, unsup.type());
+            c.option(Nbd.OPT_INFO, RawNbdClient.goData("nope"));
+            assertEquals(Nbd.REP_ERR_UNKNOWN, c.reply().type());
+            c.option(Nbd.OPT_INFO, new byte[] {0, 0, 0, 99, 0, 0}); // a name length beyond the data
+            assertEquals(Nbd.REP_ERR_INVALID, c.reply().type());
+            c.option(Nbd.OPT_INFO, RawNbdClient.goData("e", Nbd.INFO_NAME, Nbd.INFO_BLOCK_SIZE));
+            boolean export = false;
+            boolean name = false;
+            boolean sizes = false;
+            for (RawNbdClient.Reply r = c.reply(); r.type() != Nbd.REP_ACK; r = c.reply()) {
+                ByteBuffer b = ByteBuffer.wrap(r.data());
+                switch (b.getShort()) {
+                    case Nbd.INFO_EXPORT -> {
+                        export = true;
+                        assertEquals(SIZE, b.getLong());
+                        int flags = b.getShort() & 0xffff;
+                        assertTrue((flags & Nbd.FLAG_HAS_FLAGS) != 0 && (flags & Nbd.FLAG_SEND_FLUSH) != 0
+                                && (flags & Nbd.FLAG_SEND_TRIM) != 0 && (flags & Nbd.FLAG_READ_ONLY) == 0, Integer.toHexString(flags));
+                    }
+                    case Nbd.INFO_NAME -> name = "e".equals(new String(r.data(), 2, r.data().length - 2, StandardCharsets.UTF_8));
+                    case Nbd.INFO_BLOCK_SIZE -> sizes = b.getInt() >= 1 && b.getInt() >= 512 && b.getInt() == NbdConnection.MAX_PAYLOAD;
+                    default -> {
+                    }
+                }
+            }
+            assertTrue(export && name && sizes);
+            assertEquals(SIZE, c.go());
+            c.request(Nbd.CMD_FLUSH, 0, 7, 0, 0, null);
+            assertArrayEquals(new long[] {0, 7}, c.simpleReply());
+        }
+    }
+
+    @Test
+    void pipelinedRequestsEachGetOneReplyAndTheDataReadsBack() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(5);
+        try (RawNbdClient c = new RawNbdClient(server.port())) {
+            c.greet();
+            c.go();
+            Map<Long, byte[]> written = new HashMap<>();
+            for (long cookie = 1; cookie <= 64; cookie++) {
+                byte[] data = new byte[1 + rnd.nextInt(70_000)];
+                rnd.nextBytes(data);
+                written.put(cookie, data);
+                c.request(Nbd.CMD_WRITE, cookie % 3 == 0 ? Nbd.CMD_FLAG_FUA : 0, cookie, cookie * 100_000, data.length, data);
+            }
+            Map<Long, Integer> seen = new HashMap<>();
+            for (int i = 0; i < 64; i++) {
+                long[] r = c.simpleReply();
+                assertEquals(0, r[0], "write " + r[1]);
+                seen.merge(r[1], 1, Integer::sum);
+            }
+            assertEquals(64, seen.size(), "every cookie replied once");
+            for (long cookie = 1; cookie <= 64; cookie++) {
+                c.request(Nbd.CMD_READ, 0, 1000 + cookie, cookie * 100_000, written.get(cookie).length, null);
+            }
+            for (int i = 0; i < 64; i++) {
+                long[] r = c.simpleReply();
+                assertEquals(0, r[0]);
+                byte[] back = new byte[written.get(r[1] - 1000).length];
+                c.in.readFully(back);
+                assertArrayEquals(written.get(r[1] - 1000), back, "read " + r[1]);
+            }
+            c.request(Nbd.CMD_TRIM, 0, 9, 100_000, 4096, null);
+            assertArrayEquals(new long[] {0, 9}, c.simpleReply());
+            c.request(Nbd.CMD_WRITE_ZEROES, 0, 10, 200_000, 4096, null);
+            assertArrayEquals(new long[] {0, 10}, c.simpleReply());
+            c.request(Nbd.CMD_DISC, 0, 11, 0, 0, null);
+            assertTrue(c.closedByServer());
+        }
+        byte[] file = Files.readAllBytes(image);
+        assertEquals(0, file[100_000] | file[200_000 + 4095], "trimmed and zeroed ranges read as zeroes");
+    }
+
+    @Test
+    void badRequestsGetErrorRepliesAndTheConnectionGoesOn() throws Exception {
+        try (RawNbdClient c = new RawNbdClient(server.port())) {
+            c.greet();
+            c.go();
+            c.request(Nbd.CMD_READ, 0, 1, SIZE - 100, 4096, null);
+            assertArrayEquals(new long[] {Nbd.EINVAL, 1}, c.simpleReply(), "a read past the end");
+            c.request(Nbd.CMD_WRITE, 0, 2, SIZE, 10, new byte[10]);
+            assertArrayEquals(new long[] {Nbd.EINVAL, 2}, c.simpleReply(), "a write past the end, its payload skipped");
+            c.request(99, 0, 3, 0, 0, null);
+            assertArrayEquals(new long[] {Nbd.EINVAL, 3}, c.simpleReply(), "an unknown command");
+            c.request(Nbd.CMD_READ, 0, 4, 0, NbdConnection.MAX_PAYLOAD + 1, null);
+            assertArrayEquals(new long[] {Nbd.EINVAL, 4}, c.simpleReply(), "a read over the size limit");
+            c.request(Nbd.CMD_BLOCK_STATUS, 0, 5, 0, 4096, null);
+            assertArrayEquals(new long[] {Nbd.EINVAL, 5}, c.simpleReply(), "block status without a negotiated context");
+            c.request(Nbd.CMD_FLUSH, 0, 6, 0, 0, null);
+            assertArrayEquals(new long[] {0, 6}, c.simpleReply(), "still served");
+        }
+    }
+
+    @Test
+    void garbageAndDisconnectsCloseTheirConnectionOnlyAndLoseNoWrite() throws Exception {
+        try (RawNbdClient good = new RawNbdClient(server.port())) {
+            good.greet();
+            good.go();
+            // Garbage in the handshake.
+            try (RawNbdClient bad = new RawNbdClient(server.port())) {
+                bad.greet();
+                bad.out.write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                bad.out.flush();
+                assertTrue(bad.closedByServer());
+            }
+            // A bad request magic in transmission.
+            try (RawNbdClient bad = new RawNbdClient(server.port())) {
+                bad.greet();
+                bad.go();
+                bad.out.writeInt(0xdeadbeef);
+                bad.out.write(new byte[24]);
+                bad.out.flush();
+                assertTrue(bad.closedByServer());
+            }
+            // A write announcing more payload than allowed.
+            try (RawNbdClient bad = new RawNbdClient(server.port())) {
+                bad.greet();
+                bad.go();
+                bad.request(Nbd.CMD_WRITE, 0, 1, 0, 64 << 20, null);
+                assertTrue(bad.closedByServer());
+            }
+            // A whole write then a disconnect before its reply: the write lands whole. A half write: nothing.
+            byte[] whole = new byte[65536];
+            java.util.Arrays.fill(whole, (byte) 0x5a);
+            try (RawNbdClient gone = new RawNbdClient(server.port())) {
+                gone.greet();
+                gone.go();
+                gone.request(Nbd.CMD_WRITE, 0, 1, 1 << 20, whole.length, whole);
+                gone.request(Nbd.CMD_WRITE, 0, 2, 2 << 20, whole.length, null);
+                gone.out.write(whole, 0, 1000);
+                gone.out.flush();
+            }
+            // The good client is served throughout and sees the whole write, not the half one.
+            good.request(Nbd.CMD_FLUSH, 0, 1, 0, 0, null);
+            assertArrayEquals(new long[] {0, 1}, good.simpleReply());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            byte[] back = new byte[65536];
+            do {
+                good.request(Nbd.CMD_READ, 0, 2, 1 << 20, back.length, null);
+                assertArrayEquals(new long[] {0, 2}, good.simpleReply());
+                good.in.readFully(back);
+            } while (back[65535] != 0x5a && System.nanoTime() < deadline);
+            assertArrayEquals(whole, back, "the write sent whole before the disconnect landed whole");
+            good.request(Nbd.CMD_READ, 0, 3, 2 << 20, 1000, null);
+            assertArrayEquals(new long[] {0, 3}, good.simpleReply());
+            byte[] half = new byte[1000];
+            good.in.readFully(half);
+            assertArrayEquals(new byte[1000], half, "a write whose payload never arrived wrote nothing");
+        }
+    }
+
+    @Test
+    void aReadOnlyExportRefusesModificationsWithEperm() throws Exception {
+        try (NbdServer ro = NbdServer.start(disk, NbdServer.Config.defaults().withPort(0).withReadOnly(true));
+             RawNbdClient c = new RawNbdClient(ro.port())) {
+            c.greet();
+            c.go();
+            c.request(Nbd.CMD_WRITE, 0, 1, 0, 512, new byte[512]);
+            assertArrayEquals(new long[] {Nbd.EPERM, 1}, c.simpleReply());
+            c.request(Nbd.CMD_TRIM, 0, 2, 0, 512, null);
+            assertArrayEquals(new long[] {Nbd.EPERM, 2}, c.simpleReply());
+            c.request(Nbd.CMD_READ, 0, 3, 0, 512, null);
+            assertArrayEquals(new long[] {0, 3}, c.simpleReply(), "the write's payload was skipped: the stream is in step");
+        }
+    }
+}
