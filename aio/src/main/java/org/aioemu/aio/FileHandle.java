@@ -125,6 +125,33 @@ public final class FileHandle implements AutoCloseable {
     }
 
     /** The file's size in bytes: fstat's, or for a block device the device's (BLKGETSIZE64). Any thread. */
+    /**
+     * Any thread (it blocks as long as the file system takes: run it off the loop): whether {@code offset} lies in
+     * data or in a hole, and where that extent ends, from lseek's SEEK_DATA and SEEK_HOLE — QEMU's raw block status.
+     * Returns the extent's end, negated for a hole ({@code -end}); {@code offset} itself must be below the file's
+     * size. A file system without SEEK_HOLE (EINVAL) reports everything as data.
+     */
+    public long extentAt(long offset) throws ErrnoException {
+        long data = LibC.lseek(fd, offset, LibC.SEEK_DATA);
+        if (data == -org.aioemu.engine.Errno.EINVAL || data == -org.aioemu.engine.Errno.EOPNOTSUPP) {
+            return size(); // no hole support: all data
+        }
+        if (data == -org.aioemu.engine.Errno.ENXIO) {
+            return -size(); // only a hole from here to the end
+        }
+        if (data < 0) {
+            throw new ErrnoException((int) -data, "lseek(SEEK_DATA) " + path + " at " + offset);
+        }
+        if (data > offset) {
+            return -data; // a hole up to the next data
+        }
+        long hole = LibC.lseek(fd, offset, LibC.SEEK_HOLE);
+        if (hole < 0) {
+            throw new ErrnoException((int) -hole, "lseek(SEEK_HOLE) " + path + " at " + offset);
+        }
+        return hole;
+    }
+
     public long size() throws ErrnoException {
         long size = LibC.fileSize(fd);
         if (size < 0) {

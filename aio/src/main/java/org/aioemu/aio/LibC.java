@@ -128,6 +128,10 @@ final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FALLOCATE = downcall("fallocate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle LSEEK = downcall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    /** lseek(2) whences finding the next data and the next hole (Linux 3.1; file systems without them see the whole file as data). */
+    static final int SEEK_DATA = 3;
+    static final int SEEK_HOLE = 4;
     private static final MethodHandle FTRUNCATE = downcall("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FSTAT = fstatHandle();
@@ -298,6 +302,16 @@ final class LibC {
         MemorySegment capture = SCRATCH.get().capture;
         try {
             return intResult((int) FALLOCATE.invokeExact(capture, fd, mode, offset, length), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** lseek(2): the resulting offset, or -errno (ENXIO: no data, or no hole, at or after {@code offset}). */
+    static long lseek(int fd, long offset, int whence) {
+        MemorySegment capture = SCRATCH.get().capture;
+        try {
+            return longResult((long) LSEEK.invokeExact(capture, fd, offset, whence), capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -195,6 +195,49 @@ public final class BlockBackend implements AutoCloseable {
         return f;
     }
 
+    /**
+     * What {@code [offset, offset + length)} starts with: allocated data or a hole reading as zeroes, and for how
+     * many bytes (at most {@code length}). Fails with EINVAL for a range outside the image.
+     */
+    public CompletableFuture<BlockStatus> blockStatus(long offset, long length) {
+        RequestArguments.range(offset, length);
+        CompletableFuture<BlockStatus> f = new CompletableFuture<>();
+        Runnable r = () -> {
+            try {
+                blockStatus(offset, length, (n, hole, error, detail) -> {
+                    if (error < 0) {
+                        f.completeExceptionally(new BlockIOException(error, "block-status", offset, length, driver.description(), detail));
+                    } else {
+                        f.complete(new BlockStatus(offset, n, !hole, hole));
+                    }
+                });
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        };
+        try {
+            onLoop(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.completeExceptionally(new IllegalStateException("the block backend's context " + ctx + " is closed", e));
+        }
+        return f;
+    }
+
+    /** The loop form of {@link #blockStatus(long, long)}; a refused request completes on the loop with its errno. */
+    public void blockStatus(long offset, long length, BlockStatusCompletion c) {
+        RequestArguments.range(offset, length);
+        ctx.assertInLoop();
+        String why = closed ? "the block backend is closed"
+                : offset > driver.size() - length || length == 0 ? "range [" + offset + ", " + (offset + length)
+                + ") is empty or outside the image's " + driver.size() + " bytes" : null;
+        if (why != null) {
+            int errno = closed ? -Errno.EBADF : -Errno.EINVAL;
+            ctx.execute(() -> c.complete(0, false, errno, why));
+            return;
+        }
+        driver.blockStatus(offset, length, c);
+    }
+
     // --- callback API (loop only, allocation-free) -------------------------------------------------
 
     public void read(long offset, MemorySegment buffer, BlockCompletion c) {

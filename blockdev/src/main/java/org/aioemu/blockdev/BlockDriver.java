@@ -43,6 +43,14 @@ public interface BlockDriver extends AutoCloseable {
     int inFlight();
 
     /**
+     * Loop only: what {@code [offset, offset + length)} starts with, data or a hole, and for how long (at most
+     * {@code length}). A driver that cannot tell answers data for the whole range.
+     */
+    default void blockStatus(long offset, long length, BlockStatusCompletion completion) {
+        completion.complete(length, false, 0, null);
+    }
+
+    /**
      * Loop only: asks for the request that will complete through {@code completion} to be cancelled. True if a
      * cancellation was started; the request still completes exactly once, with -ECANCELED if it took effect, else
      * with its real result. False if no such request is in flight here or it can no longer be cancelled.

@@ -128,6 +128,28 @@ public final class RawImage implements BlockDriver {
         return inFlight;
     }
 
+    /**
+     * lseek's SEEK_DATA / SEEK_HOLE on a pool worker (they may block on the file system's locks), answered on the
+     * loop; counted in flight so that closing waits for it. Allocates a task per call: not a per-I/O path.
+     */
+    @Override
+    public void blockStatus(long offset, long length, BlockStatusCompletion completion) {
+        long[] extent = new long[1];
+        inFlight++;
+        engine.context().threadPool().submit(() -> {
+            extent[0] = file.extentAt(offset);
+            return 0;
+        }, result -> {
+            inFlight--;
+            if (result < 0) {
+                completion.complete(0, false, result, "block status at offset " + offset);
+                return;
+            }
+            long end = Math.abs(extent[0]);
+            completion.complete(Math.min(length, Math.max(0, end - offset)), extent[0] < 0, 0, null);
+        });
+    }
+
     /** A scan of the slots: cancelling is rare, and the slots are as many as the deepest queue. */
     @Override
     public boolean cancel(BlockCompletion completion) {

@@ -11,6 +11,8 @@ public final class Errno {
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EIO = 5;
+    /** lseek SEEK_DATA/SEEK_HOLE: no data (or hole) at or after the offset. */
+    public static final int ENXIO = 6;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
@@ -43,6 +45,7 @@ public final class Errno {
             case ENOENT -> "ENOENT";
             case EINTR -> "EINTR";
             case EIO -> "EIO";
+            case ENXIO -> "ENXIO";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
             case ENOMEM -> "ENOMEM";
@@ -75,6 +78,7 @@ public final class Errno {
             case ENOENT -> "No such file or directory";
             case EINTR -> "Interrupted system call";
             case EIO -> "Input/output error";
+            case ENXIO -> "No such device or address";
             case EBADF -> "Bad file descriptor";
             case EAGAIN -> "Resource temporarily unavailable";
             case ENOMEM -> "Cannot allocate memory";
