@@ -71,6 +71,7 @@ final class Nbd {
 
     static final int CMD_FLAG_FUA = 1;
     static final int CMD_FLAG_NO_HOLE = 1 << 1;
+    static final int CMD_FLAG_REQ_ONE = 1 << 3;
     static final int CMD_FLAG_FAST_ZERO = 1 << 4;
 
     static final int REPLY_FLAG_DONE = 1;

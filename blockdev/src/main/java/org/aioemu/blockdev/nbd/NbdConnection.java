@@ -44,6 +44,10 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     private long inFlightBytes;
     private boolean paused;
     private boolean gone;
+    /** NBD_OPT_STRUCTURED_REPLY was negotiated: reads and their errors are replied in chunks. */
+    private boolean structured;
+    /** base:allocation was selected with NBD_OPT_SET_META_CONTEXT: NBD_CMD_BLOCK_STATUS is served. */
+    private boolean allocationContext;
 
     NbdConnection(BlockBackend backend, NbdServer.Config config) {
         this.backend = backend;
@@ -186,6 +190,15 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
                 }
             }
             case Nbd.OPT_INFO, Nbd.OPT_GO -> infoOrGo(option, data);
+            case Nbd.OPT_STRUCTURED_REPLY -> {
+                if (length != 0) {
+                    optionError(option, Nbd.REP_ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data");
+                } else {
+                    structured = true;
+                    optionReply(option, Nbd.REP_ACK, null);
+                }
+            }
+            case Nbd.OPT_LIST_META_CONTEXT, Nbd.OPT_SET_META_CONTEXT -> metaContext(option, data);
             default -> optionError(option, Nbd.REP_ERR_UNSUP, "option " + option + " is not supported by this server");
         }
         ctx.flush();
@@ -260,6 +273,34 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void metaContext(int option, ByteBuf data) {
+        boolean listing = option == Nbd.OPT_LIST_META_CONTEXT;
+        if (!listing && !structured) {
+            optionError(option, Nbd.REP_ERR_INVALID, "negotiate structured replies before selecting meta contexts");
+            return;
+        }
+        NbdMetaContexts.Request r = NbdMetaContexts.parse(data);
+        if (r.error() != null) {
+            optionError(option, Nbd.REP_ERR_INVALID, r.error());
+            return;
+        }
+        if (!r.exportName().equals(config.exportName()) && !r.exportName().isEmpty()) {
+            optionError(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + r.exportName() + "'");
+            return;
+        }
+        boolean base = NbdMetaContexts.namesBaseAllocation(r.queries(), listing);
+        if (base) {
+            byte[] name = NbdMetaContexts.BASE_ALLOCATION.getBytes(StandardCharsets.UTF_8);
+            ByteBuf ctxReply = ctx.alloc().buffer(4 + name.length);
+            ctxReply.writeInt(listing ? 0 : NbdMetaContexts.BASE_ALLOCATION_ID).writeBytes(name);
+            optionReply(option, Nbd.REP_META_CONTEXT, ctxReply);
+        }
+        if (!listing) {
+            allocationContext = base; // a set replaces the selection
+        }
+        optionReply(option, Nbd.REP_ACK, null);
+    }
+
     private void optionReply(int option, int type, ByteBuf data) {
         ByteBuf h = ctx.alloc().buffer(20);
         h.writeLong(Nbd.OPTION_REPLY_MAGIC).writeInt(option).writeInt(type).writeInt(data == null ? 0 : data.readableBytes());
@@ -331,7 +372,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
                     simpleReply(cookie, 0, null); // the page cache fills on the reads themselves
                 }
             }
-            default -> simpleReply(cookie, Nbd.EINVAL, null); // unknown, or BLOCK_STATUS without a context
+            case Nbd.CMD_BLOCK_STATUS -> blockStatus(cookie, flags, offset, length);
+            default -> errorReply(cookie, Nbd.EINVAL, "unknown command " + type);
         }
         ctx.flush();
         return true;
@@ -339,15 +381,71 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
     private boolean checkRange(long cookie, long offset, long length) {
         if (offset < 0 || length < 0 || offset > size - length) {
-            simpleReply(cookie, Nbd.EINVAL, null);
+            errorReply(cookie, Nbd.EINVAL, "range [" + offset + ", " + (offset + length) + ") is outside the export's "
+                    + size + " bytes");
             return false;
         }
         return true;
     }
 
+    private void blockStatus(long cookie, int flags, long offset, long length) {
+        if (!structured || !allocationContext) {
+            errorReply(cookie, Nbd.EINVAL, "no meta context selected for NBD_CMD_BLOCK_STATUS");
+            return;
+        }
+        if (length == 0 || !checkRange(cookie, offset, length)) {
+            if (length == 0) {
+                errorReply(cookie, Nbd.EINVAL, "NBD_CMD_BLOCK_STATUS of no bytes");
+            }
+            return;
+        }
+        ByteBuf descriptors = ctx.alloc().buffer(8 * 16);
+        Request r = new Request(cookie, 0, null);
+        r.writeReplyData = false;
+        r.begin();
+        new NbdBlockStatus(backend, offset, length, (flags & Nbd.CMD_FLAG_REQ_ONE) != 0, descriptors, (d, error, detail) -> {
+            if (error < 0) {
+                d.release();
+                r.complete(error, detail);
+                return;
+            }
+            r.completeQuietly();
+            if (gone) {
+                d.release();
+                return;
+            }
+            ByteBuf h = ctx.alloc().buffer(24);
+            h.writeInt(Nbd.STRUCTURED_REPLY_MAGIC).writeShort(Nbd.REPLY_FLAG_DONE).writeShort(Nbd.REPLY_TYPE_BLOCK_STATUS)
+                    .writeLong(cookie).writeInt(4 + d.readableBytes()).writeInt(NbdMetaContexts.BASE_ALLOCATION_ID);
+            ctx.write(h);
+            ctx.write(d);
+            r.afterReply();
+        }).start();
+    }
+
+    /**
+     * An error for a request: a structured ERROR chunk with its message once structured replies are negotiated
+     * (reads and block status must be answered so then; any command may be), else a simple reply.
+     */
+    private void errorReply(long cookie, int error, String message) {
+        if (!structured) {
+            simpleReply(cookie, error, null);
+            return;
+        }
+        if (gone) {
+            return;
+        }
+        byte[] m = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
+        int len = Math.min(m.length, 4096);
+        ByteBuf h = ctx.alloc().buffer(20 + 6 + len);
+        h.writeInt(Nbd.STRUCTURED_REPLY_MAGIC).writeShort(Nbd.REPLY_FLAG_DONE).writeShort(Nbd.REPLY_TYPE_ERROR)
+                .writeLong(cookie).writeInt(6 + len).writeInt(error).writeShort(len).writeBytes(m, 0, len);
+        ctx.write(h);
+    }
+
     private boolean checkWritable(long cookie) {
         if (readOnly()) {
-            simpleReply(cookie, Nbd.EPERM, null);
+            errorReply(cookie, Nbd.EPERM, "the export is read-only");
             return false;
         }
         return true;
@@ -355,7 +453,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
     private void read(long cookie, long offset, long length) {
         if (length > MAX_PAYLOAD) {
-            simpleReply(cookie, Nbd.EINVAL, null);
+            errorReply(cookie, Nbd.EINVAL, "a read of " + length + " bytes is over the " + MAX_PAYLOAD + "-byte limit");
             return;
         }
         if (!checkRange(cookie, offset, length)) {
@@ -364,7 +462,12 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         ByteBuf data = ByteBufAllocator.DEFAULT.directBuffer((int) Math.max(1, length));
         MemorySegment seg = MemorySegment.ofBuffer(data.nioBuffer(0, (int) length));
         Request r = new Request(cookie, length, data);
+        r.readOffset = offset;
         r.begin();
+        if (length == 0) {
+            r.complete(0, null);
+            return;
+        }
         backend.read(offset, seg, r);
     }
 
@@ -434,6 +537,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         final long bytes;
         final ByteBuf buffer;
         boolean writeReplyData = true;
+        /** A read's offset, for its structured OFFSET_DATA chunk. */
+        long readOffset;
 
         Request(long cookie, long bytes, ByteBuf buffer) {
             this.cookie = cookie;
@@ -452,17 +557,39 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
         @Override
         public void complete(int result, String detail) {
-            inFlight--;
-            inFlightBytes -= bytes;
+            completeQuietly();
             if (result >= 0 && writeReplyData && buffer != null) {
                 buffer.writerIndex((int) bytes);
-                simpleReply(cookie, 0, buffer);
+                if (structured && !gone) {
+                    ByteBuf h = ctx.alloc().buffer(28);
+                    h.writeInt(Nbd.STRUCTURED_REPLY_MAGIC).writeShort(Nbd.REPLY_FLAG_DONE).writeShort(Nbd.REPLY_TYPE_OFFSET_DATA)
+                            .writeLong(cookie).writeInt((int) (8 + bytes)).writeLong(readOffset);
+                    ctx.write(h);
+                    ctx.write(buffer);
+                } else {
+                    simpleReply(cookie, 0, buffer);
+                }
             } else {
                 if (buffer != null) {
                     buffer.release();
                 }
-                simpleReply(cookie, result >= 0 ? 0 : Nbd.error(result), null);
+                if (result >= 0) {
+                    simpleReply(cookie, 0, null);
+                } else {
+                    errorReply(cookie, Nbd.error(result), detail);
+                }
             }
+            afterReply();
+        }
+
+        /** The request is over (its reply is the caller's to write). */
+        void completeQuietly() {
+            inFlight--;
+            inFlightBytes -= bytes;
+        }
+
+        /** After a reply: flush, and resume reading or close as the connection's state asks. */
+        void afterReply() {
             if (!gone) {
                 ctx.flush();
             }

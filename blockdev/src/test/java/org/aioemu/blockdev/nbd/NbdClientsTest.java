@@ -77,10 +77,20 @@ class NbdClientsTest {
         assumeTrue(installed("qemu-img") && installed("qemu-io"), "qemu-utils is not installed");
         serve(engine, (uri, image) -> {
             assertTrue(run("qemu-img", "info", uri).contains("virtual size: 64 MiB (67108864 bytes)"));
+            // A written block among holes, as qemu-img map and nbdinfo --map read base:allocation.
+            run("qemu-io", "-f", "raw", "-c", "write -P 0x42 8M 2M", "-c", "flush", uri);
+            String map = run("qemu-img", "map", "--output=json", uri);
+            assertTrue(map.contains("\"start\": 8388608, \"length\": 2097152, \"depth\": 0, \"present\": true, \"zero\": false, \"data\": true"),
+                    map);
+            assertTrue(map.contains("\"start\": 0, \"length\": 8388608, \"depth\": 0, \"present\": true, \"zero\": true, \"data\": false"),
+                    map);
             if (installed("nbdinfo")) {
                 String info = run("nbdinfo", uri);
                 assertTrue(info.contains("export-size: 67108864") && info.contains("can_flush: true")
-                        && info.contains("is_read_only: false"), info);
+                        && info.contains("is_read_only: false") && info.contains("using structured packets"), info);
+                String infoMap = run("nbdinfo", "--map", uri);
+                assertTrue(infoMap.matches("(?s)\\s*0\\s+8388608\\s+3\\s+hole,zero\\s+8388608\\s+2097152\\s+0\\s+data\\s+10485760\\s+56623104\\s+3\\s+hole,zero\\s*"),
+                        infoMap);
                 assertTrue(run("nbdinfo", "--list", uri).contains("export=\"\""));
             }
             String out = run("qemu-io", "-f", "raw",

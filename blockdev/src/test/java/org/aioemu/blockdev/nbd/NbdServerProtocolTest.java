@@ -216,6 +216,97 @@ class NbdServerProtocolTest {
         }
     }
 
+    private static byte[] metaData(String export, String... queries) {
+        byte[] e = export.getBytes(StandardCharsets.UTF_8);
+        int len = 4 + e.length + 4;
+        for (String q : queries) {
+            len += 4 + q.length();
+        }
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putInt(e.length).put(e).putInt(queries.length);
+        for (String q : queries) {
+            b.putInt(q.length()).put(q.getBytes(StandardCharsets.UTF_8));
+        }
+        return b.array();
+    }
+
+    /** A structured reply chunk: {flags, type, cookie, payload}. */
+    private static Object[] chunk(RawNbdClient c) throws Exception {
+        assertEquals(Nbd.STRUCTURED_REPLY_MAGIC, c.in.readInt());
+        int flags = c.in.readUnsignedShort();
+        int type = c.in.readUnsignedShort();
+        long cookie = c.in.readLong();
+        byte[] payload = new byte[c.in.readInt()];
+        c.in.readFully(payload);
+        return new Object[] {flags, type, cookie, payload};
+    }
+
+    @Test
+    void structuredRepliesCarryReadsErrorsAndBaseAllocation() throws Exception {
+        byte[] data = new byte[65536];
+        java.util.Arrays.fill(data, (byte) 9);
+        try (RawNbdClient c = new RawNbdClient(server.port())) {
+            c.greet();
+            c.option(Nbd.OPT_SET_META_CONTEXT, metaData("e", "base:allocation"));
+            assertEquals(Nbd.REP_ERR_INVALID, c.reply().type(), "a set before structured replies");
+            c.option(Nbd.OPT_STRUCTURED_REPLY, new byte[0]);
+            assertEquals(Nbd.REP_ACK, c.reply().type());
+            c.option(Nbd.OPT_LIST_META_CONTEXT, metaData("e"));
+            RawNbdClient.Reply listed = c.reply();
+            assertEquals(Nbd.REP_META_CONTEXT, listed.type());
+            assertEquals("base:allocation", new String(listed.data(), 4, listed.data().length - 4, StandardCharsets.UTF_8));
+            assertEquals(Nbd.REP_ACK, c.reply().type());
+            c.option(Nbd.OPT_SET_META_CONTEXT, metaData("e", "qemu:dirty-bitmap:x", "base:allocation"));
+            RawNbdClient.Reply set = c.reply();
+            assertEquals(Nbd.REP_META_CONTEXT, set.type());
+            assertEquals(NbdMetaContexts.BASE_ALLOCATION_ID, ByteBuffer.wrap(set.data()).getInt());
+            assertEquals(Nbd.REP_ACK, c.reply().type());
+            c.option(Nbd.OPT_SET_META_CONTEXT, new byte[] {0, 0, 0, 0, 0, 0, 0, 5}); // 5 queries, none there
+            assertEquals(Nbd.REP_ERR_INVALID, c.reply().type());
+            c.go();
+            c.request(Nbd.CMD_WRITE, 0, 1, 1 << 20, data.length, data);
+            assertArrayEquals(new long[] {0, 1}, c.simpleReply(), "other commands may keep simple replies");
+            c.request(Nbd.CMD_FLUSH, 0, 2, 0, 0, null);
+            c.simpleReply();
+            c.request(Nbd.CMD_READ, 0, 3, 1 << 20, 4096, null);
+            Object[] read = chunk(c);
+            assertEquals(Nbd.REPLY_FLAG_DONE, read[0]);
+            assertEquals(Nbd.REPLY_TYPE_OFFSET_DATA, read[1]);
+            assertEquals(3L, read[2]);
+            ByteBuffer rb = ByteBuffer.wrap((byte[]) read[3]);
+            assertEquals(1 << 20, rb.getLong(), "the chunk's offset");
+            assertEquals(4096, rb.remaining());
+            assertEquals(9, rb.get());
+            c.request(Nbd.CMD_READ, 0, 4, SIZE, 4096, null);
+            Object[] err = chunk(c);
+            assertEquals(Nbd.REPLY_TYPE_ERROR, err[1], "a read error is an error chunk");
+            ByteBuffer eb = ByteBuffer.wrap((byte[]) err[3]);
+            assertEquals(Nbd.EINVAL, eb.getInt());
+            byte[] msg = new byte[eb.getShort()];
+            eb.get(msg);
+            assertTrue(new String(msg, StandardCharsets.UTF_8).contains("outside"), new String(msg, StandardCharsets.UTF_8));
+            c.request(Nbd.CMD_BLOCK_STATUS, 0, 5, 0, (int) SIZE, null);
+            Object[] status = chunk(c);
+            assertEquals(Nbd.REPLY_TYPE_BLOCK_STATUS, status[1]);
+            ByteBuffer sb = ByteBuffer.wrap((byte[]) status[3]);
+            assertEquals(NbdMetaContexts.BASE_ALLOCATION_ID, sb.getInt());
+            long covered = 0;
+            boolean sawData = false;
+            while (sb.hasRemaining()) {
+                long len = sb.getInt() & 0xffffffffL;
+                int flags = sb.getInt();
+                if (covered <= (1 << 20) && covered + len > (1 << 20)) {
+                    sawData = flags == 0;
+                }
+                covered += len;
+            }
+            assertEquals(SIZE, covered, "the extents cover the range");
+            assertTrue(sawData, "the written block is data");
+            c.request(Nbd.CMD_BLOCK_STATUS, 1 << 3, 6, 0, (int) SIZE, null); // REQ_ONE
+            assertEquals(4 + 8, ((byte[]) chunk(c)[3]).length, "one descriptor");
+        }
+    }
+
     @Test
     void aReadOnlyExportRefusesModificationsWithEperm() throws Exception {
         try (NbdServer ro = NbdServer.start(disk, NbdServer.Config.defaults().withPort(0).withReadOnly(true));
