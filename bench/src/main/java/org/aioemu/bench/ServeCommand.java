@@ -32,6 +32,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--export-name", paramLabel = "NAME", defaultValue = "", description = "The export's name (clients asking for \"\" get it too).")
     String exportName;
 
+    @Option(names = "--unix", paramLabel = "PATH", description = "Serve on this Unix socket instead of TCP (nbd+unix:///NAME?socket=PATH).")
+    Path unix;
+
     @Option(names = "--readonly", description = "Refuse writes, trims and zeroing (EPERM).")
     boolean readOnly;
 
@@ -50,22 +53,53 @@ final class ServeCommand implements Callable<Integer> {
             NbdServer server;
             try {
                 server = NbdServer.start(disk, NbdServer.Config.defaults().withBind(bind).withPort(port)
-                        .withExportName(exportName).withReadOnly(readOnly));
+                        .withExportName(exportName).withReadOnly(readOnly).withUnixSocket(unix));
             } catch (Exception e) {
-                throw new Main.UserError("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+                throw new Main.UserError("cannot listen on " + (unix != null ? unix : bind + ":" + port) + ": " + e.getMessage());
             }
             // Signal handlers rather than a shutdown hook: the stop is ours to run, and the exit status is 0.
             for (String signal : new String[] {"INT", "TERM"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
             }
             System.err.println("aioemu: serving " + image + " (" + disk.size() + " bytes" + (readOnly ? ", read-only" : "")
-                    + ") as nbd://" + bind + ":" + server.port() + "/" + exportName);
-            stop.await();
+                    + ") as " + server.uri());
+            statusUntil(stop, server);
             server.close();
             ctx.await(disk.flush());
             System.err.println("aioemu: stopped");
         }
         return 0;
+    }
+
+    /**
+     * Waits for the stop; on a terminal, rewrites one status line a second (connections, IOPS and MiB/s each way),
+     * as the bench's live line; quiet otherwise.
+     */
+    private static void statusUntil(CountDownLatch stop, NbdServer server) throws InterruptedException {
+        if (System.console() == null) {
+            stop.await();
+            return;
+        }
+        org.aioemu.blockdev.nbd.NbdStats s = server.stats();
+        long rOps = s.readOps();
+        long wOps = s.writeOps();
+        long rBytes = s.readBytes();
+        long wBytes = s.writeBytes();
+        long last = System.nanoTime();
+        while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            long now = System.nanoTime();
+            double secs = (now - last) / 1e9;
+            System.err.printf(java.util.Locale.ROOT, "\raioemu serve: %d connections, read %.0f IOPS %.1f MiB/s, write %.0f IOPS %.1f MiB/s   ",
+                    server.connections(), (s.readOps() - rOps) / secs, (s.readBytes() - rBytes) / secs / 1048576,
+                    (s.writeOps() - wOps) / secs, (s.writeBytes() - wBytes) / secs / 1048576);
+            System.err.flush();
+            rOps = s.readOps();
+            wOps = s.writeOps();
+            rBytes = s.readBytes();
+            wBytes = s.writeBytes();
+            last = now;
+        }
+        System.err.println();
     }
 
     private BlockBackend open(AioContext ctx) throws ErrnoException {

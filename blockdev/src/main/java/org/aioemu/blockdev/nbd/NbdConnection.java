@@ -49,9 +49,12 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     /** base:allocation was selected with NBD_OPT_SET_META_CONTEXT: NBD_CMD_BLOCK_STATUS is served. */
     private boolean allocationContext;
 
-    NbdConnection(BlockBackend backend, NbdServer.Config config) {
+    private final NbdStats stats;
+
+    NbdConnection(BlockBackend backend, NbdServer.Config config, NbdStats stats) {
         this.backend = backend;
         this.config = config;
+        this.stats = stats;
         this.size = backend.size();
     }
 
@@ -558,6 +561,15 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         @Override
         public void complete(int result, String detail) {
             completeQuietly();
+            if (result >= 0) {
+                if (writeReplyData && buffer != null) {
+                    stats.read(bytes);
+                } else if (buffer != null) {
+                    stats.write(bytes);
+                } else {
+                    stats.other();
+                }
+            }
             if (result >= 0 && writeReplyData && buffer != null) {
                 buffer.writerIndex((int) bytes);
                 if (structured && !gone) {

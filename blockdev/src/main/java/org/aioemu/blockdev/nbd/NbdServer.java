@@ -27,7 +27,11 @@ import org.aioemu.engine.AioContext;
  */
 public final class NbdServer implements AutoCloseable {
     /** What is served, and how. */
-    public record Config(String bindAddress, int port, String exportName, boolean readOnly) {
+    /**
+     * What is served, and how: on TCP at {@code bindAddress:port}, or on the Unix socket {@code unixPath} when it is
+     * set (then the address and port are unused).
+     */
+    public record Config(String bindAddress, int port, String exportName, boolean readOnly, java.nio.file.Path unixPath) {
         public Config {
             Objects.requireNonNull(bindAddress, "bindAddress");
             Objects.requireNonNull(exportName, "exportName");
@@ -38,23 +42,28 @@ public final class NbdServer implements AutoCloseable {
 
         /** 127.0.0.1, NBD's port 10809, the export named "" (the default export), read-write. */
         public static Config defaults() {
-            return new Config("127.0.0.1", 10809, "", false);
+            return new Config("127.0.0.1", 10809, "", false, null);
         }
 
         public Config withPort(int p) {
-            return new Config(bindAddress, p, exportName, readOnly);
+            return new Config(bindAddress, p, exportName, readOnly, unixPath);
         }
 
         public Config withBind(String address) {
-            return new Config(address, port, exportName, readOnly);
+            return new Config(address, port, exportName, readOnly, unixPath);
         }
 
         public Config withExportName(String name) {
-            return new Config(bindAddress, port, name, readOnly);
+            return new Config(bindAddress, port, name, readOnly, unixPath);
         }
 
         public Config withReadOnly(boolean on) {
-            return new Config(bindAddress, port, exportName, on);
+            return new Config(bindAddress, port, exportName, on, unixPath);
+        }
+
+        /** Serve on this Unix socket instead of TCP (the io_uring and epoll transports have them; NIO here not). */
+        public Config withUnixSocket(java.nio.file.Path path) {
+            return new Config(bindAddress, port, exportName, readOnly, path);
         }
     }
 
@@ -63,42 +72,66 @@ public final class NbdServer implements AutoCloseable {
     private final Channel serverChannel;
     /** The open connections (loop adds and removes; close reads). */
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private final NbdStats stats;
 
-    private NbdServer(BlockBackend backend, Config config, Channel serverChannel) {
+    private NbdServer(BlockBackend backend, Config config, Channel serverChannel, NbdStats stats) {
         this.backend = backend;
         this.config = config;
         this.serverChannel = serverChannel;
+        this.stats = stats;
+    }
+
+    /** What the export has served so far. */
+    public NbdStats stats() {
+        return stats;
     }
 
     /** Binds and starts serving; throws if the address cannot be bound (in use, not local). */
     public static NbdServer start(BlockBackend backend, Config config) throws InterruptedException {
         AioContext ctx = backend.context();
         EventLoop loop = ctx.ioEventLoop();
+        boolean unix = config.unixPath() != null;
         Class<? extends ServerChannel> type = switch (ctx.transport()) {
-            case IO_URING -> IoUringServerSocketChannel.class;
-            case EPOLL -> EpollServerSocketChannel.class;
-            default -> NioServerSocketChannel.class;
+            case IO_URING -> unix ? io.netty.channel.uring.IoUringServerDomainSocketChannel.class : IoUringServerSocketChannel.class;
+            case EPOLL -> unix ? io.netty.channel.epoll.EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class;
+            default -> {
+                if (unix) {
+                    throw new IllegalArgumentException("Unix sockets need the io_uring or epoll transport; " + ctx
+                            + " runs on " + ctx.transport());
+                }
+                yield NioServerSocketChannel.class;
+            }
         };
         NbdServer[] self = new NbdServer[1];
-        ServerBootstrap b = new ServerBootstrap().group(loop, loop).channel(type)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<>() {
+        NbdStats stats = new NbdStats();
+        ServerBootstrap b = new ServerBootstrap().group(loop, loop).channel(type);
+        if (!unix) {
+            b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        b.childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         self[0].connections.add(ch);
                         ch.closeFuture().addListener(f -> self[0].connections.remove(ch));
-                        ch.pipeline().addLast(new NbdConnection(backend, config));
+                        ch.pipeline().addLast(new NbdConnection(backend, config, stats));
                     }
                 });
-        Channel server = b.bind(config.bindAddress(), config.port()).sync().channel();
-        self[0] = new NbdServer(backend, config, server);
+        Channel server = unix
+                ? b.bind(new io.netty.channel.unix.DomainSocketAddress(config.unixPath().toString())).sync().channel()
+                : b.bind(config.bindAddress(), config.port()).sync().channel();
+        self[0] = new NbdServer(backend, config, server, stats);
         return self[0];
     }
 
-    /** The bound port (the one the system chose for port 0). */
+    /** The bound port (the one the system chose for port 0); -1 on a Unix socket. */
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return serverChannel.localAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+    }
+
+    /** The URI clients connect to: {@code nbd://host:port/name} or {@code nbd+unix:///name?socket=path}. */
+    public String uri() {
+        return config.unixPath() != null ? "nbd+unix:///" + config.exportName() + "?socket=" + config.unixPath()
+                : "nbd://" + config.bindAddress() + ":" + port() + "/" + config.exportName();
     }
 
     public Config config() {
@@ -117,6 +150,13 @@ public final class NbdServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         serverChannel.close().sync();
+        if (config.unixPath() != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(config.unixPath()); // the socket file the bind made
+            } catch (java.io.IOException e) {
+                // left behind: a later bind to it fails and says so
+            }
+        }
         for (Channel c : connections) {
             c.pipeline().get(NbdConnection.class).shutdown();
         }

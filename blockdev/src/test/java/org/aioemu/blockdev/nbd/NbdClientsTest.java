@@ -123,6 +123,29 @@ class NbdClientsTest {
         });
     }
 
+    @org.junit.jupiter.api.Test
+    void aUnixSocketExportServesQemuImgAndNbdinfo() throws Exception {
+        assumeTrue(installed("qemu-io"), "qemu-utils is not installed");
+        Path socket = dir.resolve("nbd.sock");
+        try (AioContext ctx = AioContext.create();
+             BlockBackend disk = BlockBackend.create(ctx, dir.resolve("u.raw"), SIZE, BlockBackendOptions.defaults())) {
+            assumeTrue(ctx.transport() != org.aioemu.engine.Transport.NIO, "Unix sockets need the io_uring or epoll transport");
+            NbdServer server = NbdServer.start(disk, NbdServer.Config.defaults().withUnixSocket(socket).withExportName("u"));
+            try {
+                String uri = server.uri();
+                assertEquals("nbd+unix:///u?socket=" + socket, uri);
+                String out = run("qemu-io", "-f", "raw", "-c", "write -P 0x3c 1M 64k", "-c", "read -P 0x3c 1M 64k", uri);
+                assertTrue(!out.contains("failed"), out);
+                if (installed("nbdinfo")) {
+                    assertTrue(run("nbdinfo", uri).contains("export-size: 67108864"));
+                }
+            } finally {
+                server.close();
+            }
+            assertTrue(Files.notExists(socket), "the socket file goes with the server");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"threads"})
     void severalClientsWriteDisjointRegionsAtOnce(String engine) throws Exception {

@@ -127,6 +127,11 @@ class NbdServerProtocolTest {
                 c.in.readFully(back);
                 assertArrayEquals(written.get(r[1] - 1000), back, "read " + r[1]);
             }
+            assertEquals(64, server.stats().writeOps());
+            assertEquals(64, server.stats().readOps());
+            long bytes = written.values().stream().mapToLong(b -> b.length).sum();
+            assertEquals(bytes, server.stats().writeBytes());
+            assertEquals(bytes, server.stats().readBytes());
             c.request(Nbd.CMD_TRIM, 0, 9, 100_000, 4096, null);
             assertArrayEquals(new long[] {0, 9}, c.simpleReply());
             c.request(Nbd.CMD_WRITE_ZEROES, 0, 10, 200_000, 4096, null);
