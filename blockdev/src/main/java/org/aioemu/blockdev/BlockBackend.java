@@ -36,6 +36,8 @@ public final class BlockBackend implements AutoCloseable {
     private final BlockDriver driver;
     private final AioEngine engine;
     private final boolean readOnly;
+    /** Loop only: what the requests did (read through {@link #stats()}). */
+    private final BlockStats stats = new BlockStats();
     /** Future-form requests from other threads reach the loop through this, a task per burst. */
     private final SubmissionHop hop;
     /** Loop only: set once close has been requested and reached the loop. */
@@ -63,6 +65,7 @@ public final class BlockBackend implements AutoCloseable {
             throw e;
         }
         BlockBackend backend = new BlockBackend(ctx, raw, engine, options.readOnly());
+        raw.accountInto(backend.stats);
         try {
             ctx.closeWithContext(backend); // closing the context drains and closes the backend first
         } catch (RuntimeException e) {
@@ -107,6 +110,46 @@ public final class BlockBackend implements AutoCloseable {
 
     public AioContext context() {
         return ctx;
+    }
+
+    /** A copy of the statistics of one kind of request, taken on the loop (any thread; off the loop it waits). */
+    public BlockStats.OpStats stats(BlockStats.Op op) {
+        if (ctx.inLoop() || ctx.isClosed()) {
+            return stats.of(op);
+        }
+        CompletableFuture<BlockStats.OpStats> f = new CompletableFuture<>();
+        ctx.execute(() -> f.complete(stats.of(op)));
+        try {
+            return ctx.await(f);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Any thread: requests handed to the image and not yet completed. */
+    public int inFlight() {
+        if (ctx.inLoop() || ctx.isClosed()) {
+            return driver.inFlight();
+        }
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        ctx.execute(() -> f.complete(driver.inFlight()));
+        try {
+            return ctx.await(f);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Any thread (on the loop, a nested wait): waits until no request is in flight, as QEMU's drain; requests handed
+     * over meanwhile are waited for too. The backend stays open.
+     */
+    public void drain() {
+        if (ctx.isClosed()) {
+            return;
+        }
+        onLoop(() -> { }); // behind this thread's requests already on their way to the loop
+        ctx.runUntil(() -> driver.inFlight() == 0);
     }
 
     /**

@@ -26,6 +26,8 @@ public final class RawImage implements BlockDriver {
     /** Every slot made (as many as the deepest queue seen), for {@link #cancel} to find a request by its completion. */
     private final java.util.ArrayList<Slot> all = new java.util.ArrayList<>();
     private int inFlight;
+    /** Where completed requests are counted; set by the backend that owns this image (loop only). */
+    private BlockStats stats;
 
     private RawImage(FileHandle file, AioEngine engine, long size) {
         this.file = file;
@@ -58,6 +60,11 @@ public final class RawImage implements BlockDriver {
         try (FileHandle fh = FileHandle.open(path, OpenOptions.readWrite().withCreateNew())) {
             fh.truncate(size);
         }
+    }
+
+    /** The backend's statistics, which this image's completions record into. */
+    void accountInto(BlockStats s) {
+        this.stats = s;
     }
 
     @Override
@@ -175,6 +182,15 @@ public final class RawImage implements BlockDriver {
      */
     private void issue(int op, long offset, long length, MemorySegment buffer, int flags, BlockCompletion completion) {
         Slot s = acquire(completion);
+        s.op = switch (op) { // BlockStats.Op's order; a range sync counts as a flush
+            case READ -> 0;
+            case WRITE -> 1;
+            case FLUSH, SYNC_RANGE -> 2;
+            case DISCARD -> 3;
+            default -> 4;
+        };
+        s.bytes = buffer != null ? buffer.byteSize() : length;
+        s.startNanos = stats != null ? System.nanoTime() : 0;
         try {
             switch (op) {
                 case READ -> s.req.prepareRead(file, offset, buffer);
@@ -227,9 +243,16 @@ public final class RawImage implements BlockDriver {
     private final class Slot implements IntCompletion {
         final AioRequest req = new AioRequest();
         BlockCompletion user;
+        /** For the statistics: the request's kind (BlockStats.Op order), its bytes and when it was submitted. */
+        int op;
+        long bytes;
+        long startNanos;
 
         @Override
         public void complete(int result) {
+            if (stats != null) {
+                stats.record(op, result, bytes, System.nanoTime() - startNanos);
+            }
             BlockCompletion u = user;
             String detail = result < 0 ? req.errorDetail() : null;
             user = null;
