@@ -2,7 +2,6 @@ package org.aioemu.bench.jmh;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -53,7 +52,7 @@ public class BackendFuturesBenchmark {
     @Param({"64"})
     int depth;
 
-    private Path dir;
+    private Path image;
     private AioContext ctx;
     private BlockBackend backend;
     private Arena arena;
@@ -64,15 +63,7 @@ public class BackendFuturesBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-        dir = Files.createTempDirectory("aioemu-jmh-");
-        Path image = dir.resolve("futures.raw");
-        byte[] chunk = new byte[1 << 20];
-        new SplittableRandom(1).nextBytes(chunk);
-        try (var out = Files.newOutputStream(image)) {
-            for (long w = 0; w < IMAGE_SIZE; w += chunk.length) {
-                out.write(chunk);
-            }
-        }
+        image = ImageFiles.dataImage("futures.raw", IMAGE_SIZE);
         ctx = AioContext.create();
         backend = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(true).withEngine(engine));
         arena = Arena.ofShared();
@@ -89,12 +80,7 @@ public class BackendFuturesBenchmark {
         backend.close();
         ctx.close();
         arena.close();
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
+        ImageFiles.delete(image);
     }
 
     @Benchmark

@@ -2,7 +2,6 @@ package org.aioemu.bench.jmh;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +85,7 @@ public class PoolPreadBenchmark {
     @Param({"-1"})
     long workerSpinNanos;
 
-    private Path dir;
+    private Path image;
     private AioContext ctx;
     private BlockBackend backend;
     private Arena arena;
@@ -94,16 +93,7 @@ public class PoolPreadBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-        dir = Files.createTempDirectory("aioemu-jmh-");
-        Path image = dir.resolve("pread.raw");
-        // Written, not sparse, so reads hit real page-cache pages.
-        byte[] chunk = new byte[1 << 20];
-        new SplittableRandom(1).nextBytes(chunk);
-        try (var out = Files.newOutputStream(image)) {
-            for (long w = 0; w < IMAGE_SIZE; w += chunk.length) {
-                out.write(chunk);
-            }
-        }
+        image = ImageFiles.dataImage("pread.raw", IMAGE_SIZE);
         ThreadPoolConfig config = ThreadPoolConfig.defaults().withModel(PoolModel.parse(pool))
                 .withInlineAttempts(switch (inline) {
                     case "auto" -> true;
@@ -124,12 +114,7 @@ public class PoolPreadBenchmark {
         backend.close();
         ctx.close();
         arena.close();
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
+        ImageFiles.delete(image);
     }
 
     @Benchmark
