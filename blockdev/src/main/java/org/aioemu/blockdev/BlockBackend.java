@@ -114,11 +114,21 @@ public final class BlockBackend implements AutoCloseable {
 
     /** A copy of the statistics of one kind of request, taken on the loop (any thread; off the loop it waits). */
     public BlockStats.OpStats stats(BlockStats.Op op) {
+        return readOnLoop(() -> stats.of(op));
+    }
+
+    /** Any thread: requests handed to the image and not yet completed. */
+    public int inFlight() {
+        return readOnLoop(driver::inFlight);
+    }
+
+    /** Reads loop-owned state: at once on the loop (or once the loop has ended), else on the loop, waiting for it. */
+    private <T> T readOnLoop(java.util.function.Supplier<T> read) {
         if (ctx.inLoop() || ctx.isClosed()) {
-            return stats.of(op);
+            return read.get();
         }
-        CompletableFuture<BlockStats.OpStats> f = new CompletableFuture<>();
-        ctx.execute(() -> f.complete(stats.of(op)));
+        CompletableFuture<T> f = new CompletableFuture<>();
+        ctx.execute(() -> f.complete(read.get()));
         try {
             return ctx.await(f);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -126,18 +136,9 @@ public final class BlockBackend implements AutoCloseable {
         }
     }
 
-    /** Any thread: requests handed to the image and not yet completed. */
-    public int inFlight() {
-        if (ctx.inLoop() || ctx.isClosed()) {
-            return driver.inFlight();
-        }
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        ctx.execute(() -> f.complete(driver.inFlight()));
-        try {
-            return ctx.await(f);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+    /** What a request that could not reach the closed loop fails with. */
+    static IllegalStateException contextClosed(AioContext ctx, java.util.concurrent.RejectedExecutionException e) {
+        return new IllegalStateException("the block backend's context " + ctx + " is closed", e);
     }
 
     /**
@@ -261,7 +262,7 @@ public final class BlockBackend implements AutoCloseable {
         try {
             onLoop(r);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            f.completeExceptionally(new IllegalStateException("the block backend's context " + ctx + " is closed", e));
+            f.completeExceptionally(contextClosed(ctx, e));
         }
         return f;
     }

@@ -168,12 +168,14 @@ public final class RawImage implements BlockDriver {
         return false;
     }
 
+    // The request kinds, numbered as BlockStats.Op so that a kind is its statistics' index (a range sync counts as
+    // a flush).
     private static final int READ = 0;
     private static final int WRITE = 1;
     private static final int FLUSH = 2;
-    private static final int SYNC_RANGE = 3;
-    private static final int DISCARD = 4;
-    private static final int WRITE_ZEROES = 5;
+    private static final int DISCARD = 3;
+    private static final int WRITE_ZEROES = 4;
+    private static final int SYNC_RANGE = 5;
 
     /**
      * Prepares a slot's request and hands it to the engine. If either throws (a request the engine refuses, its
@@ -182,13 +184,7 @@ public final class RawImage implements BlockDriver {
      */
     private void issue(int op, long offset, long length, MemorySegment buffer, int flags, BlockCompletion completion) {
         Slot s = acquire(completion);
-        s.op = switch (op) { // BlockStats.Op's order; a range sync counts as a flush
-            case READ -> 0;
-            case WRITE -> 1;
-            case FLUSH, SYNC_RANGE -> 2;
-            case DISCARD -> 3;
-            default -> 4;
-        };
+        s.op = op == SYNC_RANGE ? FLUSH : op;
         s.bytes = buffer != null ? buffer.byteSize() : length;
         s.startNanos = stats != null ? System.nanoTime() : 0;
         try {

@@ -70,7 +70,7 @@ final class SubmissionHop {
         for (BlockRequestFuture f = stack.getAndSet(null); f != null; ) {
             BlockRequestFuture n = f.next;
             f.next = null;
-            f.completeExceptionally(new IllegalStateException("the block backend's context " + ctx + " is closed", e));
+            f.completeExceptionally(BlockBackend.contextClosed(ctx, e));
             f = n;
         }
     }
