@@ -71,13 +71,14 @@ public final class NbdServer implements AutoCloseable {
     private final Config config;
     private final Channel serverChannel;
     /** The open connections (loop adds and removes; close reads). */
-    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Channel> connections;
     private final NbdStats stats;
 
-    private NbdServer(BlockBackend backend, Config config, Channel serverChannel, NbdStats stats) {
+    private NbdServer(BlockBackend backend, Config config, Channel serverChannel, Set<Channel> connections, NbdStats stats) {
         this.backend = backend;
         this.config = config;
         this.serverChannel = serverChannel;
+        this.connections = connections;
         this.stats = stats;
     }
 
@@ -102,7 +103,7 @@ public final class NbdServer implements AutoCloseable {
                 yield NioServerSocketChannel.class;
             }
         };
-        NbdServer[] self = new NbdServer[1];
+        Set<Channel> connections = ConcurrentHashMap.newKeySet();
         NbdStats stats = new NbdStats();
         ServerBootstrap b = new ServerBootstrap().group(loop, loop).channel(type);
         if (!unix) {
@@ -111,16 +112,15 @@ public final class NbdServer implements AutoCloseable {
         b.childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        self[0].connections.add(ch);
-                        ch.closeFuture().addListener(f -> self[0].connections.remove(ch));
+                        connections.add(ch);
+                        ch.closeFuture().addListener(f -> connections.remove(ch));
                         ch.pipeline().addLast(new NbdConnection(backend, config, stats));
                     }
                 });
         Channel server = unix
                 ? b.bind(new io.netty.channel.unix.DomainSocketAddress(config.unixPath().toString())).sync().channel()
                 : b.bind(config.bindAddress(), config.port()).sync().channel();
-        self[0] = new NbdServer(backend, config, server, stats);
-        return self[0];
+        return new NbdServer(backend, config, server, connections, stats);
     }
 
     /** The bound port (the one the system chose for port 0); -1 on a Unix socket. */
