@@ -40,6 +40,8 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
     private boolean datasyncOnly;
     /** FLUSH of a range: sync_file_range(2)'s flags; 0 for a flush of the whole file. */
     private int syncRangeFlags;
+    /** WRITE_ZEROES: {@link #ZERO_MAY_UNMAP} and {@link #ZERO_NO_FALLBACK}. */
+    private int zeroFlags;
 
     /**
      * The threads engine's pool ticket for this request's latest submission, so {@link ThreadsEngine#cancel}
@@ -53,6 +55,18 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
     // The outcome, set by RawIo.execute.
     private int result;
     private String errorDetail;
+
+    /**
+     * WRITE_ZEROES may deallocate the range (punch a hole) where the file system cannot zero it in place: QEMU's
+     * {@code BDRV_REQ_MAY_UNMAP}, the opposite of NBD's {@code NO_HOLE}. Without it the range stays allocated.
+     */
+    public static final int ZERO_MAY_UNMAP = 1;
+    /**
+     * WRITE_ZEROES must be fast: where neither ZERO_RANGE nor (with {@link #ZERO_MAY_UNMAP}) a punched hole does
+     * it, fail with EOPNOTSUPP instead of writing zero buffers — QEMU's {@code BDRV_REQ_NO_FALLBACK}, NBD's
+     * {@code FAST_ZERO}, which lets a copier skip zeroing a destination it would overwrite anyway.
+     */
+    public static final int ZERO_NO_FALLBACK = 2;
 
     /** A request with room for {@value #DEFAULT_IOV_CAPACITY} segments. */
     public AioRequest() {
@@ -131,9 +145,23 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         return this;
     }
 
-    /** Makes {@code length} bytes at {@code offset} read back as zeroes. */
+    /** Makes {@code length} bytes at {@code offset} read back as zeroes, deallocating them if that is the way. */
     public AioRequest prepareWriteZeroes(FileHandle file, long offset, long length) {
+        return prepareWriteZeroes(file, offset, length, ZERO_MAY_UNMAP);
+    }
+
+    /**
+     * Makes {@code length} bytes at {@code offset} read back as zeroes: fallocate's ZERO_RANGE first; where the file
+     * system lacks it, a punched hole if {@code flags} has {@link #ZERO_MAY_UNMAP} and the range lies within the
+     * file; else zero buffers written, unless {@code flags} has {@link #ZERO_NO_FALLBACK} (then EOPNOTSUPP).
+     */
+    public AioRequest prepareWriteZeroes(FileHandle file, long offset, long length, int flags) {
+        if ((flags & ~(ZERO_MAY_UNMAP | ZERO_NO_FALLBACK)) != 0) {
+            throw new IllegalArgumentException("write-zeroes flags " + flags + " are not a combination of MAY_UNMAP (1)"
+                    + " and NO_FALLBACK (2)");
+        }
         begin(AioOp.WRITE_ZEROES, file, offset, length);
+        this.zeroFlags = flags;
         return this;
     }
 
@@ -165,6 +193,7 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         iovCount = 0;
         datasyncOnly = false;
         syncRangeFlags = 0;
+        zeroFlags = 0;
         result = 0;
         errorDetail = null;
     }
@@ -225,6 +254,11 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         return syncRangeFlags;
     }
 
+    /** For WRITE_ZEROES: {@link #ZERO_MAY_UNMAP} and {@link #ZERO_NO_FALLBACK}. */
+    public int zeroFlags() {
+        return zeroFlags;
+    }
+
     /** The last result: bytes transferred (READ/WRITE), 0 (others) or -errno; 0 before execution. */
     public int result() {
         return result;
@@ -273,6 +307,7 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
                 + (op == AioOp.READ || op == AioOp.WRITE ? " iov=" + iovCount : "")
                 + (op == AioOp.FLUSH ? (syncRangeFlags != 0 ? " sync_file_range flags=" + syncRangeFlags
                         : datasyncOnly ? " fdatasync" : " fsync") : "")
+                + (op == AioOp.WRITE_ZEROES ? " flags=" + zeroFlags : "")
                 + " result=" + result + "]";
     }
 
@@ -341,6 +376,7 @@ public final class AioRequest implements AutoCloseable, BlockingTask {
         this.iovCount = 0;
         this.datasyncOnly = false;
         this.syncRangeFlags = 0;
+        this.zeroFlags = 0;
         this.result = 0;
         this.errorDetail = null;
     }

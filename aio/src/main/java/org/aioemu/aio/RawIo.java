@@ -197,14 +197,23 @@ public final class RawIo {
     static int writeZeroesWithoutZeroRange(AioRequest req, FileHandle file, int fd) {
         long offset = req.offset();
         long length = req.length();
-        long size = LibC.fstatSize(fd);
+        long size = (req.zeroFlags() & AioRequest.ZERO_MAY_UNMAP) != 0 ? LibC.fstatSize(fd) : -1;
         if (size >= 0 && offset + length <= size) {
             int r = fallocate(fd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, offset, length);
             if (!unsupported(r)) {
                 return r;
             }
         }
+        if ((req.zeroFlags() & AioRequest.ZERO_NO_FALLBACK) != 0) {
+            return noFastZero(req);
+        }
         return zeroByWriting(req, file, fd);
+    }
+
+    /** A NO_FALLBACK write-zeroes that only writing buffers could do: EOPNOTSUPP, with why. */
+    static int noFastZero(AioRequest req) {
+        return fail(req, Errno.EOPNOTSUPP, "write-zeroes without fallback at offset " + req.offset() + " length "
+                + req.length() + ": the file system zeroes ranges only by writing them");
     }
 
     /** The last resort of WRITE_ZEROES: write the range from a shared, page-aligned zero buffer. */

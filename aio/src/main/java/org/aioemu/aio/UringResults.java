@@ -93,7 +93,7 @@ final class UringResults {
         AioRequest req = slots.request[slot];
         // fstat is a metadata read that does not wait for the disk; this path runs only on file systems
         // without ZERO_RANGE (tmpfs, some network file systems).
-        long size = LibC.fstatSize(req.file().fd());
+        long size = (req.zeroFlags() & AioRequest.ZERO_MAY_UNMAP) != 0 ? LibC.fstatSize(req.file().fd()) : -1;
         if (size >= 0 && req.offset() + req.length() <= size) {
             slots.phase[slot] = UringSlots.ZERO_PUNCH; // a punched hole reads as zeroes but cannot extend the file
             return RESUBMIT;
@@ -103,6 +103,9 @@ final class UringResults {
 
     private static int startZeroWrite(UringSlots slots, int slot) {
         AioRequest req = slots.request[slot];
+        if ((req.zeroFlags() & AioRequest.ZERO_NO_FALLBACK) != 0) {
+            return RawIo.noFastZero(req);
+        }
         int bad = RawIo.checkZeroWrite(req, req.file());
         if (bad != 0) {
             return bad;

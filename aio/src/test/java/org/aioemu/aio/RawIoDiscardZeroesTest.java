@@ -3,6 +3,7 @@ package org.aioemu.aio;
 import static org.aioemu.aio.TestSupport.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -100,6 +101,32 @@ class RawIoDiscardZeroesTest {
         byte[] now = Files.readAllBytes(path);
         assertArrayEquals(Arrays.copyOf(data, SIZE - 4096), Arrays.copyOf(now, SIZE - 4096));
         assertArrayEquals(new byte[3 << 20], Arrays.copyOfRange(now, SIZE - 4096, now.length));
+    }
+
+    @Test
+    void withoutZeroRangeAndWithoutMayUnmapTheRangeIsWrittenNotPunched() throws Exception {
+        req.prepareWriteZeroes(file, 4096, 8192, 0);
+        long blocksBefore = allocatedBlocks();
+        assertEquals(0, RawIo.writeZeroesWithoutZeroRange(req, file, file.fd()));
+        assertEquals(blocksBefore, allocatedBlocks(), "NBD's NO_HOLE: the range stays allocated");
+        expectZeroesOnlyIn(4096, 4096 + 8192);
+    }
+
+    @Test
+    void withoutZeroRangeANoFallbackRequestThatCannotPunchFailsWithEopnotsuppAndChangesNothing() throws Exception {
+        req.prepareWriteZeroes(file, 4096, 8192, AioRequest.ZERO_NO_FALLBACK);
+        assertEquals(-org.aioemu.engine.Errno.EOPNOTSUPP, RawIo.writeZeroesWithoutZeroRange(req, file, file.fd()));
+        assertTrue(req.errorDetail().contains("without fallback"), req.errorDetail());
+        assertArrayEquals(data, Files.readAllBytes(path));
+        // Past the end a hole cannot do it either, even when unmapping is allowed.
+        req.prepareWriteZeroes(file, SIZE - 4096, 8192, AioRequest.ZERO_NO_FALLBACK | AioRequest.ZERO_MAY_UNMAP);
+        assertEquals(-org.aioemu.engine.Errno.EOPNOTSUPP, RawIo.writeZeroesWithoutZeroRange(req, file, file.fd()));
+        assertEquals(SIZE, file.size());
+    }
+
+    @Test
+    void unknownWriteZeroesFlagsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> req.prepareWriteZeroes(file, 0, 4096, 4));
     }
 
     @Test

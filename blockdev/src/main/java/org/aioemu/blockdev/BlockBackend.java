@@ -40,9 +40,21 @@ public final class BlockBackend implements AutoCloseable {
     private final BlockStats stats = new BlockStats();
     /** Future-form requests from other threads reach the loop through this, a task per burst. */
     private final SubmissionHop hop;
-    /** Loop only: set once close has been requested and reached the loop. */
+    /** Loop only: set once close has been requested and reached the loop; from then on requests are refused. */
     private boolean closed;
     private volatile boolean closeRequested;
+    /** Set once the image is released, after the drain. */
+    private volatile boolean released;
+
+    /** Where a backend is in its life: open → active → draining (closing) → closed. */
+    public enum State {
+        /** Serving requests. */
+        ACTIVE,
+        /** {@link #close()} was called: new requests fail with EBADF while those in flight complete. */
+        DRAINING,
+        /** The image is released; every request fails with EBADF. */
+        CLOSED
+    }
 
     private BlockBackend(AioContext ctx, BlockDriver driver, AioEngine engine, boolean readOnly) {
         this.ctx = ctx;
@@ -110,6 +122,11 @@ public final class BlockBackend implements AutoCloseable {
 
     public AioContext context() {
         return ctx;
+    }
+
+    /** Any thread: {@link State#ACTIVE} until {@link #close()}, then DRAINING until the image is released. */
+    public State state() {
+        return released ? State.CLOSED : closeRequested ? State.DRAINING : State.ACTIVE;
     }
 
     /** A copy of the statistics of one kind of request, taken on the loop (any thread; off the loop it waits). */
@@ -209,9 +226,44 @@ public final class BlockBackend implements AutoCloseable {
 
     /** Writes {@code buffer} at {@code offset}; completes with the bytes written. Throws as {@link #read} does. */
     public CompletableFuture<Integer> write(long offset, MemorySegment buffer) {
+        return write(offset, buffer, RequestFlags.NONE);
+    }
+
+    /**
+     * Writes {@code buffer} at {@code offset} with {@link RequestFlags}: {@link RequestFlags#FUA} completes only once
+     * the data is durable. Throws as {@link #read} does, and for other flags.
+     */
+    public CompletableFuture<Integer> write(long offset, MemorySegment buffer, int flags) {
         RequestArguments.offset(offset);
         RequestArguments.buffer(buffer, false);
-        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.WRITE, offset, buffer.byteSize(), buffer);
+        RequestFlags.check(flags, RequestFlags.FUA, "write");
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.WRITE, offset, buffer.byteSize(), buffer,
+                null, flags);
+        hop.submit(f);
+        return f;
+    }
+
+    /**
+     * Fills {@code buffers} in turn from {@code offset} (one preadv); completes with the bytes read. The array is
+     * copied; the buffers belong to the backend until completion. Throws as {@link #read} does, and for an empty
+     * array or more than IOV_MAX (1024) buffers.
+     */
+    public CompletableFuture<Integer> readv(long offset, MemorySegment[] buffers) {
+        RequestArguments.offset(offset);
+        long total = RequestArguments.buffers(buffers, buffers == null ? 0 : buffers.length, true);
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.READ, offset, total, null,
+                buffers.clone(), 0);
+        hop.submit(f);
+        return f;
+    }
+
+    /** Writes {@code buffers} in turn from {@code offset} (one pwritev) with {@link RequestFlags}; as {@link #readv}. */
+    public CompletableFuture<Integer> writev(long offset, MemorySegment[] buffers, int flags) {
+        RequestArguments.offset(offset);
+        long total = RequestArguments.buffers(buffers, buffers == null ? 0 : buffers.length, false);
+        RequestFlags.check(flags, RequestFlags.FUA, "write");
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.WRITE, offset, total, null,
+                buffers.clone(), flags);
         hop.submit(f);
         return f;
     }
@@ -225,16 +277,49 @@ public final class BlockBackend implements AutoCloseable {
 
     /** Deallocates a range; it reads back as zeroes. A negative offset or length is an IllegalArgumentException. */
     public CompletableFuture<Integer> discard(long offset, long length) {
+        return discard(offset, length, RequestFlags.NONE);
+    }
+
+    /** As {@link #discard(long, long)}, with {@link RequestFlags#FUA} allowed. */
+    public CompletableFuture<Integer> discard(long offset, long length, int flags) {
         RequestArguments.range(offset, length);
-        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.DISCARD, offset, length, null);
+        RequestFlags.check(flags, RequestFlags.FUA, "discard");
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.DISCARD, offset, length, null, null, flags);
         hop.submit(f);
         return f;
     }
 
-    /** Makes a range read back as zeroes without sending a buffer. Throws as {@link #discard} does. */
+    /**
+     * Makes a range read back as zeroes without sending a buffer, deallocating it where that is how the file system
+     * zeroes ({@link RequestFlags#MAY_UNMAP}). Throws as {@link #discard} does.
+     */
     public CompletableFuture<Integer> writeZeroes(long offset, long length) {
+        return writeZeroes(offset, length, RequestFlags.MAY_UNMAP);
+    }
+
+    /**
+     * Makes a range read back as zeroes with {@link RequestFlags}: without {@link RequestFlags#MAY_UNMAP} the range
+     * stays allocated; with {@link RequestFlags#NO_FALLBACK} it fails with EOPNOTSUPP, changing nothing, where only
+     * writing zero buffers would do; {@link RequestFlags#FUA} as for writes.
+     */
+    public CompletableFuture<Integer> writeZeroes(long offset, long length, int flags) {
         RequestArguments.range(offset, length);
-        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.WRITE_ZEROES, offset, length, null);
+        RequestFlags.check(flags, RequestFlags.ALL, "write-zeroes");
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.WRITE_ZEROES, offset, length, null, null,
+                flags);
+        hop.submit(f);
+        return f;
+    }
+
+    /**
+     * Changes the image's virtual size (QEMU's {@code block_resize}): growing adds a hole that reads as zeroes,
+     * shrinking drops the tail. {@link #size()} gives the new size once the future completes; requests already in
+     * flight are checked against the size they were admitted with. Fails with EROFS on a read-only backend and
+     * EOPNOTSUPP for a block device asked for a size other than its own.
+     */
+    public CompletableFuture<Integer> resize(long newSize) {
+        RequestArguments.offset(newSize);
+        BlockRequestFuture f = new BlockRequestFuture(this, BlockRequestFuture.Op.RESIZE, newSize, 0, null);
         hop.submit(f);
         return f;
     }
@@ -293,10 +378,34 @@ public final class BlockBackend implements AutoCloseable {
     }
 
     public void write(long offset, MemorySegment buffer, BlockCompletion c) {
+        write(offset, buffer, RequestFlags.NONE, c);
+    }
+
+    public void write(long offset, MemorySegment buffer, int flags, BlockCompletion c) {
         RequestArguments.offset(offset);
         RequestArguments.buffer(buffer, false);
+        RequestFlags.check(flags, RequestFlags.FUA, "write");
         if (admit(offset, buffer.byteSize(), true, c)) {
-            driver.write(offset, buffer, c);
+            driver.write(offset, buffer, flags, c);
+        }
+    }
+
+    /** Reads into the first {@code count} of {@code iov} in turn; the array is the caller's again on return. */
+    public void readv(long offset, MemorySegment[] iov, int count, BlockCompletion c) {
+        RequestArguments.offset(offset);
+        long total = RequestArguments.buffers(iov, count, true);
+        if (admit(offset, total, false, c)) {
+            driver.readv(offset, iov, count, c);
+        }
+    }
+
+    /** Writes the first {@code count} of {@code iov} in turn; the array is the caller's again on return. */
+    public void writev(long offset, MemorySegment[] iov, int count, int flags, BlockCompletion c) {
+        RequestArguments.offset(offset);
+        long total = RequestArguments.buffers(iov, count, false);
+        RequestFlags.check(flags, RequestFlags.FUA, "write");
+        if (admit(offset, total, true, c)) {
+            driver.writev(offset, iov, count, flags, c);
         }
     }
 
@@ -320,16 +429,34 @@ public final class BlockBackend implements AutoCloseable {
     }
 
     public void discard(long offset, long length, BlockCompletion c) {
+        discard(offset, length, RequestFlags.NONE, c);
+    }
+
+    public void discard(long offset, long length, int flags, BlockCompletion c) {
         RequestArguments.range(offset, length);
+        RequestFlags.check(flags, RequestFlags.FUA, "discard");
         if (admit(offset, length, true, c)) {
-            driver.discard(offset, length, c);
+            driver.discard(offset, length, flags, c);
         }
     }
 
+    /** As the future form: {@link RequestFlags#MAY_UNMAP}. */
     public void writeZeroes(long offset, long length, BlockCompletion c) {
+        writeZeroes(offset, length, RequestFlags.MAY_UNMAP, c);
+    }
+
+    public void writeZeroes(long offset, long length, int flags, BlockCompletion c) {
         RequestArguments.range(offset, length);
+        RequestFlags.check(flags, RequestFlags.ALL, "write-zeroes");
         if (admit(offset, length, true, c)) {
-            driver.writeZeroes(offset, length, c);
+            driver.writeZeroes(offset, length, flags, c);
+        }
+    }
+
+    public void resize(long newSize, BlockCompletion c) {
+        RequestArguments.offset(newSize);
+        if (admit(0, 0, true, c)) {
+            driver.resize(newSize, c);
         }
     }
 
@@ -340,7 +467,7 @@ public final class BlockBackend implements AutoCloseable {
         int errno = 0;
         if (closed) {
             errno = Errno.EBADF;
-            why = "the block backend is closed";
+            why = released ? "the block backend is closed" : "the block backend is closing: it refuses new requests";
         } else if (writes && readOnly) {
             errno = Errno.EROFS;
             why = "the image is open read-only";
@@ -395,11 +522,24 @@ public final class BlockBackend implements AutoCloseable {
                 return;
             }
             switch (f.kind) {
-                case READ -> read(f.offset, f.buffer, f);
-                case WRITE -> write(f.offset, f.buffer, f);
+                case READ -> {
+                    if (f.iov == null) {
+                        read(f.offset, f.buffer, f);
+                    } else {
+                        readv(f.offset, f.iov, f.iov.length, f);
+                    }
+                }
+                case WRITE -> {
+                    if (f.iov == null) {
+                        write(f.offset, f.buffer, f.flags, f);
+                    } else {
+                        writev(f.offset, f.iov, f.iov.length, f.flags, f);
+                    }
+                }
                 case FLUSH -> flush(f);
-                case DISCARD -> discard(f.offset, f.length, f);
-                case WRITE_ZEROES -> writeZeroes(f.offset, f.length, f);
+                case DISCARD -> discard(f.offset, f.length, f.flags, f);
+                case WRITE_ZEROES -> writeZeroes(f.offset, f.length, f.flags, f);
+                case RESIZE -> resize(f.offset, f);
             }
         } catch (Throwable t) {
             f.completeExceptionally(t);
@@ -420,6 +560,7 @@ public final class BlockBackend implements AutoCloseable {
         if (ctx.isClosed()) {
             driver.close();
             engine.close();
+            released = true;
             return;
         }
         // Close on the loop, behind every request this thread already queued there.
@@ -430,6 +571,7 @@ public final class BlockBackend implements AutoCloseable {
             try {
                 driver.close();
                 engine.close();
+                released = true;
                 done.complete(null);
             } catch (Throwable t) {
                 done.completeExceptionally(t);

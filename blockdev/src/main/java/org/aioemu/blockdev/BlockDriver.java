@@ -17,7 +17,7 @@ public interface BlockDriver extends AutoCloseable {
     /** What the driver serves, for messages: usually the image path. */
     String description();
 
-    /** Virtual size in bytes. */
+    /** Virtual size in bytes; any thread (it changes only by {@link #resize}, on the loop). */
     long size();
 
     /** Alignment every buffer address, offset and length must keep (1 when there is none). */
@@ -25,7 +25,14 @@ public interface BlockDriver extends AutoCloseable {
 
     void read(long offset, MemorySegment buffer, BlockCompletion completion);
 
-    void write(long offset, MemorySegment buffer, BlockCompletion completion);
+    /** Reads into the first {@code count} buffers of {@code iov} in turn (preadv); the array is not kept. */
+    void readv(long offset, MemorySegment[] iov, int count, BlockCompletion completion);
+
+    /** Writes {@code buffer}; {@code flags} may hold {@link RequestFlags#FUA}. */
+    void write(long offset, MemorySegment buffer, int flags, BlockCompletion completion);
+
+    /** Writes the first {@code count} buffers of {@code iov} in turn (pwritev); the array is not kept. */
+    void writev(long offset, MemorySegment[] iov, int count, int flags, BlockCompletion completion);
 
     void flush(BlockCompletion completion);
 
@@ -35,9 +42,17 @@ public interface BlockDriver extends AutoCloseable {
      */
     void syncRange(long offset, long length, int flags, BlockCompletion completion);
 
-    void discard(long offset, long length, BlockCompletion completion);
+    /** Deallocates a range; {@code flags} may hold {@link RequestFlags#FUA}. */
+    void discard(long offset, long length, int flags, BlockCompletion completion);
 
-    void writeZeroes(long offset, long length, BlockCompletion completion);
+    /** Zeroes a range; {@code flags}: {@link RequestFlags#FUA}, {@link RequestFlags#MAY_UNMAP}, {@link RequestFlags#NO_FALLBACK}. */
+    void writeZeroes(long offset, long length, int flags, BlockCompletion completion);
+
+    /**
+     * Changes the virtual size to {@code newSize} bytes: growing reads back as zeroes, shrinking drops the tail.
+     * Completes with 0 or -errno; {@link #size()} reads the new size from its completion on.
+     */
+    void resize(long newSize, BlockCompletion completion);
 
     /** Loop only: requests submitted and not yet completed (closing waits for zero). */
     int inFlight();

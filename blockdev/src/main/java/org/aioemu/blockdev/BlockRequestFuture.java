@@ -19,7 +19,7 @@ import org.aioemu.engine.Errno;
 final class BlockRequestFuture extends CompletableFuture<Integer> implements BlockCompletion {
     /** What the request does, and its name in messages. */
     enum Op {
-        READ("read"), WRITE("write"), FLUSH("flush"), DISCARD("discard"), WRITE_ZEROES("write-zeroes");
+        READ("read"), WRITE("write"), FLUSH("flush"), DISCARD("discard"), WRITE_ZEROES("write-zeroes"), RESIZE("resize");
 
         final String label;
 
@@ -33,8 +33,12 @@ final class BlockRequestFuture extends CompletableFuture<Integer> implements Blo
     private final String op;
     final long offset;
     final long length;
-    /** READ and WRITE: the caller's buffer; else null. */
+    /** READ and WRITE: the caller's buffer, or null for a vectored request; else null. */
     final MemorySegment buffer;
+    /** A vectored READ or WRITE: the caller's buffers, copied from the caller's array; else null. */
+    final MemorySegment[] iov;
+    /** {@link RequestFlags} of a WRITE, DISCARD or WRITE_ZEROES. */
+    final int flags;
     /** The next request of a {@link SubmissionHop} burst; written before the push that publishes it. */
     BlockRequestFuture next;
     private volatile boolean cancelRequested;
@@ -42,12 +46,19 @@ final class BlockRequestFuture extends CompletableFuture<Integer> implements Blo
     private boolean submitted;
 
     BlockRequestFuture(BlockBackend backend, Op kind, long offset, long length, MemorySegment buffer) {
+        this(backend, kind, offset, length, buffer, null, 0);
+    }
+
+    BlockRequestFuture(BlockBackend backend, Op kind, long offset, long length, MemorySegment buffer, MemorySegment[] iov,
+                       int flags) {
         this.backend = backend;
         this.kind = kind;
         this.op = kind.label;
         this.offset = offset;
         this.length = length;
         this.buffer = buffer;
+        this.iov = iov;
+        this.flags = flags;
     }
 
     /** Loop: the request is about to go to the image; false if it was cancelled first (it is then complete). */

@@ -21,7 +21,10 @@ import org.aioemu.engine.IntCompletion;
 public final class RawImage implements BlockDriver {
     private final FileHandle file;
     private final AioEngine engine;
-    private final long size;
+    /** Written on the loop by {@link #resize}'s completion, read from any thread. */
+    private volatile long size;
+    /** FUA costs nothing when every write is already durable (O_DSYNC, O_SYNC); else a flush follows the write. */
+    private final boolean writesDurable;
     private final ArrayDeque<Slot> free = new ArrayDeque<>();
     /** Every slot made (as many as the deepest queue seen), for {@link #cancel} to find a request by its completion. */
     private final java.util.ArrayList<Slot> all = new java.util.ArrayList<>();
@@ -33,6 +36,7 @@ public final class RawImage implements BlockDriver {
         this.file = file;
         this.engine = engine;
         this.size = size;
+        this.writesDurable = file.options().isDsync() || file.options().isSync();
     }
 
     /** Opens an existing image; its size is the file's size. A directory is no image (EISDIR, also read-only). */
@@ -102,32 +106,74 @@ public final class RawImage implements BlockDriver {
 
     @Override
     public void read(long offset, MemorySegment buffer, BlockCompletion completion) {
-        issue(READ, offset, 0, buffer, 0, completion);
+        issue(READ, offset, 0, buffer, null, 0, 0, completion);
     }
 
     @Override
-    public void write(long offset, MemorySegment buffer, BlockCompletion completion) {
-        issue(WRITE, offset, 0, buffer, 0, completion);
+    public void readv(long offset, MemorySegment[] iov, int count, BlockCompletion completion) {
+        issue(READ, offset, 0, null, iov, count, 0, completion);
+    }
+
+    @Override
+    public void write(long offset, MemorySegment buffer, int flags, BlockCompletion completion) {
+        issue(WRITE, offset, 0, buffer, null, 0, flags, completion);
+    }
+
+    @Override
+    public void writev(long offset, MemorySegment[] iov, int count, int flags, BlockCompletion completion) {
+        issue(WRITE, offset, 0, null, iov, count, flags, completion);
     }
 
     @Override
     public void flush(BlockCompletion completion) {
-        issue(FLUSH, 0, 0, null, 0, completion);
+        issue(FLUSH, 0, 0, null, null, 0, 0, completion);
     }
 
     @Override
     public void syncRange(long offset, long length, int flags, BlockCompletion completion) {
-        issue(SYNC_RANGE, offset, length, null, flags, completion);
+        issue(SYNC_RANGE, offset, length, null, null, 0, flags, completion);
     }
 
     @Override
-    public void discard(long offset, long length, BlockCompletion completion) {
-        issue(DISCARD, offset, length, null, 0, completion);
+    public void discard(long offset, long length, int flags, BlockCompletion completion) {
+        issue(DISCARD, offset, length, null, null, 0, flags, completion);
     }
 
     @Override
-    public void writeZeroes(long offset, long length, BlockCompletion completion) {
-        issue(WRITE_ZEROES, offset, length, null, 0, completion);
+    public void writeZeroes(long offset, long length, int flags, BlockCompletion completion) {
+        issue(WRITE_ZEROES, offset, length, null, null, 0, flags, completion);
+    }
+
+    /**
+     * ftruncate on a pool worker (it may wait for the file system), the new size published on the loop when it
+     * completes. A block device's size is the device's: only its own size is accepted (QEMU's rule for host
+     * devices), anything else fails with EOPNOTSUPP. Requests in flight meanwhile see the file as the kernel has it.
+     */
+    @Override
+    public void resize(long newSize, BlockCompletion completion) {
+        if (file.isBlockDevice()) {
+            long now = size;
+            engine.context().execute(() -> completion.complete(newSize == now ? 0 : -org.aioemu.engine.Errno.EOPNOTSUPP,
+                    newSize == now ? null : "a block device's size is the device's (" + now + " bytes)"));
+            return;
+        }
+        String[] detail = new String[1];
+        inFlight++;
+        engine.context().threadPool().submit(() -> {
+            try {
+                file.truncate(newSize);
+                return 0;
+            } catch (ErrnoException e) {
+                detail[0] = e.getMessage();
+                return -e.errno();
+            }
+        }, result -> {
+            inFlight--;
+            if (result >= 0) {
+                size = newSize;
+            }
+            completion.complete(result, detail[0]);
+        });
     }
 
     @Override
@@ -182,20 +228,39 @@ public final class RawImage implements BlockDriver {
      * pool closed under it), the slot goes back and the exception reaches the caller: no request is left counted
      * in flight, and no completion will come for it.
      */
-    private void issue(int op, long offset, long length, MemorySegment buffer, int flags, BlockCompletion completion) {
+    private void issue(int op, long offset, long length, MemorySegment buffer, MemorySegment[] iov, int count, int flags,
+                       BlockCompletion completion) {
         Slot s = acquire(completion);
         s.op = op == SYNC_RANGE ? FLUSH : op;
-        s.bytes = buffer != null ? buffer.byteSize() : length;
         s.startNanos = stats != null ? System.nanoTime() : 0;
+        s.flushAfter = (flags & RequestFlags.FUA) != 0 && op != SYNC_RANGE && !writesDurable;
         try {
+            if (iov != null && count > s.req.iovCapacity()) {
+                s.req.ensureIovCapacity(count);
+            }
             switch (op) {
-                case READ -> s.req.prepareRead(file, offset, buffer);
-                case WRITE -> s.req.prepareWrite(file, offset, buffer);
+                case READ -> {
+                    if (iov == null) {
+                        s.req.prepareRead(file, offset, buffer);
+                    } else {
+                        s.req.prepareRead(file, offset, iov, count);
+                    }
+                }
+                case WRITE -> {
+                    if (iov == null) {
+                        s.req.prepareWrite(file, offset, buffer);
+                    } else {
+                        s.req.prepareWrite(file, offset, iov, count);
+                    }
+                }
                 case FLUSH -> s.req.prepareFlush(file, true);
                 case SYNC_RANGE -> s.req.prepareSyncRange(file, offset, length, flags);
                 case DISCARD -> s.req.prepareDiscard(file, offset, length);
-                default -> s.req.prepareWriteZeroes(file, offset, length);
+                default -> s.req.prepareWriteZeroes(file, offset, length,
+                        ((flags & RequestFlags.MAY_UNMAP) != 0 ? AioRequest.ZERO_MAY_UNMAP : 0)
+                                | ((flags & RequestFlags.NO_FALLBACK) != 0 ? AioRequest.ZERO_NO_FALLBACK : 0));
             }
+            s.bytes = op == READ || op == WRITE ? s.req.length() : length;
             engine.submit(s.req, s);
         } catch (RuntimeException | Error e) {
             s.user = null;
@@ -213,6 +278,7 @@ public final class RawImage implements BlockDriver {
             all.add(s);
         }
         s.user = completion;
+        s.flushAfter = false;
         inFlight++;
         return s;
     }
@@ -243,9 +309,32 @@ public final class RawImage implements BlockDriver {
         int op;
         long bytes;
         long startNanos;
+        /** FUA without O_DSYNC: after the request succeeds, the slot flushes before it completes the user. */
+        boolean flushAfter;
+        /** The request's own result while its FUA flush runs. */
+        int resultBeforeFlush;
+        /** Whether the flush now running is a FUA request's (its result is then the request's own). */
+        boolean flushing;
 
         @Override
         public void complete(int result) {
+            if (flushAfter && result >= 0) {
+                flushAfter = false;
+                resultBeforeFlush = result;
+                req.reset();
+                try {
+                    req.prepareFlush(file, true);
+                    flushing = true; // before the submit: an engine may complete the flush inside it
+                    engine.submit(req, this);
+                    return;
+                } catch (RuntimeException | Error e) {
+                    // The engine refused the flush (its pool closed under it): the data is not known durable.
+                    result = -org.aioemu.engine.Errno.EIO;
+                }
+            } else if (flushing && result >= 0) {
+                result = resultBeforeFlush; // the FUA flush succeeded: the request's own result
+            }
+            flushing = false;
             if (stats != null) {
                 stats.record(op, result, bytes, System.nanoTime() - startNanos);
             }

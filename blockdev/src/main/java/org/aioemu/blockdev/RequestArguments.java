@@ -43,6 +43,31 @@ final class RequestArguments {
         }
     }
 
+    /**
+     * Vectored buffers: each as {@link #buffer}, at least one, at most IOV_MAX, at most {@link #MAX_TRANSFER} in all.
+     * Returns their total size.
+     */
+    static long buffers(MemorySegment[] iov, int count, boolean into) {
+        Objects.requireNonNull(iov, "buffers");
+        if (count < 1 || count > iov.length) {
+            throw new IllegalArgumentException("buffer count " + count + " is not within 1 to the array's " + iov.length);
+        }
+        if (count > org.aioemu.aio.AioRequest.MAX_IOV_CAPACITY) {
+            throw new IllegalArgumentException(count + " buffers exceed IOV_MAX, " + org.aioemu.aio.AioRequest.MAX_IOV_CAPACITY
+                    + ", the most one request can take: split it");
+        }
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            buffer(iov[i], into);
+            total += iov[i].byteSize();
+        }
+        if (total > MAX_TRANSFER) {
+            throw new IllegalArgumentException("a transfer of " + total + " bytes exceeds the largest one request can move, "
+                    + MAX_TRANSFER + " bytes: split it");
+        }
+        return total;
+    }
+
     static void offset(long offset) {
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset " + offset);

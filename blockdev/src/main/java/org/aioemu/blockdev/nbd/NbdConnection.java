@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import org.aioemu.blockdev.BlockBackend;
 import org.aioemu.blockdev.BlockCompletion;
+import org.aioemu.blockdev.RequestFlags;
 
 /**
  * One NBD client: the fixed-newstyle negotiation, then the transmission phase. Bytes from the socket gather in one
@@ -67,7 +68,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         if (readOnly()) {
             f |= Nbd.FLAG_READ_ONLY;
         } else {
-            f |= Nbd.FLAG_SEND_TRIM | Nbd.FLAG_SEND_WRITE_ZEROES;
+            f |= Nbd.FLAG_SEND_TRIM | Nbd.FLAG_SEND_WRITE_ZEROES | Nbd.FLAG_SEND_FAST_ZERO;
         }
         return f;
     }
@@ -360,14 +361,16 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
             case Nbd.CMD_FLUSH -> start(cookie, 0, (c, done) -> backend.flush(done));
             case Nbd.CMD_TRIM -> {
                 if (checkWritable(cookie) && checkRange(cookie, offset, length)) {
-                    start(cookie, 0, fua(flags, (c, done) -> backend.discard(offset, length, done)));
+                    start(cookie, 0, (c, done) -> backend.discard(offset, length, fua(flags), done));
                 }
             }
             case Nbd.CMD_WRITE_ZEROES -> {
-                if ((flags & Nbd.CMD_FLAG_FAST_ZERO) != 0) {
-                    simpleReply(cookie, Nbd.ENOTSUP, null); // fast zeroing is not promised (not advertised)
-                } else if (checkWritable(cookie) && checkRange(cookie, offset, length)) {
-                    start(cookie, 0, fua(flags, (c, done) -> backend.writeZeroes(offset, length, done)));
+                if (checkWritable(cookie) && checkRange(cookie, offset, length)) {
+                    // NO_HOLE keeps the range allocated; FAST_ZERO fails with ENOTSUP where zeroing means writing.
+                    int zeroFlags = fua(flags)
+                            | ((flags & Nbd.CMD_FLAG_NO_HOLE) == 0 ? RequestFlags.MAY_UNMAP : 0)
+                            | ((flags & Nbd.CMD_FLAG_FAST_ZERO) != 0 ? RequestFlags.NO_FALLBACK : 0);
+                    start(cookie, 0, (c, done) -> backend.writeZeroes(offset, length, zeroFlags, done));
                 }
             }
             case Nbd.CMD_CACHE -> {
@@ -482,21 +485,12 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         ByteBuf data = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, length));
         data.writeBytes(in, length);
         MemorySegment seg = MemorySegment.ofBuffer(data.nioBuffer(0, length));
-        start(cookie, length, data, fua(flags, (c, done) -> backend.write(offset, seg, done)));
+        start(cookie, length, data, (c, done) -> backend.write(offset, seg, fua(flags), done));
     }
 
-    /** With NBD_CMD_FLAG_FUA, a modification is followed by a flush before its reply. */
-    private Op fua(int flags, Op op) {
-        if ((flags & Nbd.CMD_FLAG_FUA) == 0) {
-            return op;
-        }
-        return (c, done) -> op.run(c, (result, detail) -> {
-            if (result < 0) {
-                done.complete(result, detail);
-            } else {
-                backend.flush(done);
-            }
-        });
+    /** NBD_CMD_FLAG_FUA as the backend's flag: the backend makes the modification durable before it completes. */
+    private static int fua(int flags) {
+        return (flags & Nbd.CMD_FLAG_FUA) != 0 ? RequestFlags.FUA : RequestFlags.NONE;
     }
 
     @FunctionalInterface

@@ -82,7 +82,8 @@ class NbdServerProtocolTest {
                         assertEquals(SIZE, b.getLong());
                         int flags = b.getShort() & 0xffff;
                         assertTrue((flags & Nbd.FLAG_HAS_FLAGS) != 0 && (flags & Nbd.FLAG_SEND_FLUSH) != 0
-                                && (flags & Nbd.FLAG_SEND_TRIM) != 0 && (flags & Nbd.FLAG_READ_ONLY) == 0, Integer.toHexString(flags));
+                                && (flags & Nbd.FLAG_SEND_TRIM) != 0 && (flags & Nbd.FLAG_READ_ONLY) == 0
+                                && (flags & Nbd.FLAG_SEND_FAST_ZERO) != 0, Integer.toHexString(flags));
                     }
                     case Nbd.INFO_NAME -> name = "e".equals(new String(r.data(), 2, r.data().length - 2, StandardCharsets.UTF_8));
                     case Nbd.INFO_BLOCK_SIZE -> sizes = b.getInt() >= 1 && b.getInt() >= 512 && b.getInt() == NbdConnection.MAX_PAYLOAD;
@@ -141,6 +142,40 @@ class NbdServerProtocolTest {
         }
         byte[] file = Files.readAllBytes(image);
         assertEquals(0, file[100_000] | file[200_000 + 4095], "trimmed and zeroed ranges read as zeroes");
+    }
+
+    /**
+     * On tmpfs (no fallocate ZERO_RANGE) a FAST_ZERO write-zeroes can be fast only by punching a hole: with NO_HOLE
+     * it gets ENOTSUP and the data stays, without NO_HOLE the range is punched and reads as zeroes.
+     */
+    @Test
+    void fastZeroIsRefusedWithEnotsupWhereOnlyWritingZeroesWouldDo() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no writable tmpfs at /dev/shm");
+        Path img = Files.createTempFile(shm, "aioemu-nbd", ".raw");
+        Files.write(img, new byte[1 << 20]);
+        byte[] ones = new byte[1 << 20];
+        java.util.Arrays.fill(ones, (byte) 1);
+        Files.write(img, ones);
+        try (BlockBackend shmDisk = BlockBackend.open(ctx, img, BlockBackendOptions.defaults());
+             NbdServer shmServer = NbdServer.start(shmDisk, NbdServer.Config.defaults().withPort(0));
+             RawNbdClient c = new RawNbdClient(shmServer.port())) {
+            c.greet();
+            c.go();
+            c.request(Nbd.CMD_WRITE_ZEROES, Nbd.CMD_FLAG_FAST_ZERO | Nbd.CMD_FLAG_NO_HOLE, 1, 0, 65536, null);
+            assertArrayEquals(new long[] {Nbd.ENOTSUP, 1}, c.simpleReply());
+            c.request(Nbd.CMD_WRITE_ZEROES, Nbd.CMD_FLAG_FAST_ZERO, 2, 65536, 65536, null);
+            assertArrayEquals(new long[] {0, 2}, c.simpleReply());
+            c.request(Nbd.CMD_WRITE_ZEROES, Nbd.CMD_FLAG_NO_HOLE | Nbd.CMD_FLAG_FUA, 3, 131072, 65536, null);
+            assertArrayEquals(new long[] {0, 3}, c.simpleReply());
+            byte[] file = Files.readAllBytes(img);
+            for (int i = 0; i < 196608; i++) {
+                assertEquals(i < 65536 ? 1 : 0, file[i], "byte " + i);
+            }
+            assertEquals(1, file[196608]);
+        } finally {
+            Files.deleteIfExists(img);
+        }
     }
 
     @Test
