@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.aioemu.blockdev.BlockBackend;
-import org.aioemu.blockdev.BlockBackendOptions;
+import org.aioemu.blockdev.BlockSpec;
 import org.aioemu.blockdev.nbd.NbdServer;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.ErrnoException;
@@ -20,8 +20,24 @@ import picocli.CommandLine.Parameters;
         description = {"Export a raw image over NBD (qemu, nbdcopy, nbdinfo, nbd-client use it) until SIGINT/SIGTERM.",
                 "Example: aioemu serve disk.raw --port=10809; qemu-img info nbd://127.0.0.1:10809"})
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The raw image to export.")
-    Path image;
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The raw image to export (with --image-opts: a block spec).")
+    String image;
+
+    @Option(names = "--image-opts", description = "IMAGE is a block spec, as qemu-nbd's --image-opts: driver=raw,filename=disk.raw,cache=none,"
+            + " driver=raw,offset=1M,size=64M,file.driver=file,file.filename=disk.raw, or driver=null-co,size=1G.")
+    boolean imageOpts;
+
+    @Option(names = "--cache", paramLabel = "MODE", description = "writeback (the default), none (O_DIRECT), writethrough (O_DSYNC),"
+            + " directsync (both) or unsafe (flushes do nothing), as qemu-nbd's --cache.")
+    String cache;
+
+    @Option(names = "--pool", paramLabel = "MODEL", description = "With --aio=threads: the image's own pool dispatching through one"
+            + " shared queue (queue) or a ring per worker (rings). Default: the shared pool, a queue.")
+    String pool;
+
+    @Option(names = "--shared", paramLabel = "N", defaultValue = "0", description = "At most N clients at once (qemu-nbd's --shared);"
+            + " 0, the default: no limit.")
+    int shared;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "10809", description = "TCP port (0: any free one). Default: ${DEFAULT-VALUE}.")
     int port;
@@ -38,12 +54,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--readonly", description = "Refuse writes, trims and zeroing (EPERM).")
     boolean readOnly;
 
-    @Option(names = "--aio", paramLabel = "ENGINE", defaultValue = "threads", description = "I/O engine: threads, io_uring, sync or mmap. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--aio", paramLabel = "ENGINE", description = "I/O engine: threads, io_uring, sync or mmap. Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Override
     public Integer call() throws Exception {
-        String why = org.aioemu.aio.AioEngines.unavailability(engine);
+        if (shared < 0) {
+            throw new Main.UserError("--shared=" + shared + ": expected 0 (no limit) or a number of clients");
+        }
+        String why = engine == null ? null : unavailability(engine);
         if (why != null) {
             throw new Main.UserError(why + "; try --aio=threads");
         }
@@ -53,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
             NbdServer server;
             try {
                 server = NbdServer.start(disk, NbdServer.Config.defaults().withBind(bind).withPort(port)
-                        .withExportName(exportName).withReadOnly(readOnly).withUnixSocket(unix));
+                        .withExportName(exportName).withReadOnly(readOnly).withUnixSocket(unix).withMaxConnections(shared));
             } catch (Exception e) {
                 throw new Main.UserError("cannot listen on " + (unix != null ? unix : bind + ":" + port) + ": " + e.getMessage());
             }
@@ -61,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
             for (String signal : new String[] {"INT", "TERM"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
             }
-            System.err.println("aioemu: serving " + image + " (" + disk.size() + " bytes" + (readOnly ? ", read-only" : "")
+            System.err.println("aioemu: serving " + disk.image() + " (" + disk.size() + " bytes" + (disk.isReadOnly() ? ", read-only" : "")
                     + ") as " + server.uri());
             statusUntil(stop, server);
             server.close();
@@ -102,10 +121,44 @@ final class ServeCommand implements Callable<Integer> {
         System.err.println();
     }
 
-    private BlockBackend open(AioContext ctx) throws ErrnoException {
+    private static String unavailability(String name) {
         try {
-            return BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(readOnly).withEngine(engine));
+            return org.aioemu.aio.AioEngines.unavailability(name);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("--aio=" + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The block spec IMAGE and the options make; an option set in an --image-opts spec is the spec's. */
+    BlockSpec spec() {
+        BlockSpec spec;
+        try {
+            spec = imageOpts ? BlockSpec.parse(image) : BlockSpec.of("raw").with("filename", image);
+            if (readOnly) {
+                spec = spec.with("read-only", "on");
+            }
+            if (engine != null && spec.get("aio") == null) {
+                spec = spec.with("aio", engine);
+            }
+            if (cache != null && spec.get("cache.direct") == null) {
+                spec = spec.with("cache", cache);
+            }
+            if (pool != null && spec.get("pool") == null) {
+                spec = spec.with("pool", pool);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError((imageOpts ? "--image-opts " : "") + e.getMessage());
+        }
+        return spec;
+    }
+
+    private BlockBackend open(AioContext ctx) throws ErrnoException {
+        BlockSpec spec = spec();
+        try {
+            return BlockBackend.open(ctx, spec);
         } catch (ErrnoException e) {
+            throw new Main.UserError(e.getMessage());
+        } catch (IllegalArgumentException e) {
             throw new Main.UserError(e.getMessage());
         }
     }

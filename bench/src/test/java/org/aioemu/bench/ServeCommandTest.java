@@ -69,6 +69,81 @@ class ServeCommandTest {
         assertTrue(out.contains("none.raw") && out.contains("ENOENT"), out);
     }
 
+    /** The URI the server's first line announces. */
+    private static String announcedUri(BufferedReader out) throws Exception {
+        String first = out.readLine();
+        Matcher m = Pattern.compile("as (nbd://127\\.0\\.0\\.1:\\d+/?\\S*)").matcher(String.valueOf(first));
+        assertTrue(m.find(), first);
+        return m.group(1);
+    }
+
+    @Test
+    void imageOptsServeAWindowAndSharedLimitsTheClients() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed("qemu-img"), "qemu-utils is not installed");
+        Path image = dir.resolve("w.raw");
+        byte[] data = new byte[8 << 20];
+        java.util.Arrays.fill(data, 1 << 20, 5 << 20, (byte) 0x42);
+        Files.write(image, data);
+        Process p = serve("--image-opts", "driver=raw,offset=1M,size=4M,file.driver=file,file.filename=" + image,
+                "--port=0", "--shared=1", "--cache=writethrough");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String uri = announcedUri(out);
+            String info = qemuImg("info", uri);
+            assertTrue(info.contains("virtual size: 4 MiB (4194304 bytes)"), info);
+            String port = uri.replaceAll(".*:(\\d+).*", "$1");
+            try (java.net.Socket held = new java.net.Socket("127.0.0.1", Integer.parseInt(port))) {
+                held.getInputStream().readNBytes(18); // greeted: this client holds the one place
+                Process second = new ProcessBuilder("qemu-img", "info", uri).redirectErrorStream(true).start();
+                String o = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+                assertTrue(second.exitValue() != 0, "a second client is turned away with --shared=1: " + o);
+            }
+            // Once the first client is gone the next one is served (the close reaches the loop first).
+            String again = "";
+            for (int i = 0; i < 50 && !again.contains("4 MiB"); i++) {
+                Thread.sleep(100);
+                Process q = new ProcessBuilder("qemu-img", "info", uri).redirectErrorStream(true).start();
+                again = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                q.waitFor(60, TimeUnit.SECONDS);
+            }
+            assertTrue(again.contains("virtual size: 4 MiB"), again);
+        } finally {
+            p.toHandle().destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String qemuImg(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-img"));
+        cmd.addAll(List.of(args));
+        Process q = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String o = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(q.waitFor(60, TimeUnit.SECONDS) && q.exitValue() == 0, o);
+        return o;
+    }
+
+    @Test
+    void badSpecsAndCacheModesAreOneLineNamingTheMistake() throws Exception {
+        Path image = dir.resolve("b.raw");
+        Files.write(image, new byte[65536]);
+        String[][] cases = {
+                {"--cache=fast", "'fast'"},
+                {"--image-opts", "fliename"},
+                {"--aio=uring", "uring"},
+                {"--pool=lanes", "lanes"},
+        };
+        for (String[] c : cases) {
+            String imageArg = c[0].equals("--image-opts") ? "driver=raw,fliename=" + image : image.toString();
+            Process p = c[0].equals("--image-opts") ? serve("--image-opts", imageArg, "--port=0") : serve(imageArg, c[0], "--port=0");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue(), c[0] + ": " + out);
+            assertEquals(1, out.strip().lines().count(), c[0] + ": " + out);
+            assertTrue(out.contains(c[1]), c[0] + ": " + out);
+        }
+    }
+
     private static boolean installed(String tool) {
         try {
             Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();

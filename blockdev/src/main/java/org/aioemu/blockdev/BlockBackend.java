@@ -3,8 +3,6 @@ package org.aioemu.blockdev;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import org.aioemu.aio.AioEngine;
-import org.aioemu.aio.AioEngines;
 import org.aioemu.aio.OpenOptions;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
@@ -34,8 +32,9 @@ import org.aioemu.engine.ErrnoException;
 public final class BlockBackend implements AutoCloseable {
     private final AioContext ctx;
     private final BlockDriver driver;
-    private final AioEngine engine;
     private final boolean readOnly;
+    /** cache=unsafe (cache.no-flush): flushes and FUA do nothing, as QEMU's cache.no-flush. */
+    private final boolean noFlush;
     /** Loop only: what the requests did (read through {@link #stats()}). */
     private final BlockStats stats = new BlockStats();
     /** Future-form requests from other threads reach the loop through this, a task per burst. */
@@ -56,36 +55,33 @@ public final class BlockBackend implements AutoCloseable {
         CLOSED
     }
 
-    private BlockBackend(AioContext ctx, BlockDriver driver, AioEngine engine, boolean readOnly) {
+    private BlockBackend(AioContext ctx, BlockDriver driver, boolean readOnly, boolean noFlush) {
         this.ctx = ctx;
         this.driver = driver;
-        this.engine = engine;
         this.readOnly = readOnly;
+        this.noFlush = noFlush;
         this.hop = new SubmissionHop(ctx, this::start);
+        driver.accountInto(stats);
     }
 
     /** Opens an existing raw image. */
     public static BlockBackend open(AioContext ctx, Path image, BlockBackendOptions options) throws ErrnoException {
-        AioEngine engine = AioEngines.create(options.engine(), ctx);
-        OpenOptions open = (options.readOnly() ? OpenOptions.readOnly() : OpenOptions.readWrite())
-                .withDirect(options.direct()).withDsync(options.dsync()).withSync(options.sync());
-        RawImage raw;
-        try {
-            raw = RawImage.open(image, open, engine);
-        } catch (ErrnoException | RuntimeException e) {
-            engine.close();
-            throw e;
-        }
-        BlockBackend backend = new BlockBackend(ctx, raw, engine, options.readOnly());
-        raw.accountInto(backend.stats);
-        try {
-            ctx.closeWithContext(backend); // closing the context drains and closes the backend first
-        } catch (RuntimeException e) {
-            raw.close();
-            engine.close();
-            throw e;
-        }
-        return backend;
+        return open(ctx, BackendOpening.spec(image, options));
+    }
+
+    /**
+     * Opens what {@code spec} describes: a driver and its options, with children under their names, as QEMU's
+     * {@code --image-opts} (see {@link BlockSpec} for the syntax and {@code cache} modes, and
+     * {@code BlockDrivers}' class comment for the drivers and their options). For example
+     * {@code BlockSpec.parse("driver=raw,filename=disk.raw,cache=none,aio=io_uring")} or
+     * {@code BlockSpec.parse("driver=raw,offset=1M,size=64M,file.driver=file,file.filename=disk.raw")}.
+     *
+     * @throws IllegalArgumentException for an unknown driver or option, or a bad value, naming it
+     * @throws ErrnoException           when an image cannot be opened
+     */
+    public static BlockBackend open(AioContext ctx, BlockSpec spec) throws ErrnoException {
+        return BackendOpening.open(ctx, spec, (driver, s) -> new BlockBackend(ctx, driver, s.flag("read-only", false),
+                s.flag("cache.no-flush", false)));
     }
 
     /**
@@ -94,15 +90,7 @@ public final class BlockBackend implements AutoCloseable {
      */
     public static BlockBackend openOrCreate(AioContext ctx, Path image, long size, BlockBackendOptions options)
             throws ErrnoException {
-        if (!java.nio.file.Files.exists(image)) {
-            try {
-                RawImage.create(image, size);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.EEXIST) {
-                    throw e;
-                }
-            }
-        }
+        BackendOpening.createIfMissing(image, size);
         return open(ctx, image, options);
     }
 
@@ -194,7 +182,7 @@ public final class BlockBackend implements AutoCloseable {
     }
 
     public String engineName() {
-        return engine.name();
+        return driver.engineName();
     }
 
     public boolean isReadOnly() {
@@ -331,21 +319,8 @@ public final class BlockBackend implements AutoCloseable {
     public CompletableFuture<BlockStatus> blockStatus(long offset, long length) {
         RequestArguments.range(offset, length);
         CompletableFuture<BlockStatus> f = new CompletableFuture<>();
-        Runnable r = () -> {
-            try {
-                blockStatus(offset, length, (n, hole, error, detail) -> {
-                    if (error < 0) {
-                        f.completeExceptionally(new BlockIOException(error, "block-status", offset, length, driver.description(), detail));
-                    } else {
-                        f.complete(new BlockStatus(offset, n, !hole, hole));
-                    }
-                });
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        };
         try {
-            onLoop(r);
+            onLoop(() -> BlockStatus.answer(this, offset, length, f));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             f.completeExceptionally(contextClosed(ctx, e));
         }
@@ -386,7 +361,7 @@ public final class BlockBackend implements AutoCloseable {
         RequestArguments.buffer(buffer, false);
         RequestFlags.check(flags, RequestFlags.FUA, "write");
         if (admit(offset, buffer.byteSize(), true, c)) {
-            driver.write(offset, buffer, flags, c);
+            driver.write(offset, buffer, durability(flags), c);
         }
     }
 
@@ -405,14 +380,23 @@ public final class BlockBackend implements AutoCloseable {
         long total = RequestArguments.buffers(iov, count, false);
         RequestFlags.check(flags, RequestFlags.FUA, "write");
         if (admit(offset, total, true, c)) {
-            driver.writev(offset, iov, count, flags, c);
+            driver.writev(offset, iov, count, durability(flags), c);
         }
     }
 
     public void flush(BlockCompletion c) {
         if (admit(0, 0, false, c)) {
-            driver.flush(c);
+            if (noFlush) {
+                ctx.execute(() -> c.complete(0, null)); // cache=unsafe: nothing is made durable, on purpose
+            } else {
+                driver.flush(c);
+            }
         }
+    }
+
+    /** cache=unsafe drops FUA as it drops flushes. */
+    private int durability(int flags) {
+        return noFlush ? flags & ~RequestFlags.FUA : flags;
     }
 
     /**
@@ -436,7 +420,7 @@ public final class BlockBackend implements AutoCloseable {
         RequestArguments.range(offset, length);
         RequestFlags.check(flags, RequestFlags.FUA, "discard");
         if (admit(offset, length, true, c)) {
-            driver.discard(offset, length, flags, c);
+            driver.discard(offset, length, durability(flags), c);
         }
     }
 
@@ -449,7 +433,7 @@ public final class BlockBackend implements AutoCloseable {
         RequestArguments.range(offset, length);
         RequestFlags.check(flags, RequestFlags.ALL, "write-zeroes");
         if (admit(offset, length, true, c)) {
-            driver.writeZeroes(offset, length, flags, c);
+            driver.writeZeroes(offset, length, durability(flags), c);
         }
     }
 
@@ -521,26 +505,7 @@ public final class BlockBackend implements AutoCloseable {
             if (!f.startSubmitting()) {
                 return;
             }
-            switch (f.kind) {
-                case READ -> {
-                    if (f.iov == null) {
-                        read(f.offset, f.buffer, f);
-                    } else {
-                        readv(f.offset, f.iov, f.iov.length, f);
-                    }
-                }
-                case WRITE -> {
-                    if (f.iov == null) {
-                        write(f.offset, f.buffer, f.flags, f);
-                    } else {
-                        writev(f.offset, f.iov, f.iov.length, f.flags, f);
-                    }
-                }
-                case FLUSH -> flush(f);
-                case DISCARD -> discard(f.offset, f.length, f.flags, f);
-                case WRITE_ZEROES -> writeZeroes(f.offset, f.length, f.flags, f);
-                case RESIZE -> resize(f.offset, f);
-            }
+            f.startOn(this);
         } catch (Throwable t) {
             f.completeExceptionally(t);
         }
@@ -559,7 +524,6 @@ public final class BlockBackend implements AutoCloseable {
         ctx.forgetOnClose(this);
         if (ctx.isClosed()) {
             driver.close();
-            engine.close();
             released = true;
             return;
         }
@@ -570,7 +534,6 @@ public final class BlockBackend implements AutoCloseable {
         onLoop(() -> {
             try {
                 driver.close();
-                engine.close();
                 released = true;
                 done.complete(null);
             } catch (Throwable t) {

@@ -17,6 +17,18 @@ public interface BlockDriver extends AutoCloseable {
     /** What the driver serves, for messages: usually the image path. */
     String description();
 
+    /** The I/O engine the image's requests run on ({@code threads}, {@code io_uring}, ...), or {@code none}. */
+    default String engineName() {
+        return "none";
+    }
+
+    /**
+     * Loop only: the backend's statistics, which a driver that completes requests records into (a filter passes
+     * it down to the node that does).
+     */
+    default void accountInto(BlockStats stats) {
+    }
+
     /** Virtual size in bytes; any thread (it changes only by {@link #resize}, on the loop). */
     long size();
 

@@ -71,6 +71,30 @@ final class BlockRequestFuture extends CompletableFuture<Integer> implements Blo
         return true;
     }
 
+    /** Loop: hands the request to {@code b}'s loop form, which completes this future (or throws at once). */
+    void startOn(BlockBackend b) {
+        switch (kind) {
+            case READ -> {
+                if (iov == null) {
+                    b.read(offset, buffer, this);
+                } else {
+                    b.readv(offset, iov, iov.length, this);
+                }
+            }
+            case WRITE -> {
+                if (iov == null) {
+                    b.write(offset, buffer, flags, this);
+                } else {
+                    b.writev(offset, iov, iov.length, flags, this);
+                }
+            }
+            case FLUSH -> b.flush(this);
+            case DISCARD -> b.discard(offset, length, flags, this);
+            case WRITE_ZEROES -> b.writeZeroes(offset, length, flags, this);
+            case RESIZE -> b.resize(offset, this);
+        }
+    }
+
     boolean submitted() {
         return submitted;
     }

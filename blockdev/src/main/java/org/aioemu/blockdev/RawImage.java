@@ -31,6 +31,9 @@ public final class RawImage implements BlockDriver {
     private int inFlight;
     /** Where completed requests are counted; set by the backend that owns this image (loop only). */
     private BlockStats stats;
+    /** Whether {@link #close} closes the engine too (and this pool, the engine's own, when not null). */
+    private boolean ownsEngine;
+    private org.aioemu.engine.ThreadPool ownPool;
 
     private RawImage(FileHandle file, AioEngine engine, long size) {
         this.file = file;
@@ -66,8 +69,20 @@ public final class RawImage implements BlockDriver {
         }
     }
 
+    /** From now on {@link #close} closes the engine, and {@code pool} (the engine's own, or null) after it. */
+    void ownEngine(org.aioemu.engine.ThreadPool pool) {
+        this.ownsEngine = true;
+        this.ownPool = pool;
+    }
+
+    @Override
+    public String engineName() {
+        return engine.name();
+    }
+
     /** The backend's statistics, which this image's completions record into. */
-    void accountInto(BlockStats s) {
+    @Override
+    public void accountInto(BlockStats s) {
         this.stats = s;
     }
 
@@ -294,6 +309,12 @@ public final class RawImage implements BlockDriver {
         }
         free.clear();
         file.close();
+        if (ownsEngine) {
+            engine.close();
+            if (ownPool != null) {
+                ownPool.close();
+            }
+        }
     }
 
     @Override

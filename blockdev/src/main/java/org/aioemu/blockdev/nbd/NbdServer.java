@@ -29,41 +29,51 @@ public final class NbdServer implements AutoCloseable {
     /** What is served, and how. */
     /**
      * What is served, and how: on TCP at {@code bindAddress:port}, or on the Unix socket {@code unixPath} when it is
-     * set (then the address and port are unused).
+     * set (then the address and port are unused); at most {@code maxConnections} clients at once (0: no limit), as
+     * qemu-nbd's {@code --shared}: a further client is disconnected at once.
      */
-    public record Config(String bindAddress, int port, String exportName, boolean readOnly, java.nio.file.Path unixPath) {
+    public record Config(String bindAddress, int port, String exportName, boolean readOnly, java.nio.file.Path unixPath,
+                         int maxConnections) {
         public Config {
             Objects.requireNonNull(bindAddress, "bindAddress");
             Objects.requireNonNull(exportName, "exportName");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 to 65535: " + port);
             }
+            if (maxConnections < 0) {
+                throw new IllegalArgumentException("maxConnections must not be negative: " + maxConnections);
+            }
         }
 
-        /** 127.0.0.1, NBD's port 10809, the export named "" (the default export), read-write. */
+        /** 127.0.0.1, NBD's port 10809, the export named "" (the default export), read-write, any number of clients. */
         public static Config defaults() {
-            return new Config("127.0.0.1", 10809, "", false, null);
+            return new Config("127.0.0.1", 10809, "", false, null, 0);
+        }
+
+        /** At most {@code n} clients at once; 0 for no limit. */
+        public Config withMaxConnections(int n) {
+            return new Config(bindAddress, port, exportName, readOnly, unixPath, n);
         }
 
         public Config withPort(int p) {
-            return new Config(bindAddress, p, exportName, readOnly, unixPath);
+            return new Config(bindAddress, p, exportName, readOnly, unixPath, maxConnections);
         }
 
         public Config withBind(String address) {
-            return new Config(address, port, exportName, readOnly, unixPath);
+            return new Config(address, port, exportName, readOnly, unixPath, maxConnections);
         }
 
         public Config withExportName(String name) {
-            return new Config(bindAddress, port, name, readOnly, unixPath);
+            return new Config(bindAddress, port, name, readOnly, unixPath, maxConnections);
         }
 
         public Config withReadOnly(boolean on) {
-            return new Config(bindAddress, port, exportName, on, unixPath);
+            return new Config(bindAddress, port, exportName, on, unixPath, maxConnections);
         }
 
         /** Serve on this Unix socket instead of TCP (the io_uring and epoll transports have them; NIO here not). */
         public Config withUnixSocket(java.nio.file.Path path) {
-            return new Config(bindAddress, port, exportName, readOnly, path);
+            return new Config(bindAddress, port, exportName, readOnly, path, maxConnections);
         }
     }
 
@@ -112,6 +122,10 @@ public final class NbdServer implements AutoCloseable {
         b.childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (config.maxConnections() > 0 && connections.size() >= config.maxConnections()) {
+                            ch.close(); // over the --shared limit: the client sees the connection closed before the greeting
+                            return;
+                        }
                         connections.add(ch);
                         ch.closeFuture().addListener(f -> connections.remove(ch));
                         ch.pipeline().addLast(new NbdConnection(backend, config, stats));

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.aioemu.aio.AioEngines;
 import org.aioemu.blockdev.BlockBackend;
 import org.aioemu.blockdev.BlockBackendOptions;
+import org.aioemu.blockdev.BlockSpec;
 import org.aioemu.engine.AioContext;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The export as real clients use it (Debian's qemu-utils and libnbd-bin; each skipped where missing): qemu-img
  * and nbdinfo see the size and flags, qemu-io writes patterns at aligned and unaligned offsets and reads them back,
  * flushes, discards, zeroes and runs aio at depth, nbdcopy copies 64 MiB in and out over one and four connections,
- * and several clients write disjoint regions at once. On the threads and io_uring engines.
+ * and several clients write disjoint regions at once. On the threads engine with either pool model, and io_uring.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NbdClientsTest {
@@ -56,12 +57,21 @@ class NbdClientsTest {
         void run(String uri, Path image) throws Exception;
     }
 
-    private void serve(String engine, Body body) throws Exception {
+    /** Serves a new sparse image on {@code variant}: an engine, and with {@code +rings} the rings pool model. */
+    private void serve(String variant, Body body) throws Exception {
+        String engine = variant.replace("+rings", "");
         String why = AioEngines.unavailability(engine);
         assumeTrue(why == null, why);
         Path image = dir.resolve(engine + ".raw");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(SIZE);
+        }
+        BlockSpec spec = BlockSpec.of("raw").with("filename", image.toString()).with("aio", engine);
+        if (variant.endsWith("+rings")) {
+            spec = spec.with("pool", "rings");
+        }
         try (AioContext ctx = AioContext.create();
-             BlockBackend disk = BlockBackend.create(ctx, image, SIZE, BlockBackendOptions.defaults().withEngine(engine))) {
+             BlockBackend disk = BlockBackend.open(ctx, spec)) {
             NbdServer server = NbdServer.start(disk, NbdServer.Config.defaults().withPort(0));
             try {
                 body.run("nbd://127.0.0.1:" + server.port(), image);
@@ -72,7 +82,7 @@ class NbdClientsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"threads", "io_uring"})
+    @ValueSource(strings = {"threads", "threads+rings", "io_uring"})
     void qemuImgAndNbdinfoSeeTheExportAndQemuIoVerifiesPatterns(String engine) throws Exception {
         assumeTrue(installed("qemu-img") && installed("qemu-io"), "qemu-utils is not installed");
         serve(engine, (uri, image) -> {
@@ -105,7 +115,7 @@ class NbdClientsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"threads", "io_uring"})
+    @ValueSource(strings = {"threads", "threads+rings", "io_uring"})
     void nbdcopyCopiesInAndOutOverOneAndFourConnections(String engine) throws Exception {
         assumeTrue(installed("nbdcopy"), "libnbd-bin (nbdcopy) is not installed");
         Path src = dir.resolve("src.bin");

@@ -1,0 +1,163 @@
+package org.aioemu.blockdev;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.aioemu.aio.AioEngine;
+import org.aioemu.aio.AioEngines;
+import org.aioemu.aio.OpenOptions;
+import org.aioemu.aio.ThreadsEngine;
+import org.aioemu.engine.AioContext;
+import org.aioemu.engine.ErrnoException;
+import org.aioemu.engine.PoolModel;
+import org.aioemu.engine.ThreadPool;
+import org.aioemu.engine.ThreadPoolConfig;
+
+/**
+ * The block drivers a {@link BlockSpec} can name, and how each opens (QEMU's {@code bdrv_open} by driver name):
+ * <ul>
+ *   <li>{@code file} (also {@code host_device}): a file or block device through an I/O engine —
+ *       {@code filename}, and the inherited {@code aio} (threads, io_uring, sync, mmap), {@code pool} (queue,
+ *       rings: the threads engine then gets a pool of its own with that dispatch model), {@code thread-pool-max},
+ *       {@code read-only} and {@code cache.*}; {@code sync=on} opens with O_SYNC (metadata durable on every write
+ *       too, fio's {@code sync=1}) where writethrough's O_DSYNC is not enough;</li>
+ *   <li>{@code raw}: the raw format over a child {@code file} node, optionally a window of it ({@code offset},
+ *       {@code size}, as QEMU's raw driver); {@code filename=X} is short for {@code file.driver=file,file.filename=X};
+ *       without a window it adds nothing and the child serves directly;</li>
+ *   <li>{@code null-co} (also {@code null}): no image — reads return zeroes ({@code read-zeroes=on}, the default)
+ *       and writes vanish, for measuring the layers above; {@code size} (default 1G).</li>
+ * </ul>
+ * Later drivers (lz4 images, fault injection, throttling) are further entries taking a {@code file} child.
+ * Any thread; opening blocks for the open(2).
+ */
+final class BlockDrivers {
+    /** Opens one node of a spec (and, through {@link BlockDrivers#open}, its children). */
+    @FunctionalInterface
+    private interface Factory {
+        BlockDriver open(AioContext ctx, BlockSpec spec) throws ErrnoException;
+    }
+
+    private static final Map<String, Factory> DRIVERS = Map.of(
+            "file", BlockDrivers::openFile,
+            "host_device", BlockDrivers::openFile,
+            "raw", BlockDrivers::openRaw,
+            "null-co", BlockDrivers::openNull,
+            "null", BlockDrivers::openNull);
+
+    private BlockDrivers() {
+    }
+
+    /**
+     * Opens the node {@code spec} describes. A spec without a driver but with a {@code filename} is a raw image on
+     * that file, as {@code qemu-img -f raw FILE} takes it.
+     *
+     * @throws IllegalArgumentException for an unknown driver or option, or a bad value, naming it
+     * @throws ErrnoException           when the image cannot be opened, with the errno and the path
+     */
+    static BlockDriver open(AioContext ctx, BlockSpec spec) throws ErrnoException {
+        String name = spec.driver();
+        if (name == null) {
+            if (spec.get("filename") == null) {
+                throw new IllegalArgumentException("the block spec '" + spec + "' names neither a driver nor a filename");
+            }
+            spec = spec.with("driver", "raw");
+            name = "raw";
+        }
+        Factory f = DRIVERS.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown block driver '" + name + "' (known: "
+                    + String.join(", ", new java.util.TreeSet<>(DRIVERS.keySet())) + ")");
+        }
+        return f.open(ctx, spec);
+    }
+
+    private static BlockDriver openFile(AioContext ctx, BlockSpec spec) throws ErrnoException {
+        spec.checkKeys(Set.of("filename", "sync"), Set.of());
+        String filename = spec.get("filename");
+        if (filename == null || filename.isEmpty()) {
+            throw new IllegalArgumentException("block driver '" + spec.driver() + "' needs a filename");
+        }
+        boolean readOnly = spec.flag("read-only", false);
+        OpenOptions open = (readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite())
+                .withDirect(spec.flag("cache.direct", false))
+                .withDsync(spec.flag("cache.writethrough", false))
+                .withSync(spec.flag("sync", false));
+        String engineName = spec.get("aio") == null ? "threads" : spec.get("aio");
+        String why = AioEngines.unavailability(engineName); // an unknown name throws, naming the choices
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
+        ThreadPool ownPool = ownPool(ctx, spec, engineName);
+        AioEngine engine = ownPool != null ? new ThreadsEngine(ownPool) : AioEngines.create(engineName, ctx);
+        try {
+            RawImage image = RawImage.open(Path.of(filename), open, engine);
+            image.ownEngine(ownPool);
+            return image;
+        } catch (ErrnoException | RuntimeException e) {
+            engine.close();
+            if (ownPool != null) {
+                ownPool.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A pool of the node's own when {@code pool} or {@code thread-pool-max} asks for one (threads engine only);
+     * else null, and the engine uses the context's pool.
+     */
+    private static ThreadPool ownPool(AioContext ctx, BlockSpec spec, String engineName) {
+        String model = spec.get("pool");
+        String max = spec.get("thread-pool-max");
+        if (model == null && max == null) {
+            return null;
+        }
+        if (!engineName.equalsIgnoreCase("threads")) {
+            throw new IllegalArgumentException("pool and thread-pool-max apply to aio=threads, not aio=" + engineName);
+        }
+        ThreadPoolConfig config = ThreadPoolConfig.defaults().withName("aioemu-blockdev");
+        if (model != null) {
+            config = config.withModel(PoolModel.parse(model));
+        }
+        if (max != null) {
+            long n = spec.size("thread-pool-max", 0);
+            if (n < 1 || n > 1024) {
+                throw new IllegalArgumentException("thread-pool-max=" + max + ": expected 1 to 1024 threads");
+            }
+            config = config.withLimits(0, (int) n);
+        }
+        return ctx.newThreadPool(config);
+    }
+
+    private static BlockDriver openRaw(AioContext ctx, BlockSpec spec) throws ErrnoException {
+        spec.checkKeys(Set.of("offset", "size", "filename"), Set.of("file"));
+        BlockSpec file;
+        if (spec.hasChild("file")) {
+            if (spec.get("filename") != null) {
+                throw new IllegalArgumentException("give the raw driver either filename or a file node, not both");
+            }
+            file = spec.child("file");
+        } else if (spec.get("filename") != null) {
+            file = spec.child("file").with("driver", "file").with("filename", spec.get("filename"));
+        } else {
+            throw new IllegalArgumentException("the raw driver needs a file node (file.driver=..., or filename=...)");
+        }
+        long offset = spec.size("offset", 0);
+        long size = spec.size("size", -1);
+        BlockDriver child = open(ctx, file);
+        if (offset == 0 && size < 0) {
+            return child; // the raw format with no window is the file itself
+        }
+        try {
+            return new RawSlice(ctx, child, offset, size);
+        } catch (RuntimeException e) {
+            child.close();
+            throw e;
+        }
+    }
+
+    private static BlockDriver openNull(AioContext ctx, BlockSpec spec) {
+        spec.checkKeys(Set.of("size", "read-zeroes"), Set.of());
+        return new NullDriver(ctx, spec.size("size", 1L << 30), spec.flag("read-zeroes", true));
+    }
+}
