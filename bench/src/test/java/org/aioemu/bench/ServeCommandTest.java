@@ -85,7 +85,7 @@ class ServeCommandTest {
         java.util.Arrays.fill(data, 1 << 20, 5 << 20, (byte) 0x42);
         Files.write(image, data);
         Process p = serve("--image-opts", "driver=raw,offset=1M,size=4M,file.driver=file,file.filename=" + image,
-                "--port=0", "--shared=1", "--cache=writethrough");
+                "--port=0", "--shared=1", "--cache=none");
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String uri = announcedUri(out);

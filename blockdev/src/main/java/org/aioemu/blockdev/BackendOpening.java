@@ -26,7 +26,8 @@ final class BackendOpening {
                 .with("read-only", options.readOnly() ? "on" : "off")
                 .with("cache.direct", options.direct() ? "on" : "off")
                 .with("cache.writethrough", options.dsync() ? "on" : "off")
-                .with("sync", options.sync() ? "on" : "off");
+                .with("sync", options.sync() ? "on" : "off")
+                .with("padding", options.padding() ? "on" : "off");
     }
 
     /** Opens the spec's drivers and makes the backend over them; a failure after the open closes the drivers. */

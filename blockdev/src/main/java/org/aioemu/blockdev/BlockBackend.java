@@ -189,7 +189,11 @@ public final class BlockBackend implements AutoCloseable {
         return readOnly;
     }
 
-    /** Alignment of buffer addresses, offsets and lengths (512 or more with O_DIRECT, else 1). */
+    /**
+     * The alignment of buffer addresses, offsets and lengths the image serves fastest: with O_DIRECT the device's
+     * logical block size (512 or more), else 1. Other requests are padded through a bounce buffer (reads) or a
+     * serialised read-modify-write (writes), unless the backend was opened without padding.
+     */
     public int requestAlignment() {
         return driver.requestAlignment();
     }

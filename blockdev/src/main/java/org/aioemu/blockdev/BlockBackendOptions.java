@@ -13,8 +13,12 @@ import java.util.Objects;
  *                 allows it: see {@code AioEngines.unavailability}), {@code sync} (the loop runs them itself) or
  *                 {@code mmap} (copies through a shared mapping); an unknown name is refused here
  * @param sync     O_SYNC: as dsync, and every write's metadata (timestamps too) is durable as well
+ * @param padding  with direct: a request off the image's alignment is padded (bounce buffer, read-modify-write) rather
+ *                 than refused by the kernel with EINVAL; on by default, off where the caller wants the kernel's
+ *                 answer (a benchmark of misaligned O_DIRECT, as fio runs it)
  */
-public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync) {
+public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
+                                  boolean padding) {
     public BlockBackendOptions {
         Objects.requireNonNull(engine, "engine");
         org.aioemu.aio.AioEngines.unavailability(engine); // an unknown name throws; whether it runs here is open()'s
@@ -22,7 +26,12 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
 
     /** As before O_SYNC was an option: without it. */
     public BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine) {
-        this(readOnly, direct, dsync, engine, false);
+        this(readOnly, direct, dsync, engine, false, true);
+    }
+
+    /** As before padding was an option: padded. */
+    public BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync) {
+        this(readOnly, direct, dsync, engine, sync, true);
     }
 
     /** Read-write, buffered, threads engine. */
@@ -31,23 +40,28 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
     }
 
     public BlockBackendOptions withReadOnly(boolean on) {
-        return new BlockBackendOptions(on, direct, dsync, engine, sync);
+        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding);
     }
 
     public BlockBackendOptions withDirect(boolean on) {
-        return new BlockBackendOptions(readOnly, on, dsync, engine, sync);
+        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding);
     }
 
     public BlockBackendOptions withDsync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, on, engine, sync);
+        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding);
     }
 
     public BlockBackendOptions withEngine(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, name, sync);
+        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding);
     }
 
     /** O_SYNC (fio's sync=1 and sync=sync) rather than O_DSYNC (sync=dsync). */
     public BlockBackendOptions withSync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, on);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding);
+    }
+
+    /** Whether misaligned O_DIRECT requests are padded (the default) or go to the kernel as they are. */
+    public BlockBackendOptions withPadding(boolean on) {
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on);
     }
 }

@@ -20,7 +20,8 @@ import org.aioemu.engine.ThreadPoolConfig;
  *       {@code filename}, and the inherited {@code aio} (threads, io_uring, sync, mmap), {@code pool} (queue,
  *       rings: the threads engine then gets a pool of its own with that dispatch model), {@code thread-pool-max},
  *       {@code read-only} and {@code cache.*}; {@code sync=on} opens with O_SYNC (metadata durable on every write
- *       too, fio's {@code sync=1}) where writethrough's O_DSYNC is not enough;</li>
+ *       too, fio's {@code sync=1}) where writethrough's O_DSYNC is not enough; with O_DIRECT a request off the
+ *       alignment is padded ({@link PaddingFilter}) unless {@code padding=off}, which leaves it to the kernel (EINVAL);</li>
  *   <li>{@code raw}: the raw format over a child {@code file} node, optionally a window of it ({@code offset},
  *       {@code size}, as QEMU's raw driver); {@code filename=X} is short for {@code file.driver=file,file.filename=X};
  *       without a window it adds nothing and the child serves directly;</li>
@@ -72,7 +73,7 @@ final class BlockDrivers {
     }
 
     private static BlockDriver openFile(AioContext ctx, BlockSpec spec) throws ErrnoException {
-        spec.checkKeys(Set.of("filename", "sync"), Set.of());
+        spec.checkKeys(Set.of("filename", "sync", "padding"), Set.of());
         String filename = spec.get("filename");
         if (filename == null || filename.isEmpty()) {
             throw new IllegalArgumentException("block driver '" + spec.driver() + "' needs a filename");
@@ -92,7 +93,9 @@ final class BlockDrivers {
         try {
             RawImage image = RawImage.open(Path.of(filename), open, engine);
             image.ownEngine(ownPool);
-            return image;
+            // O_DIRECT: requests of any alignment are padded to the image's (QEMU's request alignment).
+            boolean pad = image.requestAlignment() > 1 && spec.flag("padding", true);
+            return pad ? new PaddingFilter(ctx, image) : image;
         } catch (ErrnoException | RuntimeException e) {
             engine.close();
             if (ownPool != null) {

@@ -317,7 +317,8 @@ final class JobSetup {
     private static IoTarget open(JobOptions o, FileSpec f, boolean writes, AioContext ctx) throws JobSetupException {
         BlockBackendOptions opts = BlockBackendOptions.defaults().withReadOnly(!writes).withDirect(o.direct).withDsync(o.sync)
                 .withSync(o.sync && !o.dsyncOnly)
-                .withEngine(o.aioEngine == null ? "threads" : o.aioEngine);
+                .withEngine(o.aioEngine == null ? "threads" : o.aioEngine)
+                .withPadding(false); // as fio: a misaligned O_DIRECT request gets the kernel's EINVAL
         try {
             BlockBackend b = BlockBackend.open(ctx, f.path(), opts);
             FileHandle.Access access = switch (o.fadviseHint) {
