@@ -62,11 +62,12 @@ public final class FileHandle implements AutoCloseable {
             throw new ErrnoException(-fd, message);
         }
         int alignment = options.isDirect() ? options.alignment() : 1;
-        if (options.isDirect() && isBlockDevice(fd)) {
-            // A 4Kn disk refuses 512-byte-aligned O_DIRECT requests with EINVAL: align to its logical sector size.
-            int sector = LibC.blockDeviceSectorSize(fd);
-            if (sector > alignment && sector <= AlignedBuffers.ALIGNMENT) {
-                alignment = sector;
+        if (options.isDirect()) {
+            // A 4Kn disk refuses 512-byte-aligned O_DIRECT requests with EINVAL: align to what the device (its
+            // logical sector size) or the file system (statx, else trial reads) needs, never below the options'.
+            int needed = isBlockDevice(fd) ? LibC.blockDeviceSectorSize(fd) : DirectAlignment.of(fd);
+            if (needed > alignment && needed <= AlignedBuffers.ALIGNMENT) {
+                alignment = needed;
             }
         }
         return new FileHandle(path, options, fd, alignment);
@@ -109,8 +110,9 @@ public final class FileHandle implements AutoCloseable {
     }
 
     /**
-     * The alignment required of buffer addresses, offsets and lengths: the options' alignment (512 by
-     * default) for an {@code O_DIRECT} handle, 1 for a buffered one.
+     * The alignment required of buffer addresses, offsets and lengths: for an {@code O_DIRECT} handle the larger
+     * of the options' alignment (512 by default) and what the device or file system was found to need
+     * ({@link DirectAlignment}); 1 for a buffered one.
      */
     public int alignment() {
         return alignment;

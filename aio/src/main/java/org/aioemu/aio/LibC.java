@@ -409,6 +409,11 @@ final class LibC {
         return new IllegalStateException("unexpected exception from a libc downcall", t);
     }
 
+    /** Whether libc has {@code symbol} (a newer call a caller can do without). */
+    static boolean has(String symbol) {
+        return LIBC.find(symbol).isPresent();
+    }
+
     /** This thread's errno capture segment, for downcalls made elsewhere in the package ({@link Mmap}). */
     static MemorySegment capture() {
         return SCRATCH.get().capture;
