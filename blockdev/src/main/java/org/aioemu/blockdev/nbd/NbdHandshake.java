@@ -192,16 +192,16 @@ final class NbdHandshake extends ChannelInboundHandlerAdapter {
             writeExportName(out, uri.exportName().getBytes(StandardCharsets.UTF_8));
             ctx.writeAndFlush(out);
         } else if (type < 0) { // the error types have the top bit set
-            String message = data.toString(StandardCharsets.UTF_8);
-            String said = message.isBlank() ? "" : " (the server said: " + message.strip() + ")";
-            throw new Failure(switch (type) {
-                case Nbd.REP_ERR_UNKNOWN -> "the server has no export named '" + uri.exportName() + "'" + said;
-                case Nbd.REP_ERR_TLS_REQD -> "the server requires TLS, which aioemu's NBD client does not speak" + said;
-                case Nbd.REP_ERR_POLICY -> "the server's policy refuses export '" + uri.exportName() + "' to this client" + said;
-                case Nbd.REP_ERR_SHUTDOWN -> "the server is shutting down" + said;
-                default -> "the server refused NBD_OPT_GO for export '" + uri.exportName() + "' with "
-                        + Nbd.optionError(type) + said;
-            });
+            String message = data.toString(StandardCharsets.UTF_8).strip();
+            String why = switch (type) {
+                case Nbd.REP_ERR_UNKNOWN -> "the server has no export named '" + uri.exportName() + "'";
+                case Nbd.REP_ERR_TLS_REQD -> "the server requires TLS, which aioemu's NBD client does not speak";
+                case Nbd.REP_ERR_POLICY -> "the server's policy refuses export '" + uri.exportName() + "' to this client";
+                case Nbd.REP_ERR_SHUTDOWN -> "the server is shutting down";
+                default -> "the server refused NBD_OPT_GO for export '" + uri.exportName() + "' with " + Nbd.optionError(type);
+            };
+            // The server's own words where they add something.
+            throw new Failure(message.isEmpty() || why.contains(message) ? why : why + " (the server said: " + message + ")");
         }
         // Any other reply type is information this client did not ask for: skipped.
         return true;
