@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.aioemu.bench.job.CommandLineJob;
 import org.aioemu.aio.AioEngines;
 import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.workload.NbdJobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Unmatched;
         description = {"Run one job written in fio's options (--rw=randread --bs=4k --iodepth=16 ...).",
                 "Defaults: --name=bench --rw=randread --bs=4k --iodepth=16 --size=1g --runtime=10 --time_based",
                 "--aio=threads, on a temporary image unless --filename or --directory is given.",
+                "--filename=nbd://HOST[:PORT]/EXPORT (or --ioengine=nbd --uri=...) runs it on an NBD export.",
                 "Every option of `aioemu run` job files is accepted here as --option=value."})
 final class BenchCommand implements Callable<Integer> {
     /** Options bench handles itself rather than the job (also what "did you mean" may suggest). */
@@ -89,12 +91,14 @@ final class BenchCommand implements Callable<Integer> {
                 own.containsKey("output") ? Path.of(own.get("output")) : null, own.get("eta"));
         EngineTuning tuning = engine.tuning();
 
-        if (job.filename != null && !job.given.containsKey("size") && !job.filename.contains(":")
-                && Files.exists(Path.of(job.filename))) {
-            job.size = 0; // fio: without size=, a job covers the whole of an existing file (1g is for new ones)
+        boolean nbd = NbdJobs.isNbd(job);
+        if (!job.given.containsKey("size") && (nbd || job.filename != null && !job.filename.contains(":")
+                && Files.exists(Path.of(job.filename)))) {
+            // fio: without size=, a job covers the whole of an existing file or NBD export (1g is for new files)
+            job.size = 0;
         }
         Path tempDir = null;
-        if (job.filename == null && job.directory == null && job.readIolog == null) {
+        if (job.filename == null && job.directory == null && job.readIolog == null && !nbd) {
             if (job.size <= 0) {
                 throw new Main.UserError("--size=" + job.size + ": the temporary image needs a size (or give --filename)");
             }

@@ -10,6 +10,7 @@ import org.aioemu.bench.report.DiskUtil;
 import org.aioemu.bench.report.JobStats;
 import org.aioemu.bench.report.Reports;
 import org.aioemu.bench.workload.DiskUsage;
+import org.aioemu.bench.workload.NbdJobs;
 import org.aioemu.bench.workload.RunSettings;
 import org.aioemu.bench.workload.WorkloadRunner;
 
@@ -30,12 +31,24 @@ final class JobLauncher {
         }
         // Before any job lays out a file: a job that cannot run stops the whole run, as fio stops at a bad engine.
         for (JobOptions j : jobs) {
+            boolean nbd = NbdJobs.isNbd(j);
             String engine = j.aioEngine == null ? "threads" : j.aioEngine;
-            String why = "null".equals(engine) ? null : org.aioemu.aio.AioEngines.unavailability(engine);
+            String why = null;
+            if (nbd) {
+                try {
+                    NbdJobs.uri(j); // says what an nbd job lacks
+                    j.ioengine = "nbd"; // the report names the engine that ran
+                    j.aioEngine = "nbd";
+                } catch (IllegalArgumentException e) {
+                    why = e.getMessage();
+                }
+            } else if (!"null".equals(engine)) {
+                why = org.aioemu.aio.AioEngines.unavailability(engine);
+            }
             if (why == null && j.readIolog != null) {
                 why = unreadableTrace(j.readIolog);
             }
-            if (why == null) {
+            if (why == null && !nbd) {
                 why = org.aioemu.bench.workload.MountedDevices.refusal(j);
             }
             if (why != null) {

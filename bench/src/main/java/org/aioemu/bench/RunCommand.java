@@ -49,8 +49,10 @@ final class RunCommand implements Callable<Integer> {
         if (aio != null) {
             String engine = BenchCommand.checkEngine(aio);
             for (JobOptions j : jobs) {
-                j.aioEngine = engine;
-                j.ioengine = engine;
+                if (!org.aioemu.bench.workload.NbdJobs.isNbd(j)) { // an NBD job's engine is the NBD client
+                    j.aioEngine = engine;
+                    j.ioengine = engine;
+                }
             }
         }
         return JobLauncher.launch(jobs, parser.notices(), parser.globalOptions(), out, tuning);

@@ -30,7 +30,10 @@ public final class Errno {
     public static final int ESPIPE = 29;
     public static final int EROFS = 30;
     public static final int ENOSYS = 38;
+    public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
+    public static final int ECONNRESET = 104;
+    public static final int ESHUTDOWN = 108;
     public static final int ETIMEDOUT = 110;
     public static final int EDQUOT = 122;
     public static final int ECANCELED = 125;
@@ -63,6 +66,9 @@ public final class Errno {
             case ESPIPE -> "ESPIPE";
             case EROFS -> "EROFS";
             case ENOSYS -> "ENOSYS";
+            case EOVERFLOW -> "EOVERFLOW";
+            case ECONNRESET -> "ECONNRESET";
+            case ESHUTDOWN -> "ESHUTDOWN";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EDQUOT -> "EDQUOT";
             case ETIMEDOUT -> "ETIMEDOUT";
@@ -96,6 +102,9 @@ public final class Errno {
             case ESPIPE -> "Illegal seek";
             case EROFS -> "Read-only file system";
             case ENOSYS -> "Function not implemented";
+            case EOVERFLOW -> "Value too large for defined data type";
+            case ECONNRESET -> "Connection reset by peer";
+            case ESHUTDOWN -> "Cannot send after transport endpoint shutdown";
             case EDQUOT -> "Disk quota exceeded";
             case EOPNOTSUPP -> "Operation not supported";
             case ETIMEDOUT -> "Connection timed out";

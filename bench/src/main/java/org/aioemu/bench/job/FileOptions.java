@@ -24,6 +24,7 @@ final class FileOptions {
         }
         ENGINES.put("null", "null");
         ENGINES.put("mmap", "mmap"); // copies to and from a shared mapping, synchronously, as fio's
+        ENGINES.put("nbd", "nbd"); // aioemu's NBD client, to the export uri= names
     }
 
     private static final Map<String, String> AIO = new LinkedHashMap<>();
@@ -141,7 +142,8 @@ final class FileOptions {
                     c.kbBase = ApplyContext.choice(v, KB_BASE);
                     o.kbBase = c.kbBase; // and the units the normal output leads with
                 });
-        b.add("ioengine", CHOICE, "fio's engine: io_uring; libaio, posixaio, psync, sync, pvsync, pvsync2 (threads); mmap; null",
+        b.add("ioengine", CHOICE, "fio's engine: io_uring; libaio, posixaio, psync, sync, pvsync, pvsync2 (threads); mmap; null;"
+                + " nbd (aioemu's NBD client, to uri=)",
                 (o, v, c) -> {
                     String engine = ENGINES.get(v.trim());
                     if (engine == null) {
@@ -149,6 +151,17 @@ final class FileOptions {
                     }
                     o.ioengine = v.trim();
                     o.aioEngine = engine;
+                });
+        b.add("uri", STRING, "ioengine=nbd: the NBD export, nbd://HOST[:PORT]/EXPORT or nbd+unix:///EXPORT?socket=PATH"
+                + " (a filename= that is such a URI works too)", (o, v, c) -> {
+                    try {
+                        org.aioemu.blockdev.nbd.NbdUri.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        String m = e.getMessage(); // "bad NBD URI 'text': why": the option's message shows the text already
+                        throw ValueException.expected("an NBD URI, nbd://HOST[:PORT]/EXPORT or nbd+unix:///EXPORT?socket=PATH; "
+                                + m.substring(m.indexOf("': ") + 3));
+                    }
+                    o.nbdUri = v.trim();
                 });
         b.add("aio", CHOICE, "aioemu's own engine (not fio's): threads, io_uring, sync, mmap",
                 (o, v, c) -> o.aioEngine = ApplyContext.choice(v, AIO));

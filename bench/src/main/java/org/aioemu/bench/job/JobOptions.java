@@ -353,6 +353,8 @@ public final class JobOptions {
     public String ioengine = "psync";
     /** aioemu's engine it maps to: threads, io_uring, sync, mmap, or "null" for the null driver. */
     public String aioEngine = "threads";
+    /** fio's uri= (ioengine=nbd's option): the NBD export the job works on, or null. */
+    public String nbdUri;
     public String cpusAllowed;
 
     /** A field-by-field copy (numjobs clones, [global] templates). */
@@ -527,6 +529,7 @@ public final class JobOptions {
         c.logAvgMsec = logAvgMsec;
         c.ioengine = ioengine;
         c.aioEngine = aioEngine;
+        c.nbdUri = nbdUri;
         c.cpusAllowed = cpusAllowed;
         return c;
     }

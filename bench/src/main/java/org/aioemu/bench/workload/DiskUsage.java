@@ -36,7 +36,7 @@ public final class DiskUsage {
     public static DiskUsage start(List<JobOptions> jobs) {
         Map<String, long[]> before = new LinkedHashMap<>();
         for (JobOptions o : jobs) {
-            if (!o.diskUtil || JobSetup.isNullEngine(o)) {
+            if (!o.diskUtil || JobSetup.isNullEngine(o) || NbdJobs.isNbd(o)) { // an export's disks are the server's
                 continue;
             }
             for (int clone = 0; clone < Math.max(1, o.numjobs); clone++) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.aioemu.bench.job.JobOptions;
+import org.aioemu.engine.Errno;
 
 /**
  * Resolves a job's files as fio names and sizes them: {@code filename=} (several names split at ':',
@@ -20,8 +21,14 @@ public final class JobFiles {
     private JobFiles() {
     }
 
-    /** Splits fio's filename list at unescaped ':'; {@code \:} is a literal colon. */
+    /**
+     * Splits fio's filename list at unescaped ':'; {@code \:} is a literal colon. An NBD URI ({@code nbd://...},
+     * {@code nbd+unix://...}) is one name, colons and all: the job's export.
+     */
     public static List<String> splitNames(String list) {
+        if (NbdJobs.looksLikeUri(list)) {
+            return List.of(list.strip());
+        }
         List<String> names = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         for (int i = 0; i < list.length(); i++) {
@@ -183,6 +190,36 @@ public final class JobFiles {
             throw new JobSetupException(o, "size=" + size + " is smaller than one block of " + minBlock + " bytes");
         }
         return List.of(new FileSpec(null, o.name == null ? "null" : o.name, 0, size, size, size));
+    }
+
+    /**
+     * For an NBD export of {@code exportSize} bytes: its one file, with the region fio's nbd engine gives it (the job's
+     * offset= and size=, each in bytes or N% of the export; without size=, the export from the offset on).
+     */
+    static List<FileSpec> nbd(JobOptions o, String uri, long exportSize, int cloneIndex, int minBlock, int align)
+            throws JobSetupException {
+        long offset = o.offset;
+        if (o.offsetPercent > 0) {
+            offset = exportSize * o.offsetPercent / 100;
+            offset -= offset % Math.max(1, o.offsetAlign > 0 ? o.offsetAlign : align);
+        }
+        if (o.offsetIncrementPercent > 0) {
+            long inc = exportSize * o.offsetIncrementPercent / 100;
+            offset += cloneIndex * (inc - inc % Math.max(1, align));
+        } else {
+            offset += cloneIndex * o.offsetIncrement;
+        }
+        long region = o.size > 0 ? o.size : o.sizePercent > 0 ? exportSize * o.sizePercent / 100
+                : o.filesizeLow > 0 ? o.filesizeLow : exportSize - offset;
+        if (offset + region > exportSize || region <= 0) {
+            throw new JobSetupException(o, Errno.EINVAL, "the region [" + offset + ", " + (offset + Math.max(0, region))
+                    + ") does not fit the NBD export " + uri + " of " + exportSize + " bytes");
+        }
+        if (region < minBlock) {
+            throw new JobSetupException(o, "the region of " + uri + " (" + region + " bytes from offset " + offset
+                    + ") is smaller than one block of " + minBlock + " bytes");
+        }
+        return List.of(new FileSpec(null, uri, offset, region, exportSize, exportSize));
     }
 
     static long existingSize(Path path) throws JobSetupException {

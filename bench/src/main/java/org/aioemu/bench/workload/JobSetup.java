@@ -13,12 +13,14 @@ import org.aioemu.bench.report.JobStats;
 import org.aioemu.aio.FileHandle;
 import org.aioemu.blockdev.BlockBackend;
 import org.aioemu.blockdev.BlockBackendOptions;
+import org.aioemu.blockdev.nbd.NbdClient;
+import org.aioemu.blockdev.nbd.NbdException;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.ErrnoException;
 
 /**
- * Makes a job ready to start: its loop, its files (resolved, laid out, opened), data sources, buffers, op
+ * Makes a job ready to start: its loop, its files (resolved, laid out, opened; or its NBD export, connected), data sources, buffers, op
  * source, limiter, recorders and logs. A job that cannot start comes back with its error set and nothing
  * left open. Runner thread.
  */
@@ -114,6 +116,15 @@ final class JobSetup {
                 .preciseTimers(o.readIolog != null && !o.replayNoStall); // a timed replay holds each request to its time
         settings.contextTuning().accept(ctxBuilder);
         p.ctx = ctxBuilder.build();
+        String nbdUri = nullEngine ? null : NbdJobs.uri(o);
+        NbdClient nbd = null;
+        if (nbdUri != null) {
+            if (o.readIolog != null) {
+                throw new JobSetupException(o, "read_iolog= replays a trace onto files; the NBD export " + nbdUri
+                        + " does not take one");
+            }
+            nbd = connect(o, nbdUri, p.ctx); // the export's size sizes the job; closing the context closes it
+        }
 
         if (!o.zoneStrided && (o.zoneSize > 0 || o.zoneRange > 0 || o.zoneSkip > 0)) {
             throw new JobSetupException(o, "--zonemode=none and --zonesize are not compatible (zonesize, zonerange and"
@@ -141,6 +152,7 @@ final class JobSetup {
                 }
             }
             files = nullEngine ? JobFiles.virtual(o, sizes.min())
+                    : nbd != null ? JobFiles.nbd(o, nbdUri, nbd.size(), clone.cloneIndex(), sizes.min(), Math.max(1, align))
                     : JobFiles.resolve(o, clone.cloneIndex(), seed, sizes.min(), Math.max(1, align));
             maxLen = sizes.max();
             checkVerifyPieces(o, sizes.min());
@@ -162,7 +174,7 @@ final class JobSetup {
                 loadedState = VerifyStates.load(o, clone);
             }
         }
-        if (!nullEngine) {
+        if (!nullEngine && nbd == null) { // an export is the server's: nothing to lay out, cache or invalidate here
             FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings);
             if (o.preRead) {
                 FileLayout.preRead(o, files); // fio: pre_read also clears invalidate
@@ -175,7 +187,8 @@ final class JobSetup {
         }
         p.targets = new IoTarget[n];
         for (int i = 0; i < n; i++) {
-            p.targets[i] = nullEngine ? new NullTarget(p.ctx) : open(o, files.get(i), modifies, p.ctx);
+            p.targets[i] = nullEngine ? new NullTarget(p.ctx) : nbd != null ? new NbdTarget(nbd, o.sync)
+                    : open(o, files.get(i), modifies, p.ctx);
         }
 
         boolean verifying = o.verify != JobOptions.Verify.NONE && o.doVerify;
@@ -311,6 +324,15 @@ final class JobSetup {
                 throw new JobSetupException(o, Errno.EIO, "unlink_each_loop: " + path + ": " + e);
             }
             p.targets[i] = open(o, p.files[i], true, p.ctx);
+        }
+    }
+
+    /** Connects to the job's NBD export on its loop; a refused connection or missing export fails the job, saying so. */
+    private static NbdClient connect(JobOptions o, String uri, AioContext ctx) throws JobSetupException {
+        try {
+            return NbdClient.connect(ctx, uri);
+        } catch (NbdException e) {
+            throw new JobSetupException(o, Errno.EIO, e.getMessage());
         }
     }
 

@@ -227,7 +227,7 @@ class JobFileParserTest {
     @Test
     void unsupportedEngineNamesFileLine() {
         assertEquals("jobs.fio:2: ioengine=splice is not supported by aioemu (its engines are io_uring, libaio, posixaio,"
-                + " psync, sync, vsync, pvsync, pvsync2, null, mmap)", error("[j]\nioengine=splice\n"));
+                + " psync, sync, vsync, pvsync, pvsync2, null, mmap, nbd)", error("[j]\nioengine=splice\n"));
     }
 
     @Test

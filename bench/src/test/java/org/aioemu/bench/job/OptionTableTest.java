@@ -72,7 +72,7 @@ class OptionTableTest {
             boolean aioemuOwn = Set.of("aio", "write_blktrace").contains(o.name()); // documented as aioemu's own
             boolean engineOption = Set.of("hipri", "hipri_percentage", "fixedbufs", "registerfiles", "sqthread_poll",
                     "sqthread_poll_cpu", "nonvectored", "uncached", "nowait", "force_async", "userspace_reap",
-                    "cmdprio_percentage", "cmdprio", "cmdprio_class", "cmdprio_bssplit", "cmdprio_hint").contains(o.name());
+                    "cmdprio_percentage", "cmdprio", "cmdprio_class", "cmdprio_bssplit", "cmdprio_hint", "uri").contains(o.name());
             assertTrue(aioemuOwn || engineOption || FioOptionNames.contains(o.name()), o.name() + " is not fio's");
         }
         assertTrue(TABLE.find("BS").isEmpty(), "names are case-sensitive, as in fio");
