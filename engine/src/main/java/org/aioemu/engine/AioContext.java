@@ -85,7 +85,8 @@ public final class AioContext implements AutoCloseable {
     /** The same pools, copied on write under {@code pools}, for the loop's nested waits. */
     private volatile ThreadPool[] poolArray = new ThreadPool[0];
     /** Guarded by {@code pools}: the lazily made default pool. */
-    private ThreadPool defaultPool;
+    /** Written under {@code pools}; volatile for {@link #wakeupNanos}, which reads it without the lock. */
+    private volatile ThreadPool defaultPool;
     /** Guarded by {@code pools}: set by the first {@link #close}, which alone does the closing. */
     private boolean closing;
     /**
@@ -229,6 +230,15 @@ public final class AioContext implements AutoCloseable {
         Objects.requireNonNull(unit, "unit");
         checkOpen();
         return timers.schedule(task, delay, unit);
+    }
+
+    /**
+     * Any thread, without a lock: what waking a parked thread costs on this host as the context's pool has measured
+     * it ({@link ThreadPool#wakeupNanos}), or 0 while there is no pool or no measurement yet.
+     */
+    public long wakeupNanos() {
+        ThreadPool p = defaultPool;
+        return p == null ? 0 : p.wakeupNanos();
     }
 
     /**

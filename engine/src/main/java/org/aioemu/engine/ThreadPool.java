@@ -93,6 +93,14 @@ public final class ThreadPool implements AutoCloseable {
         return model;
     }
 
+    /**
+     * Any thread: what waking a parked thread has cost on this host lately, as this pool measured it on its own
+     * workers (0 before any was measured): the price a waiter saves by spinning instead of parking.
+     */
+    public long wakeupNanos() {
+        return workers.policy.wakeNanos();
+    }
+
     /** The context whose loop runs this pool's completions. */
     public AioContext context() {
         return ctx;

@@ -89,6 +89,10 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
             if (state == State.CLOSING) {
                 return;
             }
+            if (in.refCnt() > 1 && in.writableBytes() < b.readableBytes()) {
+                // Growing would move the buffer's memory from under the payload slices still being written.
+                moveInput(in.readableBytes() + b.readableBytes());
+            }
             in.writeBytes(b);
         } finally {
             b.release();
@@ -138,11 +142,32 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
             if (!took) {
                 if (in != null) {
                     in.readerIndex(before);
-                    in.discardSomeReadBytes();
+                    compactInput();
                 }
                 return;
             }
         }
+    }
+
+    /**
+     * Drops the bytes already taken from the input buffer. While a write's payload slice is out (the buffer's
+     * reference count above one) moving bytes would overwrite it, so the unread rest goes to a fresh buffer instead,
+     * as Netty's cumulators do; the slices keep the old one alive until their writes complete.
+     */
+    private void compactInput() {
+        if (in.refCnt() == 1) {
+            in.discardSomeReadBytes();
+            return;
+        }
+        moveInput(in.readableBytes());
+    }
+
+    /** The unread input to a fresh buffer of at least {@code capacity} bytes; the old one lives on in its slices. */
+    private void moveInput(int capacity) {
+        ByteBuf fresh = ctx.alloc().buffer(Math.max(256, capacity));
+        fresh.writeBytes(in);
+        in.release();
+        in = fresh;
     }
 
     // --- negotiation ---------------------------------------------------------------------------------------------
@@ -482,8 +507,15 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
             in.skipBytes(length);
             return;
         }
-        ByteBuf data = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, length));
-        data.writeBytes(in, length);
+        ByteBuf data;
+        if (in.isDirect() && length > 0) {
+            // The payload is written from where it arrived: a retained slice of the input buffer, which is then
+            // never compacted or written over while a slice is out (see compactInput).
+            data = in.readRetainedSlice(length);
+        } else {
+            data = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, length));
+            data.writeBytes(in, length);
+        }
         MemorySegment seg = MemorySegment.ofBuffer(data.nioBuffer(0, length));
         start(cookie, length, data, (c, done) -> backend.write(offset, seg, fua(flags), done));
     }

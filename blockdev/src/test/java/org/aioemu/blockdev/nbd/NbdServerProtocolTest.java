@@ -145,6 +145,39 @@ class NbdServerProtocolTest {
     }
 
     /**
+     * Large pipelined writes, each arriving over many socket reads, are written from the input buffer itself (a
+     * slice of it): the buffer is then neither compacted nor grown under them, so every byte lands as sent, also
+     * while later requests keep arriving behind them.
+     */
+    @Test
+    void largePipelinedWritesLandByteForByte() throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        byte[] model = Files.readAllBytes(image);
+        int slot = 1 << 20;
+        try (RawNbdClient c = new RawNbdClient(server.port())) {
+            c.greet();
+            c.go();
+            for (int round = 0; round < 6; round++) {
+                // One write per MiB of the export, all in flight together: disjoint, so their order does not matter.
+                int sent = 0;
+                for (int k = 0; k < SIZE / slot; k++) {
+                    int len = 1 + rnd.nextInt(slot);
+                    long off = (long) k * slot + rnd.nextInt(slot - len + 1);
+                    byte[] data = new byte[len];
+                    rnd.nextBytes(data);
+                    System.arraycopy(data, 0, model, (int) off, len);
+                    c.request(Nbd.CMD_WRITE, rnd.nextInt(4) == 0 ? Nbd.CMD_FLAG_FUA : 0, ++sent, off, len, data);
+                }
+                for (int i = 0; i < sent; i++) {
+                    assertEquals(0, c.simpleReply()[0], "seed " + seed);
+                }
+            }
+        }
+        assertArrayEquals(model, Files.readAllBytes(image), "seed " + seed);
+    }
+
+    /**
      * On tmpfs (no fallocate ZERO_RANGE) a FAST_ZERO write-zeroes can be fast only by punching a hole: with NO_HOLE
      * it gets ENOTSUP and the data stays, without NO_HOLE the range is punched and reads as zeroes.
      */
