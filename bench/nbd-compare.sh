@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # NBD servers side by side on ONE image: aioemu serve (threads engine) against qemu-nbd and nbdkit's file
 # plugin, each driven by the same clients in the same run: qemu-img bench over nbd:// (4 KiB reads at depth 1
-# and 16, 1 MiB reads at depth 16: IOPS) and nbdcopy (the whole image out to null:, and in from a file: MiB/s).
+# and 16, 1 MiB reads at depth 16: IOPS), aioemu bench through its own NBD client and fio's nbd engine (4 KiB random
+# reads at depth 16, 5 s: IOPS), and nbdcopy (the whole image out to null:, and in from a file: MiB/s).
 # Rounds interleave the servers; the table shows medians.
 #
 #   bench/nbd-compare.sh [--runs N] [--size SIZE] [--count N]
@@ -59,6 +60,8 @@ wait_port() {
 seconds() { python3 -c 'import re,sys; t=sys.stdin.read(); m=re.search(r"Run completed in ([0-9.]+) seconds", t); print(m.group(1) if m else "nan")'; }
 
 results="$work/results.tsv"
+fio_nbd=no
+fio --enghelp=nbd >/dev/null 2>&1 && fio_nbd=yes
 port=10900
 for round in $(seq "$runs"); do
   for server in aioemu qemu-nbd nbdkit; do
@@ -71,6 +74,16 @@ for round in $(seq "$runs"); do
       t=$(qemu-img bench -f raw -c "$4" -d "$3" -s "$2" -S "$2" "$uri" 2>&1 | seconds)
       python3 -c "print('$1\t$server\t' + str($4 / $t))" >> "$results"
     done
+    # The same servers as benchmarked by aioemu's own NBD client, and by fio's nbd engine (libnbd) where fio has it.
+    iops() { python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["read"]["iops"])'; }
+    v=$("$root/aioemu" bench --name=nbd --filename="$uri" --rw=randread --bs=4k --iodepth=16 --runtime=5 --time_based \
+        --output-format=json | iops)
+    echo -e "bench-client-read4k-qd16\t$server\t$v" >> "$results"
+    if [ "$fio_nbd" = yes ]; then
+      v=$(fio --name=nbd --ioengine=nbd --uri="$uri" --rw=randread --bs=4k --iodepth=16 --runtime=5 --time_based \
+          --output-format=json 2>/dev/null | iops)
+      echo -e "fio-nbd-read4k-qd16\t$server\t$v" >> "$results"
+    fi
     s=$(stat -c %s "$image")
     t0=$(date +%s.%N); nbdcopy "$uri" null: ; t1=$(date +%s.%N)
     python3 -c "print('copy-out-MiB/s\t$server\t' + str($s / 1048576 / ($t1 - $t0)))" >> "$results"
