@@ -37,6 +37,8 @@ public final class BlockBackend implements AutoCloseable {
     private final boolean noFlush;
     /** Loop only: what the requests did (read through {@link #stats()}). */
     private final BlockStats stats = new BlockStats();
+    /** Loop only: refusals and answers owed later, run also inside nested waits; a drain waits for them. */
+    private final LoopDeferred deferred;
     /** Future-form requests from other threads reach the loop through this, a task per burst. */
     private final SubmissionHop hop;
     /** Loop only: set once close has been requested and reached the loop; from then on requests are refused. */
@@ -61,6 +63,7 @@ public final class BlockBackend implements AutoCloseable {
         this.readOnly = readOnly;
         this.noFlush = noFlush;
         this.hop = new SubmissionHop(ctx, this::start);
+        this.deferred = new LoopDeferred(ctx);
         driver.accountInto(stats);
     }
 
@@ -124,7 +127,12 @@ public final class BlockBackend implements AutoCloseable {
 
     /** Any thread: requests handed to the image and not yet completed. */
     public int inFlight() {
-        return readOnLoop(driver::inFlight);
+        return readOnLoop(this::busy);
+    }
+
+    /** Loop: requests in the image, and completions the backend still owes (refusals, cache=unsafe flushes). */
+    private int busy() {
+        return driver.inFlight() + deferred.pending();
     }
 
     /** Reads loop-owned state: at once on the loop (or once the loop has ended), else on the loop, waiting for it. */
@@ -155,7 +163,7 @@ public final class BlockBackend implements AutoCloseable {
             return;
         }
         onLoop(() -> { }); // behind this thread's requests already on their way to the loop
-        ctx.runUntil(() -> driver.inFlight() == 0);
+        ctx.runUntil(() -> busy() == 0);
     }
 
     /**
@@ -340,7 +348,7 @@ public final class BlockBackend implements AutoCloseable {
                 + ") is empty or outside the image's " + driver.size() + " bytes" : null;
         if (why != null) {
             int errno = closed ? -Errno.EBADF : -Errno.EINVAL;
-            ctx.execute(() -> c.complete(0, false, errno, why));
+            deferred.later(() -> c.complete(0, false, errno, why));
             return;
         }
         driver.blockStatus(offset, length, c);
@@ -391,7 +399,7 @@ public final class BlockBackend implements AutoCloseable {
     public void flush(BlockCompletion c) {
         if (admit(0, 0, false, c)) {
             if (noFlush) {
-                ctx.execute(() -> c.complete(0, null)); // cache=unsafe: nothing is made durable, on purpose
+                deferred.later(() -> c.complete(0, null)); // cache=unsafe: nothing is made durable, on purpose
             } else {
                 driver.flush(c);
             }
@@ -468,7 +476,7 @@ public final class BlockBackend implements AutoCloseable {
         }
         int result = -errno;
         String detail = why;
-        ctx.execute(() -> c.complete(result, detail));
+        deferred.later(() -> c.complete(result, detail));
         return false;
     }
 
@@ -533,7 +541,7 @@ public final class BlockBackend implements AutoCloseable {
         }
         // Close on the loop, behind every request this thread already queued there.
         onLoop(() -> closed = true);
-        ctx.runUntil(() -> closed && driver.inFlight() == 0);
+        ctx.runUntil(() -> closed && busy() == 0);
         CompletableFuture<Void> done = new CompletableFuture<>();
         onLoop(() -> {
             try {

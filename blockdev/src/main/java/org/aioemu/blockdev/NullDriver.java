@@ -9,14 +9,15 @@ import org.aioemu.engine.AioContext;
  * backend, the futures' hop, the NBD export — without a syscall in the way.
  *
  * <p>Threading: loop only (see {@link BlockDriver}). A request completes on a later loop task, never inside the
- * call, as a real image's would: completions wait in a loop-owned ring drained by one task per burst, so the
+ * call, as a real image's would: completions wait in a loop-owned ring drained by one bottom half per burst, so the
  * steady state allocates nothing.
  */
 final class NullDriver implements BlockDriver {
-    private final AioContext ctx;
     private final long size;
     private final boolean readZeroes;
-    private final Runnable drain = this::drain;
+    /** Runs {@link #drain}: a bottom half, so completions also come inside a nested wait on the loop. */
+    private final org.aioemu.engine.BottomHalf drainer;
+    private final LoopDeferred deferred;
     /** Loop only: completions due, in order, with their results, kinds, bytes and start times. */
     private BlockCompletion[] due = new BlockCompletion[16];
     private int[] results = new int[16];
@@ -31,9 +32,10 @@ final class NullDriver implements BlockDriver {
         if (size < 0) {
             throw new IllegalArgumentException("null-co size must not be negative: " + size);
         }
-        this.ctx = ctx;
         this.size = size;
         this.readZeroes = readZeroes;
+        this.drainer = ctx.newBottomHalf(this::drain);
+        this.deferred = new LoopDeferred(ctx);
     }
 
     @Override
@@ -118,18 +120,18 @@ final class NullDriver implements BlockDriver {
     /** The size is the spec's. */
     @Override
     public void resize(long newSize, BlockCompletion completion) {
-        ctx.execute(() -> completion.complete(-org.aioemu.engine.Errno.EOPNOTSUPP, "null-co has the fixed size of its spec"));
+        deferred.later(() -> completion.complete(-org.aioemu.engine.Errno.EOPNOTSUPP, "null-co has the fixed size of its spec"));
     }
 
     /** Whole-disk zeroes with read-zeroes: a hole. Otherwise the driver cannot say, and says data. */
     @Override
     public void blockStatus(long offset, long length, BlockStatusCompletion completion) {
-        ctx.execute(() -> completion.complete(length, readZeroes, 0, null));
+        deferred.later(() -> completion.complete(length, readZeroes, 0, null));
     }
 
     @Override
     public int inFlight() {
-        return count;
+        return count + deferred.pending();
     }
 
     private void later(BlockCompletion c, int result, BlockStats.Op op, long n) {
@@ -143,7 +145,7 @@ final class NullDriver implements BlockDriver {
         bytes[i] = n;
         starts[i] = stats != null ? System.nanoTime() : 0;
         if (count++ == 0) {
-            ctx.execute(drain);
+            drainer.schedule();
         }
     }
 
@@ -186,7 +188,7 @@ final class NullDriver implements BlockDriver {
             c.complete(results[i], null);
         }
         if (count > 0) {
-            ctx.execute(drain);
+            drainer.schedule();
         }
     }
 

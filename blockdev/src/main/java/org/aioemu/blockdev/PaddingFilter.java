@@ -21,7 +21,6 @@ import org.aioemu.engine.Errno;
  * pooled); the padded path allocates its closures and slices, and takes bounce buffers from a {@link BouncePool}.
  */
 final class PaddingFilter implements BlockDriver {
-    private final AioContext ctx;
     private final BlockDriver child;
     private final long align;
     private final BouncePool bounces;
@@ -31,16 +30,16 @@ final class PaddingFilter implements BlockDriver {
     private final ArrayDeque<Tracked> freeNodes = new ArrayDeque<>();
     /** {@link #startWaiting}'s pass over the waiting requests. */
     private final java.util.ArrayList<Tracked> scratch = new java.util.ArrayList<>();
-    /** Completions this filter queued on the loop itself (refusals, cancels), counted in flight until they run. */
-    private int localPending;
+    /** Completions this filter owes itself (refusals, cancels), counted in flight until they run. */
+    private final LoopDeferred deferred;
     /** Serialising requests in flight or waiting: while zero, nothing needs an overlap scan. */
     private int serialising;
 
     PaddingFilter(AioContext ctx, BlockDriver child) {
-        this.ctx = ctx;
         this.child = child;
         this.align = child.requestAlignment();
         this.bounces = new BouncePool(align);
+        this.deferred = new LoopDeferred(ctx);
     }
 
     // --- what passes through --------------------------------------------------------------------------
@@ -103,7 +102,7 @@ final class PaddingFilter implements BlockDriver {
 
     @Override
     public int inFlight() {
-        return child.inFlight() + waiting.size() + localPending;
+        return child.inFlight() + waiting.size() + deferred.pending();
     }
 
     @Override
@@ -211,11 +210,7 @@ final class PaddingFilter implements BlockDriver {
                     serialising--;
                 }
                 recycle(t);
-                localPending++;
-                ctx.execute(() -> {
-                    localPending--;
-                    completion.complete(-Errno.ECANCELED, "cancelled while waiting for an overlapping request");
-                });
+                deferred.later(() -> completion.complete(-Errno.ECANCELED, "cancelled while waiting for an overlapping request"));
                 return true;
             }
         }
@@ -365,11 +360,7 @@ final class PaddingFilter implements BlockDriver {
 
     /** Completes {@code t} on a later loop task (never inside the call), counted in flight until then. */
     private void completeLater(Tracked t, int result, String detail) {
-        localPending++;
-        ctx.execute(() -> {
-            localPending--;
-            t.complete(result, detail);
-        });
+        deferred.later(() -> t.complete(result, detail));
     }
 
     /**

@@ -29,6 +29,8 @@ public final class RawImage implements BlockDriver {
     /** Every slot made (as many as the deepest queue seen), for {@link #cancel} to find a request by its completion. */
     private final java.util.ArrayList<Slot> all = new java.util.ArrayList<>();
     private int inFlight;
+    /** Loop only; see {@link #deferred()}. */
+    private LoopDeferred deferred;
     /** Where completed requests are counted; set by the backend that owns this image (loop only). */
     private BlockStats stats;
     /** Whether {@link #close} closes the engine too (and this pool, the engine's own, when not null). */
@@ -168,7 +170,7 @@ public final class RawImage implements BlockDriver {
     public void resize(long newSize, BlockCompletion completion) {
         if (file.isBlockDevice()) {
             long now = size;
-            engine.context().execute(() -> completion.complete(newSize == now ? 0 : -org.aioemu.engine.Errno.EOPNOTSUPP,
+            deferred().later(() -> completion.complete(newSize == now ? 0 : -org.aioemu.engine.Errno.EOPNOTSUPP,
                     newSize == now ? null : "a block device's size is the device's (" + now + " bytes)"));
             return;
         }
@@ -193,7 +195,15 @@ public final class RawImage implements BlockDriver {
 
     @Override
     public int inFlight() {
-        return inFlight;
+        return inFlight + (deferred == null ? 0 : deferred.pending());
+    }
+
+    /** Loop: completions owed later (made on first need: most images never refuse anything themselves). */
+    private LoopDeferred deferred() {
+        if (deferred == null) {
+            deferred = new LoopDeferred(engine.context());
+        }
+        return deferred;
     }
 
     /**

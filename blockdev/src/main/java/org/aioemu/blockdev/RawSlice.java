@@ -12,7 +12,7 @@ import org.aioemu.engine.Errno;
  * per request (no allocation, no state): the child completes each request.
  */
 final class RawSlice implements BlockDriver {
-    private final org.aioemu.engine.AioContext ctx;
+    private final LoopDeferred deferred;
     private final BlockDriver child;
     private final long offset;
     private final long size;
@@ -34,7 +34,7 @@ final class RawSlice implements BlockDriver {
             throw new IllegalArgumentException("the raw window offset=" + offset + " size=" + s + " is not a multiple of "
                     + child.description() + "'s request alignment, " + align + " bytes");
         }
-        this.ctx = ctx;
+        this.deferred = new LoopDeferred(ctx);
         this.child = child;
         this.offset = offset;
         this.size = s;
@@ -114,12 +114,12 @@ final class RawSlice implements BlockDriver {
     @Override
     public void resize(long newSize, BlockCompletion completion) {
         String why = "the raw window " + description() + " has a fixed size";
-        ctx.execute(() -> completion.complete(-Errno.EOPNOTSUPP, why)); // completions never run inside the call
+        deferred.later(() -> completion.complete(-Errno.EOPNOTSUPP, why)); // completions never run inside the call
     }
 
     @Override
     public int inFlight() {
-        return child.inFlight();
+        return child.inFlight() + deferred.pending();
     }
 
     /** The child's answer: it is already cut at {@code length}, which the backend keeps inside the window. */

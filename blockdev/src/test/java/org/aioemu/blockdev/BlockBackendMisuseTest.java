@@ -130,6 +130,23 @@ class BlockBackendMisuseTest {
         assertTrue(late.isCompletedExceptionally(), "a request after the close fails at once");
     }
 
+    /**
+     * A refused request waited for inside a loop callback (a nested wait runs bottom halves, not Netty tasks)
+     * completes: refusals are owed through a bottom half, not a task queued behind the waiting callback.
+     */
+    @Test
+    void aRefusalAwaitedInANestedWaitOnTheLoopCompletes() throws Exception {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        MemorySegment buf = arena.allocate(4096);
+        ctx.execute(() -> {
+            CompletableFuture<Integer> past = disk.read(disk.size(), buf);
+            CompletableFuture<Integer> flushed = disk.flush();
+            boolean done = ctx.runUntil(() -> past.isDone() && flushed.isDone(), java.time.Duration.ofSeconds(20));
+            outcome.complete(done + " " + past.isCompletedExceptionally() + " " + flushed.getNow(-1));
+        });
+        assertEquals("true true 0", ctx.await(outcome));
+    }
+
     @Test
     void anErrorNamesItsErrnoOnce() {
         String m = new BlockIOException(-Errno.EIO, "read", 0, 4096, "/x.raw", "pread failed: EIO (Input/output error)")

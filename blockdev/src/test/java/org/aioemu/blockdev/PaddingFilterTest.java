@@ -181,6 +181,32 @@ class PaddingFilterTest {
                 : new MemorySegment[]{buf.asSlice(0, a), buf.asSlice(a)};
     }
 
+    /**
+     * A write waiting behind an overlapping read-modify-write can still be cancelled: it completes cancelled, never
+     * touches the image, and the one it waited for lands.
+     */
+    @Test
+    void aWriteWaitingBehindAReadModifyWriteCancelsCleanly() throws Exception {
+        try (BlockBackend disk = direct("threads", new byte[SIZE])) {
+            MemorySegment first = bufferOf(new byte[]{1, 1, 1}, false);
+            MemorySegment second = bufferOf(new byte[]{2, 2, 2, 2}, false);
+            CompletableFuture<Object[]> outcome = new CompletableFuture<>();
+            ctx.execute(() -> {
+                CompletableFuture<Integer> a = disk.write(100, first);   // on the loop: starts at once, a RMW of block 0
+                CompletableFuture<Integer> b = disk.write(101, second);  // overlaps it: waits
+                boolean cancelled = b.cancel(false);
+                outcome.complete(new Object[]{a, b, cancelled});
+            });
+            Object[] r = ctx.await(outcome);
+            assertEquals(3, ctx.await((CompletableFuture<Integer>) r[0]));
+            assertTrue((Boolean) r[2], "the waiting write was stopped");
+            assertTrue(((CompletableFuture<?>) r[1]).isCancelled());
+            MemorySegment back = buffer(8, false);
+            ctx.await(disk.read(99, back));
+            assertArrayEquals(new byte[]{0, 1, 1, 1, 0, 0, 0, 0}, back.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
     @Test
     void withoutPaddingTheKernelsEinvalComesBackAsFioSeesIt() throws Exception {
         Path p = dir.resolve("strict.raw");
