@@ -45,6 +45,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     private long inFlightBytes;
     private boolean paused;
     private boolean gone;
+    /** A WRITE whose payload is still arriving, taken from the socket's buffers as they come; else null. */
+    private NbdPayload collecting;
     /** NBD_OPT_STRUCTURED_REPLY was negotiated: reads and their errors are replied in chunks. */
     private boolean structured;
     /** base:allocation was selected with NBD_OPT_SET_META_CONTEXT: NBD_CMD_BLOCK_STATUS is served. */
@@ -89,6 +91,14 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
             if (state == State.CLOSING) {
                 return;
             }
+            if (collecting != null && collecting.take(b)) {
+                NbdPayload p = collecting;
+                collecting = null;
+                writePayload(p);
+            }
+            if (!b.isReadable()) {
+                return;
+            }
             if (in.refCnt() > 1 && in.writableBytes() < b.readableBytes()) {
                 // Growing would move the buffer's memory from under the payload slices still being written.
                 moveInput(in.readableBytes() + b.readableBytes());
@@ -104,6 +114,10 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext c) {
         gone = true;
         state = State.CLOSING;
+        if (collecting != null) {
+            collecting.release();
+            collecting = null;
+        }
         if (in != null) {
             in.release();
             in = null;
@@ -131,7 +145,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
     /** Takes whole messages while there are some (and the socket is not paused for back-pressure). */
     private void process() {
-        while (in != null && !paused) {
+        while (in != null && !paused && collecting == null) {
             int before = in.readerIndex();
             boolean took = switch (state) {
                 case CLIENT_FLAGS -> clientFlags();
@@ -371,7 +385,14 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
                 return abort(); // its payload cannot be skipped safely: the protocol allows closing
             }
             if (in.readableBytes() < Nbd.REQUEST_HEADER + length) {
-                return false;
+                if (!writable(offset, length)) {
+                    return false; // refused once its payload is all here, which is then skipped
+                }
+                // The payload comes in the socket's own buffers as they arrive (NbdPayload): no copy to gather it.
+                in.skipBytes(Nbd.REQUEST_HEADER);
+                collecting = new NbdPayload(ctx.alloc(), cookie, flags, offset, (int) length);
+                collecting.take(in);
+                return true;
             }
         }
         in.skipBytes(Nbd.REQUEST_HEADER);
@@ -500,6 +521,20 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         backend.read(offset, seg, r);
+    }
+
+    /** Whether a write of this range would be served (it is not refused with EPERM or EINVAL). */
+    private boolean writable(long offset, long length) {
+        return !readOnly() && offset >= 0 && offset <= size - length;
+    }
+
+    /** A WRITE whose payload arrived in pieces: one vectored write over them. */
+    private void writePayload(NbdPayload p) {
+        ByteBuf data = p.buffer();
+        MemorySegment[] segs = p.segments();
+        long offset = p.offset;
+        int flags = fua(p.flags);
+        start(p.cookie, p.length, data, (c, done) -> backend.writev(offset, segs, segs.length, flags, done));
     }
 
     private void write(long cookie, int flags, long offset, int length) {
