@@ -75,7 +75,8 @@ for round in $(seq "$runs"); do
       python3 -c "print('$1\t$server\t' + str($4 / $t))" >> "$results"
     done
     # The same servers as benchmarked by aioemu's own NBD client, and by fio's nbd engine (libnbd) where fio has it.
-    iops() { python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["read"]["iops"])'; }
+    # (fio's nbd engine prints "fio: connected to NBD server" before the JSON: parse from the first brace.)
+    iops() { python3 -c 'import json,sys; t=sys.stdin.read(); print(json.loads(t[t.index("{"):])["jobs"][0]["read"]["iops"])'; }
     v=$("$root/aioemu" bench --name=nbd --filename="$uri" --rw=randread --bs=4k --iodepth=16 --runtime=5 --time_based \
         --output-format=json | iops)
     echo -e "bench-client-read4k-qd16\t$server\t$v" >> "$results"

@@ -40,17 +40,14 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ByteBuf in;
     private State state = State.CLIENT_FLAGS;
-    private boolean noZeroes;
     private int inFlight;
     private long inFlightBytes;
     private boolean paused;
     private boolean gone;
     /** A WRITE whose payload is still arriving, taken from the socket's buffers as they come; else null. */
     private NbdPayload collecting;
-    /** NBD_OPT_STRUCTURED_REPLY was negotiated: reads and their errors are replied in chunks. */
-    private boolean structured;
-    /** base:allocation was selected with NBD_OPT_SET_META_CONTEXT: NBD_CMD_BLOCK_STATUS is served. */
-    private boolean allocationContext;
+    /** The options phase, and what it agreed (structured replies, base:allocation) for transmission. */
+    private NbdNegotiation negotiation;
 
     private final NbdStats stats;
 
@@ -79,6 +76,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext c) {
         ctx = c;
         in = c.alloc().buffer(256);
+        negotiation = new NbdNegotiation(config, size, transmissionFlags(), backend.requestAlignment());
         ByteBuf hello = c.alloc().buffer(18);
         hello.writeLong(Nbd.NBDMAGIC).writeLong(Nbd.IHAVEOPT).writeShort(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES);
         c.writeAndFlush(hello);
@@ -148,8 +146,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         while (in != null && !paused && collecting == null) {
             int before = in.readerIndex();
             boolean took = switch (state) {
-                case CLIENT_FLAGS -> clientFlags();
-                case OPTIONS -> option();
+                case CLIENT_FLAGS -> step(negotiation.clientFlags(in));
+                case OPTIONS -> step(negotiation.option(ctx, in));
                 case TRANSMISSION -> request();
                 case CLOSING -> false;
             };
@@ -184,178 +182,20 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         in = fresh;
     }
 
-    // --- negotiation ---------------------------------------------------------------------------------------------
-
-    private boolean clientFlags() {
-        if (in.readableBytes() < 4) {
-            return false;
+    /** Where a negotiation step leaves the connection: false when it needs more input or closes. */
+    private boolean step(NbdNegotiation.Step step) {
+        switch (step) {
+            case MORE -> {
+                return false;
+            }
+            case OPTIONS -> state = State.OPTIONS;
+            case TRANSMISSION -> state = State.TRANSMISSION;
+            case CLOSE -> {
+                return abort();
+            }
+            default -> { }
         }
-        int flags = in.readInt();
-        if ((flags & ~(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | Nbd.CLIENT_FLAG_NO_ZEROES)) != 0) {
-            return abort(); // unknown client flags: the protocol says to close
-        }
-        noZeroes = (flags & Nbd.CLIENT_FLAG_NO_ZEROES) != 0;
-        state = State.OPTIONS;
         return true;
-    }
-
-    private boolean option() {
-        if (in.readableBytes() < 16) {
-            return false;
-        }
-        long magic = in.getLong(in.readerIndex());
-        int option = in.getInt(in.readerIndex() + 8);
-        long length = in.getUnsignedInt(in.readerIndex() + 12);
-        if (magic != Nbd.IHAVEOPT || length > MAX_OPTION) {
-            return abort();
-        }
-        if (in.readableBytes() < 16 + length) {
-            return false;
-        }
-        in.skipBytes(16);
-        ByteBuf data = in.readSlice((int) length);
-        switch (option) {
-            case Nbd.OPT_EXPORT_NAME -> exportName(data);
-            case Nbd.OPT_ABORT -> {
-                optionReply(option, Nbd.REP_ACK, null);
-                state = State.CLOSING;
-                ctx.close();
-            }
-            case Nbd.OPT_LIST -> {
-                if (length != 0) {
-                    optionError(option, Nbd.REP_ERR_INVALID, "NBD_OPT_LIST takes no data");
-                } else {
-                    byte[] name = config.exportName().getBytes(StandardCharsets.UTF_8);
-                    ByteBuf r = ctx.alloc().buffer(4 + name.length);
-                    r.writeInt(name.length).writeBytes(name);
-                    optionReply(option, Nbd.REP_SERVER, r);
-                    optionReply(option, Nbd.REP_ACK, null);
-                }
-            }
-            case Nbd.OPT_INFO, Nbd.OPT_GO -> infoOrGo(option, data);
-            case Nbd.OPT_STRUCTURED_REPLY -> {
-                if (length != 0) {
-                    optionError(option, Nbd.REP_ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data");
-                } else {
-                    structured = true;
-                    optionReply(option, Nbd.REP_ACK, null);
-                }
-            }
-            case Nbd.OPT_LIST_META_CONTEXT, Nbd.OPT_SET_META_CONTEXT -> metaContext(option, data);
-            default -> optionError(option, Nbd.REP_ERR_UNSUP, "option " + option + " is not supported by this server");
-        }
-        ctx.flush();
-        return state != State.CLOSING;
-    }
-
-    /** NBD_OPT_EXPORT_NAME: no reply on failure but a closed connection; on success the export's size and flags. */
-    private void exportName(ByteBuf data) {
-        String name = data.toString(StandardCharsets.UTF_8);
-        if (!name.equals(config.exportName()) && !name.isEmpty()) {
-            state = State.CLOSING;
-            ctx.close();
-            return;
-        }
-        ByteBuf r = ctx.alloc().buffer(10 + 124);
-        r.writeLong(size).writeShort(transmissionFlags());
-        if (!noZeroes) {
-            r.writeZero(124);
-        }
-        ctx.write(r);
-        state = State.TRANSMISSION;
-    }
-
-    private void infoOrGo(int option, ByteBuf data) {
-        if (data.readableBytes() < 6) {
-            optionError(option, Nbd.REP_ERR_INVALID, "option data too short");
-            return;
-        }
-        long nameLength = data.readUnsignedInt();
-        if (nameLength > data.readableBytes() - 2) {
-            optionError(option, Nbd.REP_ERR_INVALID, "export name length " + nameLength + " beyond the option's data");
-            return;
-        }
-        String name = data.readCharSequence((int) nameLength, StandardCharsets.UTF_8).toString();
-        int requests = data.readUnsignedShort();
-        if (data.readableBytes() != 2 * requests) {
-            optionError(option, Nbd.REP_ERR_INVALID, requests + " information requests do not fit the option's data");
-            return;
-        }
-        boolean wantName = false;
-        boolean wantBlockSize = false;
-        for (int i = 0; i < requests; i++) {
-            int info = data.readUnsignedShort();
-            wantName |= info == Nbd.INFO_NAME;
-            wantBlockSize |= info == Nbd.INFO_BLOCK_SIZE;
-        }
-        if (!name.equals(config.exportName()) && !name.isEmpty()) {
-            optionError(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + name + "'");
-            return;
-        }
-        ByteBuf export = ctx.alloc().buffer(12);
-        export.writeShort(Nbd.INFO_EXPORT).writeLong(size).writeShort(transmissionFlags());
-        optionReply(option, Nbd.REP_INFO, export);
-        if (wantName) {
-            byte[] n = config.exportName().getBytes(StandardCharsets.UTF_8);
-            ByteBuf r = ctx.alloc().buffer(2 + n.length);
-            r.writeShort(Nbd.INFO_NAME).writeBytes(n);
-            optionReply(option, Nbd.REP_INFO, r);
-        }
-        // Block sizes, always (a client that did not ask may ignore them): the image's alignment, a page, 32 MiB.
-        ByteBuf sizes = ctx.alloc().buffer(14);
-        int min = Math.max(1, backend.requestAlignment());
-        sizes.writeShort(Nbd.INFO_BLOCK_SIZE).writeInt(min).writeInt(Math.max(min, 4096)).writeInt(MAX_PAYLOAD);
-        if (wantBlockSize || min > 1) {
-            optionReply(option, Nbd.REP_INFO, sizes);
-        } else {
-            sizes.release();
-        }
-        optionReply(option, Nbd.REP_ACK, null);
-        if (option == Nbd.OPT_GO) {
-            state = State.TRANSMISSION;
-        }
-    }
-
-    private void metaContext(int option, ByteBuf data) {
-        boolean listing = option == Nbd.OPT_LIST_META_CONTEXT;
-        if (!listing && !structured) {
-            optionError(option, Nbd.REP_ERR_INVALID, "negotiate structured replies before selecting meta contexts");
-            return;
-        }
-        NbdMetaContexts.Request r = NbdMetaContexts.parse(data);
-        if (r.error() != null) {
-            optionError(option, Nbd.REP_ERR_INVALID, r.error());
-            return;
-        }
-        if (!r.exportName().equals(config.exportName()) && !r.exportName().isEmpty()) {
-            optionError(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + r.exportName() + "'");
-            return;
-        }
-        boolean base = NbdMetaContexts.namesBaseAllocation(r.queries(), listing);
-        if (base) {
-            byte[] name = NbdMetaContexts.BASE_ALLOCATION.getBytes(StandardCharsets.UTF_8);
-            ByteBuf ctxReply = ctx.alloc().buffer(4 + name.length);
-            ctxReply.writeInt(listing ? 0 : NbdMetaContexts.BASE_ALLOCATION_ID).writeBytes(name);
-            optionReply(option, Nbd.REP_META_CONTEXT, ctxReply);
-        }
-        if (!listing) {
-            allocationContext = base; // a set replaces the selection
-        }
-        optionReply(option, Nbd.REP_ACK, null);
-    }
-
-    private void optionReply(int option, int type, ByteBuf data) {
-        ByteBuf h = ctx.alloc().buffer(20);
-        h.writeLong(Nbd.OPTION_REPLY_MAGIC).writeInt(option).writeInt(type).writeInt(data == null ? 0 : data.readableBytes());
-        ctx.write(h);
-        if (data != null) {
-            ctx.write(data);
-        }
-    }
-
-    private void optionError(int option, int type, String message) {
-        byte[] m = message.getBytes(StandardCharsets.UTF_8);
-        optionReply(option, type, ctx.alloc().buffer(m.length).writeBytes(m));
     }
 
     /** Closes on input the protocol gives no way to answer. */
@@ -441,7 +281,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void blockStatus(long cookie, int flags, long offset, long length) {
-        if (!structured || !allocationContext) {
+        if (!negotiation.structured() || !negotiation.allocationContext()) {
             errorReply(cookie, Nbd.EINVAL, "no meta context selected for NBD_CMD_BLOCK_STATUS");
             return;
         }
@@ -480,7 +320,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
      * (reads and block status must be answered so then; any command may be), else a simple reply.
      */
     private void errorReply(long cookie, int error, String message) {
-        if (!structured) {
+        if (!negotiation.structured()) {
             simpleReply(cookie, error, null);
             return;
         }
@@ -633,7 +473,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
             }
             if (result >= 0 && writeReplyData && buffer != null) {
                 buffer.writerIndex((int) bytes);
-                if (structured && !gone) {
+                if (negotiation.structured() && !gone) {
                     ByteBuf h = ctx.alloc().buffer(28);
                     h.writeInt(Nbd.STRUCTURED_REPLY_MAGIC).writeShort(Nbd.REPLY_FLAG_DONE).writeShort(Nbd.REPLY_TYPE_OFFSET_DATA)
                             .writeLong(cookie).writeInt((int) (8 + bytes)).writeLong(readOffset);
