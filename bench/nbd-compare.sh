@@ -3,7 +3,8 @@
 # plugin, each driven by the same clients in the same run: qemu-img bench over nbd:// (4 KiB reads at depth 1
 # and 16, 1 MiB reads at depth 16: IOPS), aioemu bench through its own NBD client and fio's nbd engine (4 KiB random
 # reads at depth 16, 5 s: IOPS), and nbdcopy (the whole image out to null:, and in from a file: MiB/s).
-# Rounds interleave the servers; the table shows medians.
+# Rounds interleave the servers; the table shows medians. Each server first copies the image in and out once,
+# unmeasured (a warm-up, as fio's ramp_time).
 #
 #   bench/nbd-compare.sh [--runs N] [--size SIZE] [--count N]
 #
@@ -69,6 +70,9 @@ for round in $(seq "$runs"); do
     pid=$(start_server "$server" "$port"); pids+=("$pid")
     wait_port "$port"
     uri="nbd://127.0.0.1:$port"
+    # One unmeasured copy each way first, for every server alike: a server is measured as it runs for long, not in
+    # its first second (aioemu's JIT is still compiling the write path then; the others fill their caches).
+    nbdcopy "$work/in.raw" "$uri"; nbdcopy "$uri" null:
     for row in "read4k-qd1 4096 1 $count" "read4k-qd16 4096 16 $count" "read1m-qd16 1048576 16 $((count / 50))"; do
       set -- $row
       t=$(qemu-img bench -f raw -c "$4" -d "$3" -s "$2" -S "$2" "$uri" 2>&1 | seconds)

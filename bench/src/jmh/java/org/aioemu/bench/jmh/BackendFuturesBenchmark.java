@@ -52,6 +52,10 @@ public class BackendFuturesBenchmark {
     @Param({"64"})
     int depth;
 
+    /** O_DIRECT: the image then has a PaddingFilter in front, whose aligned path must stay allocation-free. */
+    @Param({"false"})
+    boolean direct;
+
     private Path image;
     private AioContext ctx;
     private BlockBackend backend;
@@ -65,7 +69,8 @@ public class BackendFuturesBenchmark {
     public void setup() throws Exception {
         image = ImageFiles.dataImage("futures.raw", IMAGE_SIZE);
         ctx = AioContext.create();
-        backend = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(true).withEngine(engine));
+        backend = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(true).withEngine(engine)
+                .withDirect(direct));
         arena = Arena.ofShared();
         buffers = new MemorySegment[depth];
         for (int i = 0; i < depth; i++) {
