@@ -297,7 +297,8 @@ final class PaddingFilter implements BlockDriver {
             return;
         }
         long span = t.end - t.start;
-        MemorySegment bounce = bounces.take(span).asSlice(0, span);
+        MemorySegment pooled = bounces.take(span); // given back whole: the pool keeps only buffers of its sizes
+        MemorySegment bounce = pooled.asSlice(0, span);
         boolean head = t.offset != t.start;
         boolean tail = t.offset + t.length != t.end;
         long lastBlock = t.end - align;
@@ -306,13 +307,13 @@ final class PaddingFilter implements BlockDriver {
         String[] errorDetail = {null};
         Runnable writeBack = () -> {
             if (firstError[0] < 0) {
-                bounces.give(bounce);
+                bounces.give(pooled);
                 t.complete(firstError[0], errorDetail[0]);
                 return;
             }
             gather(t, bounce, t.offset - t.start);
             child.write(t.start, bounce, t.flags, (result, detail) -> {
-                bounces.give(bounce);
+                bounces.give(pooled);
                 t.complete(result < 0 ? result : (int) t.length, detail);
             });
         };
