@@ -20,8 +20,7 @@ import org.aioemu.engine.Errno;
  * <p>Threading: loop only, as every {@link BlockDriver}. The aligned path allocates nothing (tracking nodes are
  * pooled); the padded path allocates its closures and slices, and takes bounce buffers from a {@link BouncePool}.
  */
-final class PaddingFilter implements BlockDriver {
-    private final BlockDriver child;
+final class PaddingFilter extends FilterDriver {
     private final long align;
     private final BouncePool bounces;
     /** Modifying requests in flight, in an intrusive list; waiting ones in {@link #waiting}, oldest first. */
@@ -36,78 +35,15 @@ final class PaddingFilter implements BlockDriver {
     private int serialising;
 
     PaddingFilter(AioContext ctx, BlockDriver child) {
-        this.child = child;
+        super(child);
         this.align = child.requestAlignment();
         this.bounces = new BouncePool(align);
         this.deferred = new LoopDeferred(ctx);
     }
 
-    // --- what passes through --------------------------------------------------------------------------
-
-    @Override
-    public String format() {
-        return child.format();
-    }
-
-    @Override
-    public String description() {
-        return child.description();
-    }
-
-    @Override
-    public String engineName() {
-        return child.engineName();
-    }
-
-    @Override
-    public void accountInto(BlockStats stats) {
-        child.accountInto(stats);
-    }
-
-    @Override
-    public long size() {
-        return child.size();
-    }
-
-    /** The child's: what requests should keep to be fast. Any request is accepted. */
-    @Override
-    public int requestAlignment() {
-        return child.requestAlignment();
-    }
-
-    @Override
-    public void flush(BlockCompletion completion) {
-        child.flush(completion);
-    }
-
-    @Override
-    public void syncRange(long offset, long length, int flags, BlockCompletion completion) {
-        child.syncRange(offset, length, flags, completion);
-    }
-
-    @Override
-    public void resize(long newSize, BlockCompletion completion) {
-        child.resize(newSize, completion);
-    }
-
-    @Override
-    public void blockStatus(long offset, long length, BlockStatusCompletion completion) {
-        child.blockStatus(offset, length, completion);
-    }
-
-    @Override
-    public void adviseAccess(org.aioemu.aio.FileHandle.Access access) throws org.aioemu.engine.ErrnoException {
-        child.adviseAccess(access);
-    }
-
     @Override
     public int inFlight() {
         return child.inFlight() + waiting.size() + deferred.pending();
-    }
-
-    @Override
-    public void close() {
-        child.close();
     }
 
     // --- reads ------------------------------------------------------------------------------------------

@@ -11,9 +11,8 @@ import org.aioemu.engine.Errno;
  * <p>Threading: as {@link BlockDriver}: loop only, except {@link #size()} and {@link #description()}. Adds nothing
  * per request (no allocation, no state): the child completes each request.
  */
-final class RawSlice implements BlockDriver {
+final class RawSlice extends FilterDriver {
     private final LoopDeferred deferred;
-    private final BlockDriver child;
     private final long offset;
     private final long size;
 
@@ -34,8 +33,8 @@ final class RawSlice implements BlockDriver {
             throw new IllegalArgumentException("the raw window offset=" + offset + " size=" + s + " is not a multiple of "
                     + child.description() + "'s request alignment, " + align + " bytes");
         }
+        super(child);
         this.deferred = new LoopDeferred(ctx);
-        this.child = child;
         this.offset = offset;
         this.size = s;
     }
@@ -51,23 +50,8 @@ final class RawSlice implements BlockDriver {
     }
 
     @Override
-    public String engineName() {
-        return child.engineName();
-    }
-
-    @Override
-    public void accountInto(BlockStats stats) {
-        child.accountInto(stats);
-    }
-
-    @Override
     public long size() {
         return size;
-    }
-
-    @Override
-    public int requestAlignment() {
-        return child.requestAlignment();
     }
 
     @Override
@@ -88,11 +72,6 @@ final class RawSlice implements BlockDriver {
     @Override
     public void writev(long at, MemorySegment[] iov, int count, int flags, BlockCompletion completion) {
         child.writev(offset + at, iov, count, flags, completion);
-    }
-
-    @Override
-    public void flush(BlockCompletion completion) {
-        child.flush(completion);
     }
 
     @Override
@@ -126,21 +105,6 @@ final class RawSlice implements BlockDriver {
     @Override
     public void blockStatus(long at, long length, BlockStatusCompletion completion) {
         child.blockStatus(offset + at, length, completion);
-    }
-
-    @Override
-    public boolean cancel(BlockCompletion completion) {
-        return child.cancel(completion);
-    }
-
-    @Override
-    public void adviseAccess(org.aioemu.aio.FileHandle.Access access) throws org.aioemu.engine.ErrnoException {
-        child.adviseAccess(access);
-    }
-
-    @Override
-    public void close() {
-        child.close();
     }
 
     @Override
