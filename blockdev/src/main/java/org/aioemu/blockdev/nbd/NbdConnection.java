@@ -271,8 +271,13 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    /** Whether {@code [offset, offset + length)} lies within the export. */
+    private boolean inRange(long offset, long length) {
+        return offset >= 0 && length >= 0 && offset <= size - length;
+    }
+
     private boolean checkRange(long cookie, long offset, long length) {
-        if (offset < 0 || length < 0 || offset > size - length) {
+        if (!inRange(offset, length)) {
             errorReply(cookie, Nbd.EINVAL, "range [" + offset + ", " + (offset + length) + ") is outside the export's "
                     + size + " bytes");
             return false;
@@ -365,7 +370,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether a write of this range would be served (it is not refused with EPERM or EINVAL). */
     private boolean writable(long offset, long length) {
-        return !readOnly() && offset >= 0 && offset <= size - length;
+        return !readOnly() && inRange(offset, length);
     }
 
     /** A WRITE whose payload arrived in pieces: one vectored write over them. */
