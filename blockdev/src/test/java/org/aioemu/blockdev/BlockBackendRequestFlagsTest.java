@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -23,34 +22,13 @@ import org.aioemu.aio.OpenOptions;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.IntCompletion;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** FUA, write-zeroes' MAY_UNMAP and NO_FALLBACK, as a caller (and the NBD export) relies on them. */
-class BlockBackendRequestFlagsTest {
-    @TempDir
-    Path dir;
-
-    private AioContext ctx;
-    private Arena arena;
-
-    @BeforeEach
-    void start() {
-        ctx = AioContext.create();
-        arena = Arena.ofShared();
-    }
-
-    @AfterEach
-    void stop() {
-        ctx.close();
-        arena.close();
-    }
-
+class BlockBackendRequestFlagsTest extends ContextFixture {
     /** An engine that records every request's op before handing it to a real one. Loop only. */
     private static final class RecordingEngine implements AioEngine {
         final AioEngine real;

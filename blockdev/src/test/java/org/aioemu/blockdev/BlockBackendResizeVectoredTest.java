@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -15,36 +14,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.aioemu.aio.AioEngines;
-import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** resize, the vectored forms and the lifecycle's states. */
-class BlockBackendResizeVectoredTest {
-    @TempDir
-    Path dir;
-
-    private AioContext ctx;
-    private Arena arena;
-
-    @BeforeEach
-    void start() {
-        ctx = AioContext.create();
-        arena = Arena.ofShared();
-    }
-
-    @AfterEach
-    void stop() {
-        ctx.close();
-        arena.close();
-    }
-
+class BlockBackendResizeVectoredTest extends ContextFixture {
     private static BlockIOException failure(ExecutionException e) {
         return assertInstanceOf(BlockIOException.class, e.getCause());
     }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.uring.IoUring;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -35,34 +34,13 @@ import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.ErrnoException;
 import org.aioemu.engine.Transport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-class BlockBackendTest {
-    @TempDir
-    Path dir;
-
-    private AioContext ctx;
-    private Arena arena;
-
-    @BeforeEach
-    void start() {
-        ctx = AioContext.create();
-        arena = Arena.ofShared();
-    }
-
-    @AfterEach
-    void stop() {
-        ctx.close();
-        arena.close();
-    }
-
+class BlockBackendTest extends ContextFixture {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "sync", "mmap"})
     void writesReadBackAndFuturesCompleteOnTheLoop(String engine) throws Exception {

@@ -6,42 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
-import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Opening from a spec: the drivers, their stacking, cache modes and the pool option, seen from outside. */
-class BlockDriversTest {
-    @TempDir
-    Path dir;
-
-    private AioContext ctx;
-    private Arena arena;
-
-    @BeforeEach
-    void start() {
-        ctx = AioContext.create();
-        arena = Arena.ofShared();
-    }
-
-    @AfterEach
-    void stop() {
-        ctx.close();
-        arena.close();
-    }
-
+class BlockDriversTest extends ContextFixture {
     private Path image(int size, long seed) throws Exception {
         Path p = dir.resolve("img-" + seed + ".raw");
         byte[] data = new byte[size];

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -20,14 +19,10 @@ import java.util.concurrent.ExecutionException;
 import org.aioemu.aio.AioEngines;
 import org.aioemu.aio.FileHandle;
 import org.aioemu.aio.OpenOptions;
-import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.ErrnoException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,26 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * O_DIRECT images take requests of any alignment: misaligned reads and writes land byte-exact, and many writers
  * putting disjoint bytes into shared blocks at once lose none of them (the read-modify-writes are serialised).
  */
-class PaddingFilterTest {
+class PaddingFilterTest extends ContextFixture {
     private static final int SIZE = 1 << 20;
-
-    @TempDir
-    Path dir;
-
-    private AioContext ctx;
-    private Arena arena;
-
-    @BeforeEach
-    void start() {
-        ctx = AioContext.create();
-        arena = Arena.ofShared();
-    }
-
-    @AfterEach
-    void stop() {
-        ctx.close();
-        arena.close();
-    }
 
     /** An O_DIRECT backend on a new image filled with {@code fill}; skips where the file system has no O_DIRECT. */
     private BlockBackend direct(String engine, byte[] fill) throws Exception {
