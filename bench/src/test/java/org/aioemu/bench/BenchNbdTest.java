@@ -104,7 +104,7 @@ class BenchNbdTest {
 
     @Test
     void benchVerifiesThroughQemuNbd() throws Exception {
-        assumeTrue(installed("qemu-nbd"), "qemu-nbd (qemu-utils) is not installed");
+        assumeTrue(Tools.installed("qemu-nbd"), "qemu-nbd (qemu-utils) is not installed");
         Path image = dir.resolve("q.raw");
         try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(32L << 20);
@@ -141,13 +141,4 @@ class BenchNbdTest {
         throw new AssertionError("qemu-nbd did not listen on " + port);
     }
 
-    private static boolean installed(String tool) {
-        try {
-            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
 }

@@ -44,7 +44,7 @@ class ServeCommandTest {
         Matcher m = Pattern.compile("as nbd://127\\.0\\.0\\.1:(\\d+)/s").matcher(String.valueOf(first));
         assertTrue(m.find(), first);
         String uri = "nbd://127.0.0.1:" + m.group(1) + "/s";
-        if (installed("qemu-io")) {
+        if (Tools.installed("qemu-io")) {
             Process io = new ProcessBuilder("qemu-io", "-f", "raw", "-c", "write -P 0x77 0 1M", uri).redirectErrorStream(true).start();
             String ioOut = new String(io.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(io.waitFor(60, TimeUnit.SECONDS) && io.exitValue() == 0, ioOut);
@@ -54,7 +54,7 @@ class ServeCommandTest {
         String rest = out.lines().reduce("", (a, b) -> a + b + "\n");
         assertEquals(0, p.exitValue(), rest);
         assertTrue(rest.contains("aioemu: stopped"), rest);
-        if (installed("qemu-io")) {
+        if (Tools.installed("qemu-io")) {
             assertEquals(0x77, Files.readAllBytes(image)[(1 << 20) - 1], "the write is in the image");
         }
     }
@@ -79,7 +79,7 @@ class ServeCommandTest {
 
     @Test
     void imageOptsServeAWindowAndSharedLimitsTheClients() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(installed("qemu-img"), "qemu-utils is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Tools.installed("qemu-img"), "qemu-utils is not installed");
         Path image = dir.resolve("w.raw");
         byte[] data = new byte[8 << 20];
         java.util.Arrays.fill(data, 1 << 20, 5 << 20, (byte) 0x42);
@@ -141,16 +141,6 @@ class ServeCommandTest {
             assertEquals(1, p.exitValue(), c[0] + ": " + out);
             assertEquals(1, out.strip().lines().count(), c[0] + ": " + out);
             assertTrue(out.contains(c[1]), c[0] + ": " + out);
-        }
-    }
-
-    private static boolean installed(String tool) {
-        try {
-            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

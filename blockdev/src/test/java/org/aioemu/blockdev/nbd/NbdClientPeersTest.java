@@ -42,16 +42,6 @@ class NbdClientPeersTest {
     @TempDir
     Path dir;
 
-    static boolean installed(String tool) {
-        try {
-            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -72,7 +62,7 @@ class NbdClientPeersTest {
     private Peer start(String peer, Path image) throws Exception {
         String tool = peer.substring(0, peer.lastIndexOf('-'));
         boolean unix = peer.endsWith("-unix");
-        assumeTrue(installed(tool), tool + " is not installed");
+        assumeTrue(Tools.installed(tool), tool + " is not installed");
         Path socket = dir.resolve(tool + ".sock");
         int port = unix ? -1 : freePort();
         List<String> cmd = new ArrayList<>();

@@ -35,16 +35,6 @@ class NbdClientsTest {
     @TempDir
     Path dir;
 
-    private static boolean installed(String tool) {
-        try {
-            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     private static String run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -84,7 +74,7 @@ class NbdClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "threads+rings", "io_uring"})
     void qemuImgAndNbdinfoSeeTheExportAndQemuIoVerifiesPatterns(String engine) throws Exception {
-        assumeTrue(installed("qemu-img") && installed("qemu-io"), "qemu-utils is not installed");
+        assumeTrue(Tools.installed("qemu-img") && Tools.installed("qemu-io"), "qemu-utils is not installed");
         serve(engine, (uri, image) -> {
             assertTrue(run("qemu-img", "info", uri).contains("virtual size: 64 MiB (67108864 bytes)"));
             // A written block among holes, as qemu-img map and nbdinfo --map read base:allocation.
@@ -94,7 +84,7 @@ class NbdClientsTest {
                     map);
             assertTrue(map.contains("\"start\": 0, \"length\": 8388608, \"depth\": 0, \"present\": true, \"zero\": true, \"data\": false"),
                     map);
-            if (installed("nbdinfo")) {
+            if (Tools.installed("nbdinfo")) {
                 String info = run("nbdinfo", uri);
                 assertTrue(info.contains("export-size: 67108864") && info.contains("can_flush: true")
                         && info.contains("is_read_only: false") && info.contains("using structured packets"), info);
@@ -117,7 +107,7 @@ class NbdClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "threads+rings", "io_uring"})
     void nbdcopyCopiesInAndOutOverOneAndFourConnections(String engine) throws Exception {
-        assumeTrue(installed("nbdcopy"), "libnbd-bin (nbdcopy) is not installed");
+        assumeTrue(Tools.installed("nbdcopy"), "libnbd-bin (nbdcopy) is not installed");
         Path src = dir.resolve("src.bin");
         byte[] data = new byte[(int) SIZE];
         new SplittableRandom(9).nextBytes(data);
@@ -135,7 +125,7 @@ class NbdClientsTest {
 
     @org.junit.jupiter.api.Test
     void aUnixSocketExportServesQemuImgAndNbdinfo() throws Exception {
-        assumeTrue(installed("qemu-io"), "qemu-utils is not installed");
+        assumeTrue(Tools.installed("qemu-io"), "qemu-utils is not installed");
         Path socket = dir.resolve("nbd.sock");
         try (AioContext ctx = AioContext.create();
              BlockBackend disk = BlockBackend.create(ctx, dir.resolve("u.raw"), SIZE, BlockBackendOptions.defaults())) {
@@ -146,7 +136,7 @@ class NbdClientsTest {
                 assertEquals("nbd+unix:///u?socket=" + socket, uri);
                 String out = run("qemu-io", "-f", "raw", "-c", "write -P 0x3c 1M 64k", "-c", "read -P 0x3c 1M 64k", uri);
                 assertTrue(!out.contains("failed"), out);
-                if (installed("nbdinfo")) {
+                if (Tools.installed("nbdinfo")) {
                     assertTrue(run("nbdinfo", uri).contains("export-size: 67108864"));
                 }
             } finally {
@@ -159,7 +149,7 @@ class NbdClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads"})
     void severalClientsWriteDisjointRegionsAtOnce(String engine) throws Exception {
-        assumeTrue(installed("qemu-io"), "qemu-utils is not installed");
+        assumeTrue(Tools.installed("qemu-io"), "qemu-utils is not installed");
         serve(engine, (uri, image) -> {
             List<Process> writers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
