@@ -3,7 +3,6 @@ package org.aioemu.blockdev;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import org.aioemu.aio.OpenOptions;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.ErrnoException;
