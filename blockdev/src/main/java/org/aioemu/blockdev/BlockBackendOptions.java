@@ -16,12 +16,26 @@ import java.util.Objects;
  * @param padding  with direct: a request off the image's alignment is padded (bounce buffer, read-modify-write) rather
  *                 than refused by the kernel with EINVAL; on by default, off where the caller wants the kernel's
  *                 answer (a benchmark of misaligned O_DIRECT, as fio runs it)
+ * @param format   the image format, {@code raw} or {@code lz4}; null (the default) probes it from the image's first
+ *                 bytes as qemu does: an image is lz4 only if it starts with a valid lz4 header, else raw
  */
 public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
-                                  boolean padding) {
+                                  boolean padding, String format) {
+    /** The formats {@link #withFormat} takes. */
+    public static final java.util.List<String> FORMATS = java.util.List.of("raw", "lz4");
+
     public BlockBackendOptions {
         Objects.requireNonNull(engine, "engine");
         org.aioemu.aio.AioEngines.unavailability(engine); // an unknown name throws; whether it runs here is open()'s
+        if (format != null && !FORMATS.contains(format)) {
+            throw new IllegalArgumentException("unknown image format '" + format + "' (known: raw, lz4)");
+        }
+    }
+
+    /** As before the format was an option: probed. */
+    public BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
+            boolean padding) {
+        this(readOnly, direct, dsync, engine, sync, padding, null);
     }
 
     /** As before O_SYNC was an option: without it. */
@@ -40,28 +54,33 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
     }
 
     public BlockBackendOptions withReadOnly(boolean on) {
-        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding);
+        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding, format);
     }
 
     public BlockBackendOptions withDirect(boolean on) {
-        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding);
+        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding, format);
     }
 
     public BlockBackendOptions withDsync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding);
+        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding, format);
     }
 
     public BlockBackendOptions withEngine(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding);
+        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding, format);
     }
 
     /** O_SYNC (fio's sync=1 and sync=sync) rather than O_DSYNC (sync=dsync). */
     public BlockBackendOptions withSync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding, format);
     }
 
     /** Whether misaligned O_DIRECT requests are padded (the default) or go to the kernel as they are. */
     public BlockBackendOptions withPadding(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on, format);
+    }
+
+    /** The image format: {@code raw}, {@code lz4}, or null to probe it (the default). */
+    public BlockBackendOptions withFormat(String name) {
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, name);
     }
 }
