@@ -18,6 +18,8 @@ import java.util.List;
 public final class Lz4Images {
     public static final String FORMAT = "lz4";
     public static final int DEFAULT_CLUSTER_SIZE = 1 << Lz4Layout.DEFAULT_CLUSTER_BITS;
+    /** How many of a file's first bytes probing looks at. */
+    public static final int PROBE_BYTES = Lz4Layout.PREAMBLE_LENGTH;
 
     private Lz4Images() {
     }
