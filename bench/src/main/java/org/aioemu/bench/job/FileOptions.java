@@ -28,6 +28,7 @@ final class FileOptions {
     }
 
     private static final Map<String, String> AIO = new LinkedHashMap<>();
+    private static final Map<String, String> IMAGE_FORMATS = new LinkedHashMap<>();
     private static final Map<String, Integer> KB_BASE = new LinkedHashMap<>();
     private static final Map<String, String> FALLOCATE = new LinkedHashMap<>();
 
@@ -40,6 +41,8 @@ final class FileOptions {
         for (String a : new String[]{"threads", "io_uring", "sync", "mmap"}) {
             AIO.put(a, a);
         }
+        IMAGE_FORMATS.put("raw", "raw");
+        IMAGE_FORMATS.put("lz4", "lz4");
         KB_BASE.put("1024", 1024);
         KB_BASE.put("1000", 1000);
     }
@@ -165,6 +168,9 @@ final class FileOptions {
                 });
         b.add("aio", CHOICE, "aioemu's own engine (not fio's): threads, io_uring, sync, mmap",
                 (o, v, c) -> o.aioEngine = ApplyContext.choice(v, AIO));
+        b.add("format", CHOICE, "aioemu's own (not fio's): the image format, raw or lz4 (default: probed from an existing"
+                + " file's header, as qemu does; a new file is raw unless format=lz4)",
+                (o, v, c) -> o.imageFormat = ApplyContext.choice(v, IMAGE_FORMATS));
         b.add("cpus_allowed", STRING, "CPUs the job may run on (accepted; aioemu does not pin)",
                 (o, v, c) -> o.cpusAllowed = v.trim());
     }

@@ -353,6 +353,8 @@ public final class JobOptions {
     public String ioengine = "psync";
     /** aioemu's engine it maps to: threads, io_uring, sync, mmap, or "null" for the null driver. */
     public String aioEngine = "threads";
+    /** aioemu's format=: raw, lz4, or null to probe an existing file's format (a new file is then raw). */
+    public String imageFormat;
     /** fio's uri= (ioengine=nbd's option): the NBD export the job works on, or null. */
     public String nbdUri;
     public String cpusAllowed;
@@ -530,6 +532,7 @@ public final class JobOptions {
         c.ioengine = ioengine;
         c.aioEngine = aioEngine;
         c.nbdUri = nbdUri;
+        c.imageFormat = imageFormat;
         c.cpusAllowed = cpusAllowed;
         return c;
     }

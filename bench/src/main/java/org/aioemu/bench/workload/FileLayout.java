@@ -76,7 +76,11 @@ final class FileLayout {
                 if (f.exists()) {
                     extend(o, f, ctx);
                 } else {
-                    RawImage.create(f.path(), f.createSize());
+                    if ("lz4".equals(o.imageFormat)) {
+                        createLz4(f);
+                    } else {
+                        RawImage.create(f.path(), f.createSize());
+                    }
                     if (o.fillDevice && writes) {
                         continue; // sparse: the job's writes fill the file system, as fio neither allocates nor fills
                     }
@@ -92,13 +96,36 @@ final class FileLayout {
         }
     }
 
+    private static boolean isLz4(java.nio.file.Path p) {
+        try {
+            return org.aioemu.blockdev.lz4.Lz4Images.probe(p);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** fallocate= kinds that allocate blocks (fio's posix default, native, keep). */
     private static boolean allocates(JobOptions o) {
         String mode = o.fallocate == null ? "posix" : o.fallocate.toLowerCase(Locale.ROOT);
         return !(mode.equals("none") || mode.equals("0") || mode.equals("truncate"));
     }
 
+    private static void createLz4(FileSpec f) throws ErrnoException {
+        try {
+            long size = (f.createSize() + 511) & ~511L; // an lz4 image's size is whole sectors
+            org.aioemu.blockdev.lz4.Lz4Images.create(f.path(), size, org.aioemu.blockdev.lz4.Lz4Images.DEFAULT_CLUSTER_SIZE);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new ErrnoException(Errno.EIO, "creating the lz4 image " + f.path() + ": " + e.getMessage());
+        }
+    }
+
     private static void extend(JobOptions o, FileSpec f, AioContext ctx) throws ErrnoException {
+        if (isLz4(f.path())) {
+            try (BlockBackend b = BlockBackend.open(ctx, f.path(), BlockBackendOptions.defaults())) {
+                await(b.resize((f.createSize() + 511) & ~511L)); // the virtual disk grows; new clusters read as zeroes
+            }
+            return;
+        }
         try (FileHandle fh = FileHandle.open(f.path(), OpenOptions.readWrite())) {
             long now = fh.size();
             if (now >= f.createSize()) {

@@ -241,7 +241,12 @@ public final class JobFiles {
                     }
                 }
             }
+            if (org.aioemu.blockdev.lz4.Lz4Images.probe(path)) {
+                return org.aioemu.blockdev.lz4.Lz4Images.info(path).virtualSize(); // the disk's size, not the file's
+            }
             return Files.size(path);
+        } catch (org.aioemu.blockdev.lz4.Lz4FormatException e) {
+            throw new JobSetupException(null, Errno.EINVAL, path + " is a damaged lz4 image: " + e.getMessage());
         } catch (IOException e) {
             throw new JobSetupException(null, "cannot look at " + path + ": " + e.getMessage());
         }

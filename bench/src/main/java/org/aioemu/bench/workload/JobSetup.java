@@ -340,7 +340,8 @@ final class JobSetup {
         BlockBackendOptions opts = BlockBackendOptions.defaults().withReadOnly(!writes).withDirect(o.direct).withDsync(o.sync)
                 .withSync(o.sync && !o.dsyncOnly)
                 .withEngine(o.aioEngine == null ? "threads" : o.aioEngine)
-                .withPadding(false); // as fio: a misaligned O_DIRECT request gets the kernel's EINVAL
+                .withPadding(false) // as fio: a misaligned O_DIRECT request gets the kernel's EINVAL
+                .withFormat(o.imageFormat);
         try {
             BlockBackend b = BlockBackend.open(ctx, f.path(), opts);
             FileHandle.Access access = switch (o.fadviseHint) {

@@ -57,7 +57,9 @@ final class Lz4Commit {
 
     void flush(BlockCompletion c) {
         if (failed < 0) {
-            c.complete(failed, failedWhy);
+            int f = failed;
+            String why = failedWhy;
+            d.later(() -> c.complete(f, why));
             return;
         }
         waiting.add(c);

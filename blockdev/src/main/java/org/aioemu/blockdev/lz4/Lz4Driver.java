@@ -53,6 +53,13 @@ public final class Lz4Driver implements BlockDriver {
     final Lz4Commit commits;
     private volatile long virtualSize;
     private int requestsInFlight;
+    /**
+     * Completions known while the request is still being submitted (zero or cached clusters, refusals): they run from
+     * a bottom half, never inside the call that asked, as every driver's do; a nested wait runs bottom halves, so a
+     * caller waiting on the loop still gets them.
+     */
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    private final org.aioemu.engine.BottomHalf deferredRunner;
     private boolean closed;
 
     private Lz4Driver(AioContext ctx, BlockDriver child, boolean readOnly, Lz4Metadata m, long cacheBytes)
@@ -68,6 +75,22 @@ public final class Lz4Driver implements BlockDriver {
         this.virtualSize = m.record.virtualSize();
         this.cache = new Lz4ClusterCache(arena, clusterSize, cacheBytes);
         this.commits = new Lz4Commit(this, m.record, m.slot);
+        this.deferredRunner = ctx.newBottomHalf(this::runDeferred);
+    }
+
+    /** Loop: runs {@code completion} on a later turn of the loop (or of a nested wait). */
+    void later(Runnable completion) {
+        deferred.addLast(completion);
+        deferredRunner.schedule();
+    }
+
+    private void runDeferred() {
+        for (int n = deferred.size(); n > 0; n--) {
+            deferred.pollFirst().run();
+        }
+        if (!deferred.isEmpty()) {
+            deferredRunner.schedule();
+        }
     }
 
     /**
@@ -126,7 +149,7 @@ public final class Lz4Driver implements BlockDriver {
 
     @Override
     public int inFlight() {
-        return requestsInFlight + commits.inFlight();
+        return requestsInFlight + commits.inFlight() + deferred.size();
     }
 
     // --- reads ------------------------------------------------------------------------------------
@@ -216,14 +239,24 @@ public final class Lz4Driver implements BlockDriver {
         }
     }
 
+    /** Drops the splitter's hold: a request every cluster of which finished during the split completes later. */
     private void finishSplit(Lz4Request req) {
-        clusterDone(req, 0, null);
+        req.splitDone = true;
+        if (req.release(0, null)) {
+            later(() -> {
+                req.hold();
+                clusterDone(req, 0, null);
+            });
+        }
     }
 
     /** A cluster of {@code req} is done: the request completes after its last (after a commit, for FUA). */
     void clusterDone(Lz4Request req, int result, String why) {
         if (!req.release(result, why)) {
             return;
+        }
+        if (!req.splitDone) {
+            return; // finishing during the split: finishSplit sees the count reach zero and defers the completion
         }
         if (req.fua && !req.failed()) {
             commits.flush((r, d) -> {
@@ -295,13 +328,13 @@ public final class Lz4Driver implements BlockDriver {
     /** Not a durability point, and this format's bytes are not where the guest's are: nothing to start. */
     @Override
     public void syncRange(long offset, long length, int flags, BlockCompletion completion) {
-        completion.complete(0, null);
+        later(() -> completion.complete(0, null));
     }
 
     @Override
     public void resize(long newSize, BlockCompletion completion) {
         if (readOnly) {
-            completion.complete(-Errno.EROFS, "the lz4 image is open read-only");
+            later(() -> completion.complete(-Errno.EROFS, "the lz4 image is open read-only"));
             return;
         }
         new Lz4Resize(this, newSize, completion).start();
@@ -317,7 +350,8 @@ public final class Lz4Driver implements BlockDriver {
         while (pos < end && map.isZero(pos >>> clusterBits) == zero) {
             pos = Math.min(end, pos + clusterSize);
         }
-        completion.complete(pos - offset, zero, 0, null);
+        long run = pos - offset;
+        later(() -> completion.complete(run, zero, 0, null));
     }
 
     @Override

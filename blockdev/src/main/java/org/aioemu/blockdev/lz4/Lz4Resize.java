@@ -24,13 +24,14 @@ final class Lz4Resize {
 
     void start() {
         if (newSize < 0 || newSize % 512 != 0 || newSize > Lz4Layout.MAX_VIRTUAL_SIZE) {
-            completion.complete(-Errno.EINVAL, "an lz4 image's size must be a multiple of 512 up to 1 PiB, not " + newSize);
+            d.later(() -> completion.complete(-Errno.EINVAL, "an lz4 image's size must be a multiple of 512 up to 1 PiB, not "
+                    + newSize));
             return;
         }
         long clusters = Lz4Layout.clusters(newSize, d.clusterBits);
         if (clusters > Lz4Layout.MAX_CLUSTERS) {
-            completion.complete(-Errno.EFBIG, newSize + " bytes would need " + clusters + " clusters, more than "
-                    + Lz4Layout.MAX_CLUSTERS);
+            d.later(() -> completion.complete(-Errno.EFBIG, newSize + " bytes would need " + clusters
+                    + " clusters, more than " + Lz4Layout.MAX_CLUSTERS));
             return;
         }
         long old = d.size();
