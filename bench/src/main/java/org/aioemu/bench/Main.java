@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aioemu", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Asynchronous block-I/O engine: fio-compatible disk-image benchmarks on the JVM.",
         subcommands = {BenchCommand.class, RunCommand.class, FioCommand.class, ServeCommand.class, ReportCommand.class,
-                CreateCommand.class, InfoCommand.class, CheckCommand.class, CompareCommand.class,
+                CreateCommand.class, InfoCommand.class, CheckCommand.class, CompareCommand.class, ConvertCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
