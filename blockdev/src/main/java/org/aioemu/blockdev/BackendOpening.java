@@ -19,8 +19,26 @@ final class BackendOpening {
     private BackendOpening() {
     }
 
-    /** {@link BlockBackendOptions} as the spec they stand for: a {@code file} node. */
+    /**
+     * {@link BlockBackendOptions} as the spec they stand for: a {@code file} node for raw, an {@code lz4} node over one,
+     * or (no format) a {@code filename} whose format is probed.
+     */
     static BlockSpec spec(Path image, BlockBackendOptions options) {
+        BlockSpec file = fileSpec(image, options);
+        if (options.format() == null) {
+            return file.without("driver");
+        }
+        if (options.format().equals("lz4")) {
+            BlockSpec lz4 = BlockSpec.of("lz4").with("read-only", options.readOnly() ? "on" : "off");
+            for (var e : file.options().entrySet()) {
+                lz4 = lz4.with("file." + e.getKey(), e.getValue());
+            }
+            return lz4;
+        }
+        return file;
+    }
+
+    private static BlockSpec fileSpec(Path image, BlockBackendOptions options) {
         return BlockSpec.of("file").with("filename", image.toString())
                 .with("aio", options.engine())
                 .with("read-only", options.readOnly() ? "on" : "off")

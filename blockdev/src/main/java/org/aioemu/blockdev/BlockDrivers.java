@@ -7,6 +7,8 @@ import org.aioemu.aio.AioEngine;
 import org.aioemu.aio.AioEngines;
 import org.aioemu.aio.OpenOptions;
 import org.aioemu.aio.ThreadsEngine;
+import org.aioemu.blockdev.lz4.Lz4Driver;
+import org.aioemu.blockdev.lz4.Lz4Images;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.ErrnoException;
 import org.aioemu.engine.PoolModel;
@@ -25,6 +27,9 @@ import org.aioemu.engine.ThreadPoolConfig;
  *   <li>{@code raw}: the raw format over a child {@code file} node, optionally a window of it ({@code offset},
  *       {@code size}, as QEMU's raw driver); {@code filename=X} is short for {@code file.driver=file,file.filename=X};
  *       without a window it adds nothing and the child serves directly;</li>
+ *   <li>{@code lz4}: an lz4 image ({@code docs/lz4-image.md}) over a child {@code file} node — {@code filename} (short
+ *       for the child, as raw's), {@code cache-size} (decompressed clusters kept, default 32M);</li>
+ *   <li>no driver, only {@code filename}: the format is probed from the file's header (lz4 or raw);</li>
  *   <li>{@code null-co} (also {@code null}): no image — reads return zeroes ({@code read-zeroes=on}, the default)
  *       and writes vanish, for measuring the layers above; {@code size} (default 1G).</li>
  * </ul>
@@ -42,6 +47,7 @@ final class BlockDrivers {
             "file", BlockDrivers::openFile,
             "host_device", BlockDrivers::openFile,
             "raw", BlockDrivers::openRaw,
+            "lz4", BlockDrivers::openLz4,
             "null-co", BlockDrivers::openNull,
             "null", BlockDrivers::openNull);
 
@@ -61,8 +67,7 @@ final class BlockDrivers {
             if (spec.get("filename") == null) {
                 throw new IllegalArgumentException("the block spec '" + spec + "' names neither a driver nor a filename");
             }
-            spec = spec.with("driver", "raw");
-            name = "raw";
+            return openProbed(ctx, spec);
         }
         Factory f = DRIVERS.get(name);
         if (f == null) {
@@ -134,17 +139,7 @@ final class BlockDrivers {
 
     private static BlockDriver openRaw(AioContext ctx, BlockSpec spec) throws ErrnoException {
         spec.checkKeys(Set.of("offset", "size", "filename"), Set.of("file"));
-        BlockSpec file;
-        if (spec.hasChild("file")) {
-            if (spec.get("filename") != null) {
-                throw new IllegalArgumentException("give the raw driver either filename or a file node, not both");
-            }
-            file = spec.child("file");
-        } else if (spec.get("filename") != null) {
-            file = spec.child("file").with("driver", "file").with("filename", spec.get("filename"));
-        } else {
-            throw new IllegalArgumentException("the raw driver needs a file node (file.driver=..., or filename=...)");
-        }
+        BlockSpec file = fileChild(spec, "raw");
         long offset = spec.size("offset", 0);
         long size = spec.size("size", -1);
         BlockDriver child = open(ctx, file);
@@ -157,6 +152,52 @@ final class BlockDrivers {
             child.close();
             throw e;
         }
+    }
+
+    /**
+     * A {@code filename} without a driver: the format is probed from the file's first bytes, as qemu does: lz4 if they
+     * are a valid lz4 header, else raw, and then guarded ({@link ProbedRawGuard}) so that the image's own writes
+     * cannot make it probe differently next time. The spec's other keys are the file node's.
+     */
+    private static BlockDriver openProbed(AioContext ctx, BlockSpec spec) throws ErrnoException {
+        byte[] head = new byte[Lz4Images.PROBE_BYTES];
+        boolean lz4;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of(spec.get("filename")))) {
+            ch.read(java.nio.ByteBuffer.wrap(head), 0);
+            lz4 = Lz4Images.probes(java.nio.ByteBuffer.wrap(head));
+        } catch (java.io.IOException | RuntimeException e) {
+            lz4 = false; // the file node's open says what is wrong with the file, with its errno
+        }
+        BlockSpec fileSpec = spec.with("driver", "file");
+        BlockDriver file = open(ctx, lz4 ? fileSpec.with("padding", "on") : fileSpec);
+        if (lz4) {
+            return Lz4Driver.open(ctx, file, spec.flag("read-only", false), Lz4Driver.DEFAULT_CACHE_BYTES);
+        }
+        return spec.flag("read-only", false) ? file : new ProbedRawGuard(file, head);
+    }
+
+    private static BlockDriver openLz4(AioContext ctx, BlockSpec spec) throws ErrnoException {
+        spec.checkKeys(Set.of("filename", "cache-size"), Set.of("file"));
+        BlockSpec file = fileChild(spec, "lz4");
+        if (Set.of("file", "host_device").contains(file.driver())) {
+            file = file.with("padding", "on"); // clusters are packed at byte offsets: O_DIRECT needs them padded
+        }
+        long cacheBytes = spec.size("cache-size", Lz4Driver.DEFAULT_CACHE_BYTES);
+        return Lz4Driver.open(ctx, open(ctx, file), spec.flag("read-only", false), cacheBytes);
+    }
+
+    /** A format driver's {@code file} child: its own node, or {@code filename=X} for a file node on X. */
+    private static BlockSpec fileChild(BlockSpec spec, String format) {
+        if (spec.hasChild("file")) {
+            if (spec.get("filename") != null) {
+                throw new IllegalArgumentException("give the " + format + " driver either filename or a file node, not both");
+            }
+            return spec.child("file");
+        }
+        if (spec.get("filename") != null) {
+            return spec.child("file").with("driver", "file").with("filename", spec.get("filename"));
+        }
+        throw new IllegalArgumentException("the " + format + " driver needs a file node (file.driver=..., or filename=...)");
     }
 
     private static BlockDriver openNull(AioContext ctx, BlockSpec spec) {

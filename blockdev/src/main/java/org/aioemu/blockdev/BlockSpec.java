@@ -108,6 +108,13 @@ public final class BlockSpec {
     }
 
     /** The driver's name, or null when none is given. */
+    /** This spec without {@code key} (a driver-less spec with a filename is probed: see {@code BlockDrivers}). */
+    BlockSpec without(String key) {
+        Map<String, String> copy = new LinkedHashMap<>(options);
+        copy.remove(key);
+        return new BlockSpec(copy);
+    }
+
     public String driver() {
         return options.get("driver");
     }

@@ -18,6 +18,8 @@ import java.util.List;
 public final class Lz4Images {
     public static final String FORMAT = "lz4";
     public static final int DEFAULT_CLUSTER_SIZE = 1 << Lz4Layout.DEFAULT_CLUSTER_BITS;
+    /** How many of a file's first bytes probing looks at. */
+    public static final int PROBE_BYTES = Lz4Layout.PREAMBLE_LENGTH;
 
     private Lz4Images() {
     }
@@ -122,55 +124,59 @@ public final class Lz4Images {
      * first 100).
      */
     public static CheckResult check(Path image, boolean repairLeaks) throws IOException {
-        List<String> problems = new ArrayList<>();
-        long leaked = 0;
-        boolean repaired = false;
-        long checked = 0;
         try (FileChannel ch = FileChannel.open(image, repairLeaks
                 ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
                 : new StandardOpenOption[] {StandardOpenOption.READ})) {
             Lz4Metadata.Source src = Lz4Metadata.Source.of(ch);
-            Lz4Metadata m;
-            try {
-                m = Lz4Metadata.load(src);
-                m.space(); // overlapping extents
-            } catch (Lz4FormatException e) {
-                problems.add(e.getMessage());
-                return new CheckResult(List.copyOf(problems), 0, false, 0);
+            CheckResult r = check(src);
+            long end = r.leakedBytes() > 0 ? ch.size() - r.leakedBytes() : -1;
+            if (end >= 0 && repairLeaks) {
+                ch.truncate(end);
+                ch.force(true);
+                return new CheckResult(r.corruptions(), r.leakedBytes(), true, r.checkedClusters());
             }
-            int size = m.preamble.clusterSize();
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment stored = arena.allocate(Lz4Codec.maxStored(size), 64);
-                MemorySegment cluster = arena.allocate(size, 64);
-                for (long c = 0; c < m.map.clusters(); c++) {
-                    if (m.map.isZero(c)) {
-                        continue;
+            return r;
+        }
+    }
+
+    /** {@link #check(Path, boolean)} without repair, on any source (the fuzz tests' images live in memory). */
+    static CheckResult check(Lz4Metadata.Source src) throws IOException {
+        List<String> problems = new ArrayList<>();
+        long checked = 0;
+        Lz4Metadata m;
+        try {
+            m = Lz4Metadata.load(src);
+            m.space(); // overlapping extents
+        } catch (Lz4FormatException e) {
+            problems.add(e.getMessage());
+            return new CheckResult(List.copyOf(problems), 0, false, 0);
+        }
+        int size = m.preamble.clusterSize();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment stored = arena.allocate(Lz4Codec.maxStored(size), 64);
+            MemorySegment cluster = arena.allocate(size, 64);
+            for (long c = 0; c < m.map.clusters(); c++) {
+                if (m.map.isZero(c)) {
+                    continue;
+                }
+                checked++;
+                int len = m.map.length(c);
+                long off = m.map.offset(c);
+                String what = "cluster " + c + " (offset " + off + ", " + len + " bytes)";
+                ByteBuffer b = stored.asSlice(0, len).asByteBuffer();
+                try {
+                    if (src.read(b, off) != len) {
+                        throw new Lz4FormatException(what + ": the file ends inside it");
                     }
-                    checked++;
-                    int len = m.map.length(c);
-                    long off = m.map.offset(c);
-                    String what = "cluster " + c + " (offset " + off + ", " + len + " bytes)";
-                    ByteBuffer b = stored.asSlice(0, len).asByteBuffer();
-                    try {
-                        if (src.read(b, off) != len) {
-                            throw new Lz4FormatException(what + ": the file ends inside it");
-                        }
-                        Lz4Codec.decompress(stored, len, m.map.crc(c), cluster, what);
-                    } catch (Lz4FormatException e) {
-                        if (problems.size() < 100) {
-                            problems.add(e.getMessage());
-                        }
+                    Lz4Codec.decompress(stored, len, m.map.crc(c), cluster, what);
+                } catch (Lz4FormatException e) {
+                    if (problems.size() < 100) {
+                        problems.add(e.getMessage());
                     }
                 }
             }
-            leaked = m.fileLength - m.record.fileEnd();
-            if (leaked > 0 && repairLeaks) {
-                ch.truncate(m.record.fileEnd());
-                ch.force(true);
-                repaired = true;
-            }
         }
-        return new CheckResult(List.copyOf(problems), leaked, repaired, checked);
+        return new CheckResult(List.copyOf(problems), m.fileLength - m.record.fileEnd(), false, checked);
     }
 
     static void writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {

@@ -51,11 +51,12 @@ final class Lz4Space {
         int scanned = 0;
         for (Iterator<Map.Entry<Long, Long>> it = free.entrySet().iterator(); it.hasNext() && scanned < FIT_SCAN; scanned++) {
             Map.Entry<Long, Long> e = it.next();
-            if (e.getValue() >= length) {
-                long at = e.getKey();
-                it.remove();
-                if (e.getValue() > length) {
-                    free.put(at + length, e.getValue() - length);
+            long at = e.getKey();
+            long size = e.getValue();
+            if (size >= length) {
+                it.remove(); // read the entry first: TreeMap's removal may move its successor's key and value into it
+                if (size > length) {
+                    free.put(at + length, size - length);
                 }
                 return at;
             }
