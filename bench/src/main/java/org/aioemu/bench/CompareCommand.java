@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.aioemu.blockdev.BlockBackend;
+import org.aioemu.blockdev.BlockStatus;
 import org.aioemu.engine.AioContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code aioemu compare A B}: whether two images read the same, as {@code qemu-img compare}, with its exit codes
  * (0 identical, 1 different, 2 error) and lines. Images of different sizes are the same when the larger one's extra
- * part reads as zeroes, unless {@code -s}. Both are read through the engine, eight 1 MiB chunks of each in flight.
+ * part reads as zeroes, unless {@code -s}, which also tells data from holes. Both are read through the engine, eight
+ * 1 MiB chunks of each in flight.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare two images' contents (raw or lz4, in any pairing), as qemu-img compare.",
@@ -35,7 +37,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "-F", paramLabel = "FMT", description = "The second image's format, raw or lz4. Default: probed.")
     String format2;
 
-    @Option(names = "-s", description = "Strict: images of different sizes differ, whatever the larger one holds past the other's end.")
+    @Option(names = "-s", description = "Strict: images of different sizes differ, whatever the larger one holds past the other's end,"
+            + " and so do data and a hole, even data of zeroes.")
     boolean strict;
 
     @Option(names = "-q", description = "Quiet: print nothing, only the exit code tells.")
@@ -75,7 +78,14 @@ final class CompareCommand implements Callable<Integer> {
                 say("Warning: Image size mismatch!");
             }
             long common = Math.min(sizeA, sizeB);
-            long mismatch = firstDifference(a, b, arena, common);
+            // Strict mode compares allocation too, as qemu-img does: data in one image where the other has a hole is
+            // a difference even if the data is zeroes. Whichever difference comes first is the one reported.
+            long statusMismatch = strict ? firstStatusDifference(a, b, Math.min(a.size(), b.size())) : -1;
+            long mismatch = firstDifference(a, b, arena, statusMismatch >= 0 ? statusMismatch : common);
+            if (mismatch < 0 && statusMismatch >= 0) {
+                say("Strict mode: Offset " + statusMismatch + " block status mismatch!");
+                return EXIT_DIFFERENT;
+            }
             if (mismatch < 0) {
                 BlockBackend larger = sizeA > sizeB ? a : b;
                 mismatch = firstNonZero(larger, arena, common, Math.max(sizeA, sizeB));
@@ -99,6 +109,20 @@ final class CompareCommand implements Callable<Integer> {
                     return ca.offset() + at;
                 }
             }
+        }
+        return -1;
+    }
+
+    /** The first offset below {@code end} where one image has data and the other a hole, or -1. */
+    private static long firstStatusDifference(BlockBackend a, BlockBackend b, long end) throws IOException {
+        long at = 0;
+        while (at < end) {
+            BlockStatus sa = Futures.await(a.blockStatus(at, end - at));
+            BlockStatus sb = Futures.await(b.blockStatus(at, end - at));
+            if (sa.allocated() != sb.allocated()) {
+                return at;
+            }
+            at += Math.min(sa.length(), sb.length());
         }
         return -1;
     }
