@@ -36,7 +36,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "-f", paramLabel = "FMT", description = "The source's format, raw or lz4. Default: probed.")
     String format;
 
-    @Option(names = "-O", paramLabel = "FMT", defaultValue = "raw", description = "The destination's format, raw or lz4. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "-O", paramLabel = "FMT", defaultValue = "raw",
+            description = "The destination's format, raw or lz4. Default: ${DEFAULT-VALUE}.")
     String outputFormat;
 
     @Option(names = "-o", paramLabel = "OPTIONS", description = "Destination format options, as for create: lz4 takes cluster_size.")
@@ -75,7 +76,8 @@ final class ConvertCommand implements Callable<Integer> {
         String inFormat = Images.formatOf(source, format);
         String outFormat = Images.format(outputFormat);
         if (Files.exists(destination) && Files.isSameFile(source, destination)) {
-            throw new Main.UserError("'" + destination + "' is the source image '" + source + "': converting an image onto itself destroys it");
+            throw new Main.UserError("'" + destination + "' is the source image '" + source
+                    + "': converting an image onto itself destroys it");
         }
         ThreadPoolConfig config = poolConfig();
         long start = System.nanoTime();

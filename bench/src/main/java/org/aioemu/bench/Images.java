@@ -115,6 +115,9 @@ final class Images {
                 if (end > 0) {
                     total += roundUp(end, block) - at / block * block;
                 }
+                if (Math.abs(end) <= at) {
+                    break; // the file shrank under us: what was counted is the answer
+                }
                 at = Math.abs(end);
             }
         }
