@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code aioemu} command. User mistakes print one clear line and exit 1, never a stack trace. */
 @Command(name = "aioemu", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Asynchronous block-I/O engine: fio-compatible disk-image benchmarks on the JVM.",
-        subcommands = {BenchCommand.class, RunCommand.class, FioCommand.class, ServeCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, RunCommand.class, FioCommand.class, ServeCommand.class, ReportCommand.class,
+                CreateCommand.class, InfoCommand.class, CheckCommand.class, CompareCommand.class, ConvertCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
