@@ -68,6 +68,12 @@ class Lz4MutationFuzzTest {
             "offsets? -?\\d+|header|directory entry \\d+|cluster \\d+|the file is \\d+ bytes|commit record");
     static final LZ4SafeDecompressor REFERENCE = LZ4Factory.safeInstance().safeDecompressor();
 
+    /** How far the cases got, so the summary shows the mutations reach past the checksums. */
+    static final int REFUSED = 0, DAMAGED_CLUSTERS = 1, CHANGED_BUT_CLEAN = 2, DRIVER_REFUSED = 3, READS_FAILED = 4,
+            READS_GOOD = 5;
+    static final long[] reached = new long[6];
+    static long driverNanos;
+
     @TempDir
     static Path dir;
     static AioContext ctx;
@@ -123,13 +129,14 @@ class Lz4MutationFuzzTest {
             if (leak) {
                 // Random data is stored raw; written twice over the whole image, it is more than the holes the
                 // earlier commits freed can take (the first copy's extents stay in use until a commit), so the file
-                // grows past its committed end.
-                for (int k = 0; k < 2; k++) {
-                    byte[] data = new byte[(int) size];
+                // grows past its committed end. One cluster at a time, so the layout (and every case) is the same
+                // on each run: the clusters of one larger write are placed in the order the pool compresses them.
+                for (long c = 0; c < 2 * clusters; c++) {
+                    byte[] data = new byte[clusterSize];
                     Lz4DriverTest.fill(rnd, data, 2);
                     MemorySegment buf = arena.allocate(data.length);
                     buf.copyFrom(MemorySegment.ofArray(data));
-                    b.write(0, buf).get(FUTURE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    b.write(c % clusters * clusterSize, buf).get(FUTURE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 }
                 snapshot = Files.readAllBytes(image);
             }
@@ -147,38 +154,56 @@ class Lz4MutationFuzzTest {
     void mutatedImagesFailCleanlyOrReadBackTrue() throws Exception {
         int cases = Integer.getInteger("lz4.fuzz.cases", DEFAULT_CASES);
         int first = Integer.getInteger("lz4.fuzz.first", 0);
+        Arrays.fill(reached, 0);
+        driverNanos = 0;
         List<String> findings = new ArrayList<>();
         int found = 0;
-        int opened = 0;
-        long driverNanos = 0;
         long start = System.nanoTime();
         for (int i = first; i < first + cases; i++) {
-            Seed seed = seeds.get(i % seeds.size());
-            Lz4ImageMutator mutator = new Lz4ImageMutator(seed.geometry(), new SplittableRandom(0x6c7a34L + i));
-            mutator.mutate();
-            try {
-                Case c = new Case(seed, mutator.bytes());
-                c.checkAndLoad();
-                if (i % DRIVER_EVERY == DRIVER_EVERY / 2) {
-                    opened++;
-                    long t0 = System.nanoTime();
-                    c.openAndRead(dir.resolve("case.lz4"));
-                    driverNanos += System.nanoTime() - t0;
-                }
-            } catch (Throwable t) {
-                found++;
-                if (findings.size() < 20) {
-                    findings.add("case " + i + " (seed " + seed.name() + ": " + mutator.description() + "): " + t);
-                }
-                if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
-                    throw t;
-                }
+            String finding = run(i, i % DRIVER_EVERY == DRIVER_EVERY / 2);
+            if (finding != null && found++ < 20) {
+                findings.add(finding);
             }
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("lz4 fuzz: " + cases + " cases, " + found + " findings (" + opened
-                + " opened through the driver, " + ms + " ms, " + driverNanos / 1_000_000 + " ms of them in the driver)");
+        System.out.println("lz4 fuzz: " + cases + " cases, " + found + " findings (" + ms + " ms, "
+                + driverNanos / 1_000_000 + " ms of them opening " + cases / DRIVER_EVERY + " through the driver; "
+                + reached[REFUSED] + " refused at load, " + reached[DAMAGED_CLUSTERS] + " loaded with damaged clusters, "
+                + reached[CHANGED_BUT_CLEAN] + " changed but clean; the driver refused " + reached[DRIVER_REFUSED]
+                + ", read " + reached[READS_GOOD] + " clusters, failed " + reached[READS_FAILED] + " with EIO)");
         assertTrue(findings.isEmpty(), String.join("\n", findings));
+    }
+
+    /**
+     * The cases that found bugs, replayed, each through the driver too: 334 (an unsupported version's message named no
+     * place), 3215 (an empty image's directory read at offset -1), 5691 and 7341 (a record claiming 2^26 clusters made
+     * the load allocate a 1 GiB map before checking the directory).
+     */
+    @Test
+    void theCasesThatFoundBugsPass() throws Exception {
+        for (int i : new int[] {334, 3215, 5691, 7341}) {
+            String finding = run(i, true);
+            assertTrue(finding == null, finding);
+        }
+    }
+
+    /** Runs case {@code i}: null if every rule held, else what broke, with the mutation that did it. */
+    static String run(int i, boolean throughTheDriver) {
+        Seed seed = seeds.get(i % seeds.size());
+        Lz4ImageMutator mutator = new Lz4ImageMutator(seed.geometry(), new SplittableRandom(0x6c7a34L + i));
+        mutator.mutate();
+        try {
+            Case c = new Case(seed, mutator.bytes());
+            c.checkAndLoad();
+            if (throughTheDriver) {
+                long t0 = System.nanoTime();
+                c.openAndRead(dir.resolve("case.lz4"));
+                driverNanos += System.nanoTime() - t0;
+            }
+            return null;
+        } catch (Exception | AssertionError | OutOfMemoryError | StackOverflowError e) {
+            return "case " + i + " (seed " + seed.name() + ": " + mutator.description() + "): " + e;
+        }
     }
 
     /** One mutated image and what the rules expect of it. */
@@ -210,6 +235,7 @@ class Lz4MutationFuzzTest {
                 expect(check.corruptions().equals(List.of(loadError)), "check says " + check.corruptions()
                         + " but the load says " + loadError);
                 expect(WHERE.matcher(loadError).find(), "the message does not say where: " + loadError);
+                reached[REFUSED]++;
                 return;
             }
             expectMapAsStored();
@@ -235,6 +261,11 @@ class Lz4MutationFuzzTest {
             }
             if (unchanged) {
                 expect(got.isEmpty() && check.leakedBytes() == seed.leaked(), "an unchanged image: " + check);
+            }
+            if (!got.isEmpty()) {
+                reached[DAMAGED_CLUSTERS]++;
+            } else if (!unchanged) {
+                reached[CHANGED_BUT_CLEAN]++;
             }
         }
 
@@ -311,6 +342,7 @@ class Lz4MutationFuzzTest {
                 expect(loadError != null, "the driver refused an image that loads: " + ee.getMessage());
                 expect(ee.errno() == Errno.EINVAL && ee.getMessage().contains(loadError),
                         "open failed with " + ee.getMessage() + "; the load says " + loadError);
+                reached[DRIVER_REFUSED]++;
                 return;
             }
             try (Arena arena = Arena.ofShared(); backend) {
@@ -346,12 +378,14 @@ class Lz4MutationFuzzTest {
                     expect(want != null, "cluster " + c + " read as good, but its stored bytes do not decode");
                     byte[] got = bufs.get(k).toArray(ValueLayout.JAVA_BYTE);
                     expect(Arrays.equals(got, 0, got.length, want, 0, got.length), "cluster " + c + " read wrong data");
+                    reached[READS_GOOD]++;
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     expect(want == null, "cluster " + c + " decodes but its read failed: " + cause);
                     expect(cause instanceof ErrnoException ee && ee.errno() == Errno.EIO
                             && cause.getMessage().contains("cluster " + c + " "), "the read of cluster " + c
                             + " failed with " + cause);
+                    reached[READS_FAILED]++;
                 } catch (TimeoutException e) {
                     throw new AssertionError("the read of cluster " + c + " hangs");
                 }
