@@ -112,7 +112,7 @@ public final class Lz4Layout {
         int compatible = b.getInt(20);
         int headerSize = b.getInt(24);
         if (version != VERSION) {
-            throw new Lz4FormatException("unsupported lz4 image version " + Integer.toUnsignedString(version)
+            throw new Lz4FormatException("header: unsupported lz4 image version " + Integer.toUnsignedString(version)
                     + " (this aioemu reads version " + VERSION + ")");
         }
         if (bits < MIN_CLUSTER_BITS || bits > MAX_CLUSTER_BITS) {

@@ -123,14 +123,16 @@ final class Lz4Metadata {
             throw firstBad != null ? firstBad
                     : new Lz4FormatException("neither commit record (offsets 512 and 1024) is valid: the header is damaged");
         }
-        long clusters = Lz4Layout.clusters(best.virtualSize(), p.clusterBits());
-        Lz4Map map = new Lz4Map(p.clusterBits(), clusters);
         ByteBuffer dir = readFully(src, best.directoryOffset(), best.directoryLength(), "directory");
         int dirCrc = Lz4Layout.crc(dir, 0, dir.limit());
         if (dirCrc != best.directoryCrc()) {
             throw new Lz4FormatException(String.format("directory at offset %d: checksum mismatch (stored %08x, computed %08x)",
                     best.directoryOffset(), best.directoryCrc(), dirCrc));
         }
+        // Only now, with the directory vouching for the record, is the map (16 bytes a cluster, up to 1 GiB) allocated:
+        // a damaged record alone must not make opening run out of memory.
+        long clusters = Lz4Layout.clusters(best.virtualSize(), p.clusterBits());
+        Lz4Map map = new Lz4Map(p.clusterBits(), clusters);
         ByteBuffer block = Lz4Layout.le(Lz4Layout.BLOCK_BYTES);
         for (int b = 0; b < map.blockCount(); b++) {
             long off = dir.getLong(b * Lz4Layout.DIR_ENTRY_SIZE);
@@ -217,6 +219,9 @@ final class Lz4Metadata {
 
     static ByteBuffer readFully(Source src, long offset, int length, String what) throws IOException, Lz4FormatException {
         ByteBuffer b = Lz4Layout.le(length);
+        if (length == 0) {
+            return b; // an empty extent may have any offset, even a negative one no source can be asked for
+        }
         if (src.read(b, offset) != length) {
             throw new Lz4FormatException(what + " at offset " + offset + ": the file ends inside it");
         }
