@@ -99,30 +99,23 @@ final class Lz4Metadata {
             throw new Lz4FormatException("the file is " + fileLength + " bytes long, shorter than the "
                     + Lz4Layout.HEADER_SIZE + "-byte header area: truncated");
         }
+        // The newest record whose checksum holds is the image. One whose checksum fails is a torn commit (the crash
+        // came while it was written) and the other slot's stands; but a newest record that is whole and still wrong
+        // (its end past the file: the file was cut) is damage, and rolling back to the older one would hide it.
         Lz4Layout.CommitRecord best = null;
         int bestSlot = -1;
-        Lz4FormatException firstBad = null;
         for (int s = 0; s < 2; s++) {
             int at = (int) Lz4Layout.RECORD_OFFSETS[s];
             Lz4Layout.CommitRecord r = Lz4Layout.decodeRecord(header.duplicate().position(at).limit(at + Lz4Layout.RECORD_LENGTH));
-            if (r == null) {
-                continue;
-            }
-            try {
-                Lz4Layout.checkRecord(r, p.clusterBits(), fileLength, at);
-            } catch (Lz4FormatException e) {
-                firstBad = firstBad == null ? e : firstBad;
-                continue;
-            }
-            if (best == null || Long.compareUnsigned(r.generation(), best.generation()) > 0) {
+            if (r != null && (best == null || Long.compareUnsigned(r.generation(), best.generation()) > 0)) {
                 best = r;
                 bestSlot = s;
             }
         }
         if (best == null) {
-            throw firstBad != null ? firstBad
-                    : new Lz4FormatException("neither commit record (offsets 512 and 1024) is valid: the header is damaged");
+            throw new Lz4FormatException("neither commit record (offsets 512 and 1024) is valid: the header is damaged");
         }
+        Lz4Layout.checkRecord(best, p.clusterBits(), fileLength, Lz4Layout.RECORD_OFFSETS[bestSlot]);
         ByteBuffer dir = readFully(src, best.directoryOffset(), best.directoryLength(), "directory");
         int dirCrc = Lz4Layout.crc(dir, 0, dir.limit());
         if (dirCrc != best.directoryCrc()) {

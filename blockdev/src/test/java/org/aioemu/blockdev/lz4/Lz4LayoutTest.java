@@ -121,11 +121,13 @@ class Lz4LayoutTest {
             assertEquals(first, t.record, "torn after " + cut + " bytes");
             assertEquals(0, t.slot);
         }
-        // The newer record is intact but names a committed end past the file (the file was cut): the older wins.
+        // The newer record is intact but names a committed end past the file (the file was cut): that is damage, not
+        // a torn commit, and the load says so rather than silently going back to the older commit.
         Lz4Layout.CommitRecord cut = new Lz4Layout.CommitRecord(3, first.virtualSize(), first.directoryOffset(),
                 first.directoryLength(), first.directoryCrc(), image.length + 1L, 0);
-        assertEquals(first, Lz4Metadata.load(Lz4Metadata.Source.of(second(image, bytes(Lz4Layout.encodeRecord(cut)))))
-                .record);
+        Lz4FormatException e = assertThrows(Lz4FormatException.class,
+                () -> Lz4Metadata.load(Lz4Metadata.Source.of(second(image, bytes(Lz4Layout.encodeRecord(cut))))));
+        assertTrue(e.getMessage().contains("offset 1024") && e.getMessage().contains("truncated"), e.getMessage());
     }
 
     @Test
