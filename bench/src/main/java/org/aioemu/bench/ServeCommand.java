@@ -13,15 +13,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code aioemu serve IMAGE}: exports a raw image over NBD until SIGINT or SIGTERM, then stops accepting, lets the
- * requests in flight complete, flushes the image and exits 0.
+ * {@code aioemu serve IMAGE}: exports a raw or lz4 image over NBD until SIGINT or SIGTERM, then stops accepting, lets
+ * the requests in flight complete, flushes the image and exits 0. The image's format is probed unless {@code -f} names
+ * it, as qemu-nbd's is: clients see the disk an lz4 image holds, not the file that holds it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Export a raw image over NBD (qemu, nbdcopy, nbdinfo, nbd-client use it) until SIGINT/SIGTERM.",
-                "Example: aioemu serve disk.raw --port=10809; qemu-img info nbd://127.0.0.1:10809"})
+        description = {"Export a raw or lz4 image over NBD (qemu, nbdcopy, nbdinfo, nbd-client use it) until SIGINT/SIGTERM.",
+                "The format is probed (lz4 by its header, else raw) unless -f names it.",
+                "Example: aioemu serve disk.lz4 --port=10809; qemu-img info nbd://127.0.0.1:10809"})
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The raw image to export (with --image-opts: a block spec).")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to export (with --image-opts: a block spec).")
     String image;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FMT", description = "raw or lz4, as qemu-nbd's -f. Default: probed from"
+            + " the image's first bytes; a probed raw image refuses writes that would make it probe as lz4.")
+    String format;
 
     @Option(names = "--image-opts", description = "IMAGE is a block spec, as qemu-nbd's --image-opts: driver=raw,filename=disk.raw,cache=none,"
             + " driver=raw,offset=1M,size=64M,file.driver=file,file.filename=disk.raw, or driver=null-co,size=1G.")
@@ -80,8 +86,9 @@ final class ServeCommand implements Callable<Integer> {
             for (String signal : new String[] {"INT", "TERM"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
             }
-            System.err.println("aioemu: serving " + disk.image() + " (" + disk.size() + " bytes" + (disk.isReadOnly() ? ", read-only" : "")
-                    + ") as " + server.uri());
+            // The format is said because it may have been probed: the line shows which disk clients get.
+            System.err.println("aioemu: serving " + disk.image() + " (" + disk.format() + ", " + disk.size() + " bytes"
+                    + (disk.isReadOnly() ? ", read-only" : "") + ") as " + server.uri());
             statusUntil(stop, server);
             server.close();
             ctx.await(disk.flush());
@@ -131,9 +138,13 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The block spec IMAGE and the options make; an option set in an --image-opts spec is the spec's. */
     BlockSpec spec() {
+        if (imageOpts && format != null) {
+            // The spec names its own driver; a second say over the format would be silently one or the other.
+            throw new Main.UserError("--image-opts and -f/--format are mutually exclusive: give driver=" + format + " in the spec");
+        }
         BlockSpec spec;
         try {
-            spec = imageOpts ? BlockSpec.parse(image) : BlockSpec.of("raw").with("filename", image);
+            spec = imageOpts ? BlockSpec.parse(image) : fileSpec();
             if (readOnly) {
                 spec = spec.with("read-only", "on");
             }
@@ -150,6 +161,12 @@ final class ServeCommand implements Callable<Integer> {
             throw new Main.UserError((imageOpts ? "--image-opts " : "") + e.getMessage());
         }
         return spec;
+    }
+
+    /** IMAGE as a file of the format -f names, or (no -f) a file whose format opening it probes. */
+    private BlockSpec fileSpec() {
+        String given = Images.format(format);
+        return given == null ? BlockSpec.ofFile(image) : BlockSpec.of(given).with("filename", image);
     }
 
     private BlockBackend open(AioContext ctx) throws ErrnoException {

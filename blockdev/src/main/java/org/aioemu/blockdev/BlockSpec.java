@@ -39,6 +39,16 @@ public final class BlockSpec {
     }
 
     /**
+     * A spec naming only a file and no driver, so that opening it probes the format (lz4 by its header, else raw), as
+     * qemu does for an image given without {@code -f}. Callers that mean one format say so with {@link #of} instead:
+     * a probed raw image refuses writes that would make it probe as lz4, which a forced raw one need not.
+     */
+    public static BlockSpec ofFile(String filename) {
+        Objects.requireNonNull(filename, "filename");
+        return new BlockSpec(new LinkedHashMap<>()).with("filename", filename);
+    }
+
+    /**
      * Parses QEMU's option text, e.g. {@code driver=file,filename=/var/tmp/disk.raw,cache=none,aio=io_uring}.
      *
      * @throws IllegalArgumentException for an empty key, a pair without {@code =}, a key given twice, or a bad
@@ -107,7 +117,6 @@ public final class BlockSpec {
         };
     }
 
-    /** The driver's name, or null when none is given. */
     /** This spec without {@code key} (a driver-less spec with a filename is probed: see {@code BlockDrivers}). */
     BlockSpec without(String key) {
         Map<String, String> copy = new LinkedHashMap<>(options);
@@ -115,6 +124,7 @@ public final class BlockSpec {
         return new BlockSpec(copy);
     }
 
+    /** The driver's name, or null when none is given. */
     public String driver() {
         return options.get("driver");
     }
