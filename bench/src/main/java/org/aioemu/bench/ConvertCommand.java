@@ -43,6 +43,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "OPTIONS", description = "Destination format options, as for create: lz4 takes cluster_size.")
     List<String> options = new ArrayList<>();
 
+    @Option(names = "--stats", description = "Print each pool worker's CPU time and the loop's at the end (how evenly"
+            + " the workers were loaded).")
+    boolean stats;
+
     @Option(names = "-W", description = "Allow out-of-order writes: a chunk is written as soon as it is read.")
     boolean outOfOrder;
 
@@ -79,8 +83,10 @@ final class ConvertCommand implements Callable<Integer> {
             throw new Main.UserError("'" + destination + "' is the source image '" + source
                     + "': converting an image onto itself destroys it");
         }
-        ThreadPoolConfig config = poolConfig();
+        ThreadCpu workers = new ThreadCpu("aioemu-convert");
+        ThreadPoolConfig config = poolConfig().withThreadFactory(workers);
         long start = System.nanoTime();
+        String cpu = null;
         long written;
         long size;
         try (Arena arena = Arena.ofShared();
@@ -102,7 +108,13 @@ final class ConvertCommand implements Callable<Integer> {
                 if (line != null) {
                     line.finish();
                 }
+                if (stats) {
+                    cpu = workers.report(ctx.loopThread(), (System.nanoTime() - start) / 1e9);
+                }
             }
+        }
+        if (cpu != null) {
+            System.out.println(cpu);
         }
         if (!quiet) {
             System.out.println(summary(size, written, (System.nanoTime() - start) / 1e9, outFormat));

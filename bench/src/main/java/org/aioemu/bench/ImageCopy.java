@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.aioemu.blockdev.BlockBackend;
+import org.aioemu.engine.AioContext;
+import org.aioemu.engine.Errno;
 
 /**
  * The copy {@code convert} runs: a source read into a destination chunk by chunk, as qemu-img convert's coroutines
@@ -22,21 +24,20 @@ import org.aioemu.blockdev.BlockBackend;
  * needs to compress clusters on several pool workers at once. Out of order ({@code -W}) a chunk is written as soon as
  * it is read.
  *
- * <p>Threading: {@link #run} and all slot state belong to the calling thread. The backends complete requests on their
- * loop, where a completion only records its failure in the slot and queues the slot to the caller ({@link #done}); the
- * queue's hand-off orders that write before the caller's read of it.
+ * <p>Threading: the copy runs on the backends' loop, from each request's completion to the next request, with the
+ * loop form of the backend API: a chunk costs no hop between threads (two per chunk through futures were most of a
+ * 64 KiB chunk's cost on a host where waking a thread is dear). {@link #run} starts it there and waits; progress is
+ * reported to the caller's consumer from an atomic counter it polls.
  */
 final class ImageCopy {
     private enum Phase { READ, WRITE }
 
-    /** One buffer and the chunk it carries. Caller thread only, except {@code failure}, written before the hand-off. */
+    /** One buffer and the chunk it carries. Loop only. */
     private static final class Slot {
         final MemorySegment buffer;
         long chunk;
         long offset;
         int length;
-        Phase phase;
-        Throwable failure;
 
         Slot(MemorySegment buffer) {
             this.buffer = buffer;
@@ -47,6 +48,7 @@ final class ImageCopy {
         }
     }
 
+    private final AioContext ctx;
     private final BlockBackend source;
     private final BlockBackend destination;
     private final long size;
@@ -57,23 +59,25 @@ final class ImageCopy {
     private final ArrayDeque<Slot> free = new ArrayDeque<>();
     /** In order only: chunks read but not yet written, at {@code chunk % depth} (the window spans at most depth chunks). */
     private final Slot[] window;
-    /** Slots handed back by completions, from the loop. */
-    private final BlockingQueue<Slot> done = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Long> finished = new CompletableFuture<>();
+    /** Bytes finished (written or skipped): written by the loop, read by the caller for its progress line. */
+    private final AtomicLong bytesDone = new AtomicLong();
 
+    private long chunks;
     private long nextChunk;
     /** In order: the chunk whose write is due next. */
     private long nextWrite;
     private int inFlight;
-    private long bytesDone;
     private long bytesWritten;
-    private IOException failure;
+    private String failure;
 
     /**
      * @param size     the bytes to copy from offset 0 (the source's part past its own end reads as zeroes)
-     * @param progress told the bytes finished so far (written or skipped) after each chunk
+     * @param progress told the bytes finished so far (written or skipped), from the calling thread
      */
     ImageCopy(BlockBackend source, BlockBackend destination, Arena arena, long size, int chunkSize, int depth,
             boolean inOrder, LongConsumer progress) {
+        this.ctx = source.context();
         this.source = source;
         this.destination = destination;
         this.size = size;
@@ -92,40 +96,75 @@ final class ImageCopy {
      * the requests in flight are waited for (the buffers are theirs until then), and the first failure is thrown.
      */
     long run() throws IOException {
-        long chunks = (size + chunkSize - 1) / chunkSize;
+        chunks = (size + chunkSize - 1) / chunkSize;
+        ctx.execute(this::pump);
+        long shown = -1;
         while (true) {
-            while (failure == null && nextChunk < chunks && !free.isEmpty()) {
-                read(free.poll(), nextChunk++);
-            }
-            if (inFlight == 0) {
-                break;
-            }
-            Slot s = take();
-            inFlight--;
-            if (s.failure != null || failure != null) {
-                if (failure == null) {
-                    failure = Futures.unwrap(s.failure);
+            try {
+                long written = finished.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                progress.accept(bytesDone.get());
+                return written;
+            } catch (java.util.concurrent.TimeoutException e) {
+                long now = bytesDone.get();
+                if (now != shown) {
+                    progress.accept(now);
+                    shown = now;
                 }
-                free.add(s);
-            } else if (s.phase == Phase.READ) {
-                readDone(s);
-            } else {
-                bytesWritten += s.length;
-                finished(s);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while copying");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
         }
-        if (failure != null) {
-            throw failure;
+    }
+
+    /** Loop: starts reads while slots are free, or ends the copy once nothing is in flight. */
+    private void pump() {
+        while (failure == null && nextChunk < chunks && !free.isEmpty()) {
+            read(free.poll(), nextChunk++);
         }
-        return bytesWritten;
+        if (inFlight == 0 && (failure != null || nextChunk == chunks)) {
+            if (failure != null) {
+                finished.completeExceptionally(new IOException(failure));
+            } else {
+                finished.complete(bytesWritten);
+            }
+        }
     }
 
     private void read(Slot s, long chunk) {
         s.chunk = chunk;
         s.offset = chunk * chunkSize;
         s.length = (int) Math.min(chunkSize, size - s.offset);
-        s.phase = Phase.READ;
-        submit(s, Images.readPadded(source, s.offset, s.data()));
+        long readable = Math.max(0, Math.min(s.length, source.size() - s.offset));
+        if (readable < s.length) {
+            s.buffer.asSlice(readable, s.length - readable).fill((byte) 0); // past the source's end: zeroes
+        }
+        inFlight++;
+        if (readable == 0) {
+            ctx.execute(() -> completed(s, Phase.READ, 0, null));
+            return;
+        }
+        source.read(s.offset, s.buffer.asSlice(0, readable), (r, why) -> completed(s, Phase.READ, r, why));
+    }
+
+    /** Loop: a slot's request finished. */
+    private void completed(Slot s, Phase phase, int r, String why) {
+        inFlight--;
+        if (r < 0 || failure != null) {
+            if (failure == null) {
+                failure = (phase == Phase.READ ? "reading" : "writing") + " at offset " + s.offset + ": "
+                        + (why != null ? why : Errno.describe(-r));
+            }
+            free.add(s);
+        } else if (phase == Phase.READ) {
+            readDone(s);
+        } else {
+            bytesWritten += s.length;
+            done(s);
+        }
+        pump();
     }
 
     private void readDone(Slot s) {
@@ -143,33 +182,15 @@ final class ImageCopy {
 
     private void writeOrSkip(Slot s) {
         if (s.data().mismatch(zeroes.asSlice(0, s.length)) < 0) {
-            finished(s); // zeroes: the new destination reads so already
+            done(s); // zeroes: the new destination reads so already
             return;
         }
-        s.phase = Phase.WRITE;
-        submit(s, destination.write(s.offset, s.data()));
-    }
-
-    private void finished(Slot s) {
-        bytesDone += s.length;
-        progress.accept(bytesDone);
-        free.add(s);
-    }
-
-    private void submit(Slot s, CompletableFuture<Integer> request) {
         inFlight++;
-        request.whenComplete((n, e) -> {
-            s.failure = e;
-            done.add(s);
-        });
+        destination.write(s.offset, s.data(), (r, why) -> completed(s, Phase.WRITE, r, why));
     }
 
-    private Slot take() throws IOException {
-        try {
-            return done.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while copying");
-        }
+    private void done(Slot s) {
+        bytesDone.addAndGet(s.length);
+        free.add(s);
     }
 }

@@ -30,8 +30,12 @@ final class ClusterWrite implements BlockingTask, IntCompletion {
     private final int inCluster;
     private final long at;
     private final int n;
-    /** The new cluster being assembled. */
+    /** The new cluster being assembled (null when the caller's buffer holds the whole cluster: see {@link #source}). */
     private MemorySegment assembled;
+    /** What the worker compresses: the assembled cluster, or the caller's own bytes when they cover it in one piece. */
+    private MemorySegment source;
+    /** A cache slot the worker fills with the new cluster as it compresses, so the loop copies nothing; or null. */
+    private MemorySegment cacheSlot;
     /** Stored bytes: the old cluster's while it is decoded, then the new one's. */
     private MemorySegment stored;
     private boolean decoding;
@@ -60,6 +64,13 @@ final class ClusterWrite implements BlockingTask, IntCompletion {
         if (whole && kind != Kind.DATA) {
             replace(0, 0, 0);
             return;
+        }
+        if (whole && kind == Kind.DATA && n == d.clusterSize) {
+            source = req.contiguous(at, n);
+            if (source != null) {
+                compress(); // the caller's buffer is the cluster, and stays theirs until the write completes
+                return;
+            }
         }
         assembled = d.takeClusterBuffer();
         if (whole) {
@@ -108,9 +119,15 @@ final class ClusterWrite implements BlockingTask, IntCompletion {
         if (inCluster + n < d.clusterSize && d.coversCluster(cluster, inCluster, n)) {
             assembled.asSlice(inCluster + n).fill((byte) 0); // the last cluster's bytes past the image's end
         }
+        source = assembled;
+        compress();
+    }
+
+    private void compress() {
         if (stored == null) {
             stored = d.takeStoredBuffer();
         }
+        cacheSlot = d.cache.reserve();
         decoding = false;
         submit();
     }
@@ -135,8 +152,11 @@ final class ClusterWrite implements BlockingTask, IntCompletion {
                 return -Errno.EIO;
             }
         }
-        int len = Lz4Codec.compress(assembled, stored);
+        int len = Lz4Codec.compress(source, stored);
         newCrc = len == 0 ? 0 : Lz4Codec.crc(stored, len);
+        if (cacheSlot != null && len > 0) {
+            MemorySegment.copy(source, 0, cacheSlot, 0, d.clusterSize);
+        }
         return len;
     }
 
@@ -174,17 +194,19 @@ final class ClusterWrite implements BlockingTask, IntCompletion {
         d.map.set(cluster, offset, length, crc);
         d.space.release(oldOffset, oldLen, d.commits.started());
         d.cache.invalidate(cluster);
-        if (length > 0) {
-            MemorySegment slot = d.cache.reserve();
-            if (slot != null) {
-                MemorySegment.copy(assembled, 0, slot, 0, d.clusterSize);
-                d.cache.put(cluster, offset, slot);
-            }
+        if (length > 0 && cacheSlot != null) {
+            d.cache.put(cluster, offset, cacheSlot); // the worker filled it with the new cluster
+            cacheSlot = null;
         }
         finish(0, null);
     }
 
     private void finish(int r, String detail) {
+        if (cacheSlot != null) {
+            d.cache.unreserve(cacheSlot);
+            cacheSlot = null;
+        }
+        source = null;
         if (assembled != null) {
             d.giveClusterBuffer(assembled);
             assembled = null;

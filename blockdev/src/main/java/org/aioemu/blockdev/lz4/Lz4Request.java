@@ -92,6 +92,19 @@ final class Lz4Request {
         forEachPiece(at, n, (seg, segOff, done, len) -> seg.asSlice(segOff, len).fill((byte) 0));
     }
 
+    /** The request's bytes {@code [at, at + n)} as one segment, if one buffer holds them all; else null. */
+    MemorySegment contiguous(long at, long n) {
+        long skip = at;
+        for (int i = 0; i < count; i++) {
+            long size = iov[i].byteSize();
+            if (skip < size) {
+                return skip + n <= size ? iov[i].asSlice(skip, n) : null;
+            }
+            skip -= size;
+        }
+        return null;
+    }
+
     private interface Piece {
         void copy(MemorySegment seg, long segOffset, long done, long length);
     }
