@@ -96,7 +96,7 @@ final class ConvertCommand implements Callable<Integer> {
             ImageCreation created = ImageCreation.of(destination, outFormat, size, options);
             created.create(destination);
             try (BlockBackend dst = Images.open(ctx, destination, outFormat, false)) {
-                int chunk = outFormat.equals(Images.LZ4) ? created.clusterSize() : RAW_CHUNK;
+                int chunk = outFormat.equals(Images.LZ4) ? Math.max(created.clusterSize(), RAW_CHUNK) : RAW_CHUNK;
                 ProgressLine line = showProgress() ? new ProgressLine(System.out, size) : null;
                 LongConsumer onProgress = line == null ? done -> { } : line::update;
                 try {

@@ -297,10 +297,13 @@ public final class Lz4Driver implements BlockDriver {
         return b != null ? b : arena.allocate(clusterSize, 4096);
     }
 
+    /**
+     * Buffers come back to a free list and are never dropped: they live in the driver's arena until close, so a
+     * dropped one would be a leak, not a saving. The lists thus hold as many as were ever in use at once, which the
+     * requests in flight bound.
+     */
     void giveClusterBuffer(MemorySegment b) {
-        if (clusterBuffers.size() < 64) {
-            clusterBuffers.add(b);
-        }
+        clusterBuffers.add(b);
     }
 
     MemorySegment takeStoredBuffer() {
@@ -309,9 +312,7 @@ public final class Lz4Driver implements BlockDriver {
     }
 
     void giveStoredBuffer(MemorySegment b) {
-        if (storedBuffers.size() < 64) {
-            storedBuffers.add(b);
-        }
+        storedBuffers.add(b);
     }
 
     // --- the rest of BlockDriver ------------------------------------------------------------------
