@@ -193,6 +193,7 @@ final class ClusterWrite implements BlockingTask, IntCompletion {
         int oldLen = d.map.length(cluster);
         d.map.set(cluster, offset, length, crc);
         d.space.release(oldOffset, oldLen, d.commits.started());
+        d.commits.checkpointIfDue(d.checkpointBytes());
         d.cache.invalidate(cluster);
         if (length > 0 && cacheSlot != null) {
             d.cache.put(cluster, offset, cacheSlot); // the worker filled it with the new cluster

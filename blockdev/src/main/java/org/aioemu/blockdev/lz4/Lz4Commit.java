@@ -68,6 +68,17 @@ final class Lz4Commit {
         }
     }
 
+    /**
+     * A commit the driver starts on its own once released space waiting for one passes {@code threshold} bytes: a
+     * rewrite-heavy load that never flushes would otherwise grow the file without bound, since nothing released can
+     * be reused before a commit. Not started while one runs (that one, or the next flush, frees it).
+     */
+    void checkpointIfDue(long threshold) {
+        if (failed == 0 && !running && d.space.pendingBytes() > threshold) {
+            flush((r, why) -> { }); // a failure is kept (sticky) and reported to the next flush
+        }
+    }
+
     /** The close's commit: marks the image clean (if anything changed, or it was not clean), then cuts the file. */
     void closeCommit(Runnable after) {
         if (failed < 0 || !changed() && (last.flags() & Lz4Layout.FLAG_CLEAN) != 0) {

@@ -290,6 +290,11 @@ public final class Lz4Driver implements BlockDriver {
         }
     }
 
+    /** Released bytes that make the driver commit on its own: an eighth of the image, at least 16 MiB. */
+    long checkpointBytes() {
+        return Math.max(16L << 20, virtualSize / 8);
+    }
+
     // --- buffers ----------------------------------------------------------------------------------
 
     MemorySegment takeClusterBuffer() {

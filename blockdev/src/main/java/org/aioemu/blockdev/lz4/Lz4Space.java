@@ -19,6 +19,7 @@ final class Lz4Space {
     /** Free extents by offset, coalesced: offset → length. */
     private final TreeMap<Long, Long> free = new TreeMap<>();
     private final List<long[]> pending = new ArrayList<>();
+    private long pendingBytes;
     /** The first byte past everything in use or pending. */
     private long end;
     /** First-fit looks at this many free extents before it appends instead, so allocation stays cheap. */
@@ -30,6 +31,11 @@ final class Lz4Space {
 
     long end() {
         return end;
+    }
+
+    /** Bytes released and waiting for a commit before they can be reused. */
+    long pendingBytes() {
+        return pendingBytes;
     }
 
     long freeBytes() {
@@ -70,6 +76,7 @@ final class Lz4Space {
     void release(long offset, long length, long commitsStarted) {
         if (offset != 0 && length > 0) {
             pending.add(new long[] {offset, length, commitsStarted});
+            pendingBytes += length;
         }
     }
 
@@ -91,6 +98,7 @@ final class Lz4Space {
             long[] p = it.next();
             if (p[2] < commit) {
                 insertFree(p[0], p[1]);
+                pendingBytes -= p[1];
                 it.remove();
             }
         }

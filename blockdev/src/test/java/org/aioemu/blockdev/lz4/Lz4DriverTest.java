@@ -161,6 +161,28 @@ class Lz4DriverTest {
     }
 
     @Test
+    void rewritesWithoutFlushesDoNotGrowTheFileWithoutBound() throws Exception {
+        Path image = dir.resolve("rewrite.lz4");
+        Lz4Images.create(image, 1 << 20, 65536);
+        SplittableRandom rnd = new SplittableRandom(5);
+        byte[] last = new byte[65536];
+        try (BlockBackend b = BlockBackend.open(ctx, image, BlockBackendOptions.defaults())) {
+            MemorySegment buf = arena.allocate(65536);
+            for (int i = 0; i < 2000; i++) { // 125 MiB of random (stored raw) rewrites of one cluster, never flushed
+                fill(rnd, last, 2);
+                buf.copyFrom(MemorySegment.ofArray(last));
+                assertEquals(65536, b.write(0, buf).get());
+            }
+            long length = Files.size(image);
+            assertTrue(length < 40L << 20, "released space is reused after the driver's own commits: " + length);
+            MemorySegment r = arena.allocate(65536);
+            b.read(0, r).get();
+            assertArrayEquals(last, r.toArray(ValueLayout.JAVA_BYTE));
+        }
+        assertTrue(Lz4Images.check(image, false).clean());
+    }
+
+    @Test
     void resizeGrowsWithZeroesAndSurvivesReopen() throws Exception {
         Path image = dir.resolve("r.lz4");
         Lz4Images.create(image, 1 << 20, 65536);
