@@ -55,8 +55,8 @@ final class BlockDrivers {
     }
 
     /**
-     * Opens the node {@code spec} describes. A spec without a driver but with a {@code filename} is a raw image on
-     * that file, as {@code qemu-img -f raw FILE} takes it.
+     * Opens the node {@code spec} describes. A spec without a driver but with a {@code filename} is an image whose
+     * format is probed from that file, as {@code qemu-img FILE} without {@code -f} takes it (see {@link #openProbed}).
      *
      * @throws IllegalArgumentException for an unknown driver or option, or a bad value, naming it
      * @throws ErrnoException           when the image cannot be opened, with the errno and the path
