@@ -47,6 +47,12 @@ final class ConvertCommand implements Callable<Integer> {
             + " the workers were loaded).")
     boolean stats;
 
+    @Option(names = "-t", paramLabel = "CACHE", defaultValue = "unsafe",
+            description = "The destination's cache mode, as qemu-img's: unsafe (the default, as qemu-img's: nothing is"
+                    + " flushed; an lz4 image is still committed, so it opens), writeback (flushed at the end),"
+                    + " writethrough, directsync, none.")
+    String cache;
+
     @Option(names = "-W", description = "Allow out-of-order writes: a chunk is written as soon as it is read.")
     boolean outOfOrder;
 
@@ -95,7 +101,7 @@ final class ConvertCommand implements Callable<Integer> {
             size = ImageSizes.sectorAligned(src.size());
             ImageCreation created = ImageCreation.of(destination, outFormat, size, options);
             created.create(destination);
-            try (BlockBackend dst = Images.open(ctx, destination, outFormat, false)) {
+            try (BlockBackend dst = Images.openWithCache(ctx, destination, outFormat, cache)) {
                 int chunk = outFormat.equals(Images.LZ4) ? Math.max(created.clusterSize(), RAW_CHUNK) : RAW_CHUNK;
                 ProgressLine line = showProgress() ? new ProgressLine(System.out, size) : null;
                 LongConsumer onProgress = line == null ? done -> { } : line::update;

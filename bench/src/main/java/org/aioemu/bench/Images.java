@@ -83,6 +83,18 @@ final class Images {
         }
     }
 
+    /** Opens {@code image} read-write in {@code format} with a qemu cache mode (unsafe, writeback, none, ...). */
+    static BlockBackend openWithCache(AioContext ctx, Path image, String format, String cache) {
+        try {
+            return BlockBackend.open(ctx, org.aioemu.blockdev.BlockSpec.of(format).with("filename", image.toString())
+                    .with("cache", cache));
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("-t " + cache + ": " + e.getMessage());
+        } catch (ErrnoException | java.io.UncheckedIOException e) {
+            throw cannotOpen(image, e.getMessage());
+        }
+    }
+
     /**
      * Reads {@code buffer.byteSize()} bytes at {@code offset}, the part past the backend's end as zeroes: qemu sees a
      * raw file in whole sectors, so a file of 1000 bytes reads as 1024, its last 24 zero.

@@ -83,7 +83,8 @@ class Lz4ImageCommandsTest {
     @Test
     void convertRawToLz4AndBackGivesTheOriginal() throws Exception {
         Path raw = dataImage(dir.resolve("s.raw"), 9 * MIB, 21);
-        for (String[] options : new String[][] {{}, {"-W", "-m", "16", "--threads=2"}, {"-o", "cluster_size=4k", "--pool=rings"}}) {
+        for (String[] options : new String[][] {{}, {"-W", "-m", "16", "--threads=2"},
+                {"-o", "cluster_size=4k", "--pool=rings", "-t", "writeback"}, {"-t", "none", "--stats"}}) {
             Path lz4 = lz4Copy(raw, options);
             Cli.Run check = Cli.aioemu("check", lz4.toString());
             assertEquals(0, check.exit(), check.out() + check.err());
@@ -97,6 +98,14 @@ class Lz4ImageCommandsTest {
             assertTrue(info.zeroClusters() > 0, "zero chunks are not written: " + info);
             assertTrue(info.lz4Clusters() > 0, "the text compresses: " + info);
         }
+    }
+
+    @Test
+    void aCacheModeThatQemuDoesNotKnowIsRefused() throws Exception {
+        Path raw = dataImage(dir.resolve("t.raw"), MIB, 3);
+        Cli.Run r = Cli.aioemu("convert", "-t", "fast", "-O", "lz4", raw.toString(), dir.resolve("t.lz4").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("aioemu: -t fast: ") && r.err().contains("unsafe"), r.err());
     }
 
     @Test

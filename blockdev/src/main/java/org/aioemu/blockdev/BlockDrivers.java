@@ -171,7 +171,8 @@ final class BlockDrivers {
         BlockSpec fileSpec = spec.with("driver", "file");
         BlockDriver file = open(ctx, lz4 ? fileSpec.with("padding", "on") : fileSpec);
         if (lz4) {
-            return Lz4Driver.open(ctx, file, spec.flag("read-only", false), Lz4Driver.DEFAULT_CACHE_BYTES);
+            return Lz4Driver.open(ctx, file, spec.flag("read-only", false), spec.flag("cache.no-flush", false),
+                    Lz4Driver.DEFAULT_CACHE_BYTES);
         }
         return spec.flag("read-only", false) ? file : new ProbedRawGuard(file, head);
     }
@@ -183,7 +184,8 @@ final class BlockDrivers {
             file = file.with("padding", "on"); // clusters are packed at byte offsets: O_DIRECT needs them padded
         }
         long cacheBytes = spec.size("cache-size", Lz4Driver.DEFAULT_CACHE_BYTES);
-        return Lz4Driver.open(ctx, open(ctx, file), spec.flag("read-only", false), cacheBytes);
+        return Lz4Driver.open(ctx, open(ctx, file), spec.flag("read-only", false), spec.flag("cache.no-flush", false),
+                cacheBytes);
     }
 
     /** A format driver's {@code file} child: its own node, or {@code filename=X} for a file node on X. */

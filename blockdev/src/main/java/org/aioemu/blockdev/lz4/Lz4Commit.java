@@ -91,7 +91,7 @@ final class Lz4Commit {
                 return;
             }
             // Bytes past the committed end are free; the record's end, not the allocator's, is what the image needs.
-            d.child.resize(last.fileEnd(), (t, tw) -> after.run());
+            d.growth.truncate(last.fileEnd(), (t, tw) -> after.run());
         });
         startNext(true);
     }
@@ -109,7 +109,7 @@ final class Lz4Commit {
         running = true;
         if (!clean && !changed()) {
             // Nothing new to name: the data written since (rewrites of the same bytes) needs only the child's flush.
-            d.child.flush((r, why) -> done(batch, r, why, null, null));
+            d.flushChild((r, why) -> done(batch, r, why, null, null));
             return;
         }
         long k = ++started;
@@ -158,22 +158,22 @@ final class Lz4Commit {
                 done(batch, firstError[0], firstWhy[0], arena, null);
                 return;
             }
-            d.child.flush((f, fw) -> {
+            d.flushChild((f, fw) -> {
                 if (f < 0) {
                     done(batch, f, fw, arena, null);
                     return;
                 }
-                d.child.write(Lz4Layout.RECORD_OFFSETS[1 - slot], sector, 0, (w, ww) -> {
+                d.growth.write(Lz4Layout.RECORD_OFFSETS[1 - slot], sector, (w, ww) -> {
                     if (w < 0) {
                         done(batch, w, ww, arena, null);
                         return;
                     }
-                    d.child.flush((g, gw) -> done(batch, g, gw, arena, g < 0 ? null : new long[] {k}));
+                    d.flushChild((g, gw) -> done(batch, g, gw, arena, g < 0 ? null : new long[] {k}));
                 });
             });
         };
         for (int i = 0; i < places.size(); i++) {
-            d.child.write(places.get(i)[0], bytes.get(i), 0, written);
+            d.growth.write(places.get(i)[0], bytes.get(i), written);
         }
         written.complete(0, null); // the snapshot's own hold
         last = record; // what the next commit compares with; becomes durable when this one completes

@@ -40,6 +40,8 @@ public final class Lz4Driver implements BlockDriver {
     final ThreadPool pool;
     final BlockDriver child;
     final boolean readOnly;
+    /** cache=unsafe: commits still write the map and the record (the image must open), but flush nothing. */
+    private final boolean noFlush;
     final Lz4Map map;
     final Lz4Space space;
     final int clusterBits;
@@ -51,6 +53,7 @@ public final class Lz4Driver implements BlockDriver {
     /** Clusters a write is changing, with the writes waiting behind it. */
     private final HashMap<Long, ArrayDeque<Runnable>> busy = new HashMap<>();
     final Lz4Commit commits;
+    final ChildGrowth growth;
     private volatile long virtualSize;
     private int requestsInFlight;
     /**
@@ -62,9 +65,10 @@ public final class Lz4Driver implements BlockDriver {
     private final org.aioemu.engine.BottomHalf deferredRunner;
     private boolean closed;
 
-    private Lz4Driver(AioContext ctx, BlockDriver child, boolean readOnly, Lz4Metadata m, long cacheBytes)
-            throws Lz4FormatException {
+    private Lz4Driver(AioContext ctx, BlockDriver child, boolean readOnly, boolean noFlush, Lz4Metadata m,
+            long cacheBytes) throws Lz4FormatException {
         this.ctx = ctx;
+        this.noFlush = noFlush;
         this.pool = ctx.threadPool();
         this.child = child;
         this.readOnly = readOnly;
@@ -75,6 +79,7 @@ public final class Lz4Driver implements BlockDriver {
         this.virtualSize = m.record.virtualSize();
         this.cache = new Lz4ClusterCache(arena, clusterSize, cacheBytes);
         this.commits = new Lz4Commit(this, m.record, m.slot);
+        this.growth = new ChildGrowth(child);
         this.deferredRunner = ctx.newBottomHalf(this::runDeferred);
     }
 
@@ -97,13 +102,17 @@ public final class Lz4Driver implements BlockDriver {
      * Opens the lz4 image held by {@code child}, reading and checking its metadata (blocking; from any thread). The
      * driver owns {@code child} from here on: closing it closes the child, and a failed open closes it too.
      *
+     * {@code noFlush} is QEMU's cache.no-flush (cache=unsafe): commits write the map and the record as usual, so the
+     * image opens with everything written, but never flush the child, so nothing is durable against a host crash
+     * (what qemu-img convert does to its output by default).
+     *
      * @throws ErrnoException EINVAL naming what is wrong for a damaged or foreign image, EIO when reading fails
      */
-    public static Lz4Driver open(AioContext ctx, BlockDriver child, boolean readOnly, long cacheBytes)
+    public static Lz4Driver open(AioContext ctx, BlockDriver child, boolean readOnly, boolean noFlush, long cacheBytes)
             throws ErrnoException {
         try {
             Lz4Metadata m = Lz4Metadata.load(new DriverSource(ctx, child));
-            return new Lz4Driver(ctx, child, readOnly, m, cacheBytes);
+            return new Lz4Driver(ctx, child, readOnly, noFlush, m, cacheBytes);
         } catch (Lz4FormatException e) {
             child.close();
             throw new ErrnoException(Errno.EINVAL, child.description() + " is not a usable lz4 image: " + e.getMessage());
@@ -318,6 +327,15 @@ public final class Lz4Driver implements BlockDriver {
 
     void giveStoredBuffer(MemorySegment b) {
         storedBuffers.add(b);
+    }
+
+    /** The child's flush, or (cache=unsafe) an immediate success. */
+    void flushChild(BlockCompletion c) {
+        if (noFlush) {
+            later(() -> c.complete(0, null));
+        } else {
+            child.flush(c);
+        }
     }
 
     // --- the rest of BlockDriver ------------------------------------------------------------------

@@ -183,6 +183,40 @@ class Lz4DriverTest {
     }
 
     @Test
+    void withODirectTheFileGrowsAheadOfTheAppendsAndReadsBack() throws Exception {
+        Path image = dir.resolve("direct.lz4");
+        Lz4Images.create(image, 4 << 20, 65536);
+        byte[] model = new byte[4 << 20];
+        SplittableRandom rnd = new SplittableRandom(9);
+        BlockBackend b;
+        try {
+            b = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withDirect(true));
+        } catch (org.aioemu.engine.ErrnoException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "this file system refuses O_DIRECT: " + e.getMessage());
+            return;
+        }
+        try (b) {
+            for (int i = 0; i < 200; i++) { // appends at byte offsets, past the file's end, through the padding filter
+                int len = 1 + rnd.nextInt(100_000);
+                int off = rnd.nextInt(model.length - len);
+                byte[] data = new byte[len];
+                fill(rnd, data, rnd.nextInt(3));
+                System.arraycopy(data, 0, model, off, len);
+                MemorySegment buf = arena.allocate(len);
+                buf.copyFrom(MemorySegment.ofArray(data));
+                assertEquals(len, b.write(off, buf).get());
+            }
+            assertEquals(0, b.flush().get());
+            assertImageEquals(b, model);
+        }
+        assertTrue(Lz4Images.check(image, false).clean());
+        assertEquals(0, Lz4Images.check(image, false).leakedBytes(), "a clean close cuts the file grown ahead");
+        try (BlockBackend r = BlockBackend.open(ctx, image, BlockBackendOptions.defaults().withReadOnly(true))) {
+            assertImageEquals(r, model);
+        }
+    }
+
+    @Test
     void resizeGrowsWithZeroesAndSurvivesReopen() throws Exception {
         Path image = dir.resolve("r.lz4");
         Lz4Images.create(image, 1 << 20, 65536);
