@@ -92,8 +92,20 @@ class ServeCommandTest {
             String info = qemuImg("info", uri);
             assertTrue(info.contains("virtual size: 4 MiB (4194304 bytes)"), info);
             String port = uri.replaceAll(".*:(\\d+).*", "$1");
-            try (java.net.Socket held = new java.net.Socket("127.0.0.1", Integer.parseInt(port))) {
-                held.getInputStream().readNBytes(18); // greeted: this client holds the one place
+            // The info client above may not be counted out yet when the next connects (its close reaches the loop
+            // later): until it is, a new client is turned away with no greeting. Hold the place once greeted.
+            java.net.Socket held = null;
+            for (int i = 0; i < 50 && held == null; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(port));
+                if (s.getInputStream().readNBytes(18).length == 18) {
+                    held = s;
+                } else {
+                    s.close();
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(held != null, "a client is greeted once the earlier one is gone");
+            try (java.net.Socket holding = held) { // greeted: this client holds the one place
                 Process second = new ProcessBuilder("qemu-img", "info", uri).redirectErrorStream(true).start();
                 String o = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(second.waitFor(60, TimeUnit.SECONDS));
