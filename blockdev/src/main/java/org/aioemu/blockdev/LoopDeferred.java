@@ -11,24 +11,25 @@ import org.aioemu.engine.BottomHalf;
  * halves but not Netty tasks; a completion queued as a task would never come while the loop waits for it.
  * {@link #pending} counts them, so a drain waits for them too.
  *
- * <p>Threading: loop only. Allocates the caller's closure per deferral: for the rare paths, not per I/O.
+ * <p>Threading: loop only. Allocates the caller's closure per deferral: for paths that allocate per request anyway
+ * (a refusal, the lz4 driver's zero and cached clusters), not the raw data path.
  */
-final class LoopDeferred {
+public final class LoopDeferred {
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private final BottomHalf runner;
 
-    LoopDeferred(AioContext ctx) {
+    public LoopDeferred(AioContext ctx) {
         this.runner = ctx.newBottomHalf(this::runDue);
     }
 
     /** Loop: runs {@code completion} on a later turn of the loop (or of a nested wait). */
-    void later(Runnable completion) {
+    public void later(Runnable completion) {
         queue.addLast(completion);
         runner.schedule();
     }
 
     /** Loop: deferred completions not yet run. */
-    int pending() {
+    public int pending() {
         return queue.size();
     }
 

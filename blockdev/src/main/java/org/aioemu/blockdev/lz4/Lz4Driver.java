@@ -9,6 +9,7 @@ import org.aioemu.blockdev.BlockCompletion;
 import org.aioemu.blockdev.BlockDriver;
 import org.aioemu.blockdev.BlockStats;
 import org.aioemu.blockdev.BlockStatusCompletion;
+import org.aioemu.blockdev.LoopDeferred;
 import org.aioemu.blockdev.RequestFlags;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
@@ -57,12 +58,10 @@ public final class Lz4Driver implements BlockDriver {
     private volatile long virtualSize;
     private int requestsInFlight;
     /**
-     * Completions known while the request is still being submitted (zero or cached clusters, refusals): they run from
-     * a bottom half, never inside the call that asked, as every driver's do; a nested wait runs bottom halves, so a
-     * caller waiting on the loop still gets them.
+     * Completions known while the request is still being submitted (zero or cached clusters, refusals): they run
+     * later, never inside the call that asked, as every driver's do.
      */
-    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
-    private final org.aioemu.engine.BottomHalf deferredRunner;
+    private final LoopDeferred deferred;
     private boolean closed;
 
     private Lz4Driver(AioContext ctx, BlockDriver child, boolean readOnly, boolean noFlush, Lz4Metadata m,
@@ -80,22 +79,12 @@ public final class Lz4Driver implements BlockDriver {
         this.cache = new Lz4ClusterCache(arena, clusterSize, cacheBytes);
         this.commits = new Lz4Commit(this, m.record, m.slot);
         this.growth = new ChildGrowth(child);
-        this.deferredRunner = ctx.newBottomHalf(this::runDeferred);
+        this.deferred = new LoopDeferred(ctx);
     }
 
     /** Loop: runs {@code completion} on a later turn of the loop (or of a nested wait). */
     void later(Runnable completion) {
-        deferred.addLast(completion);
-        deferredRunner.schedule();
-    }
-
-    private void runDeferred() {
-        for (int n = deferred.size(); n > 0; n--) {
-            deferred.pollFirst().run();
-        }
-        if (!deferred.isEmpty()) {
-            deferredRunner.schedule();
-        }
+        deferred.later(completion);
     }
 
     /**
@@ -158,7 +147,7 @@ public final class Lz4Driver implements BlockDriver {
 
     @Override
     public int inFlight() {
-        return requestsInFlight + commits.inFlight() + deferred.size();
+        return requestsInFlight + commits.inFlight() + deferred.pending();
     }
 
     // --- reads ------------------------------------------------------------------------------------
@@ -214,12 +203,11 @@ public final class Lz4Driver implements BlockDriver {
             return;
         }
         forEachCluster(req, (cluster, inCluster, at, n) -> {
-            ClusterWrite w = new ClusterWrite(this, req, kind, cluster, inCluster, at, n);
             if (kind == ClusterWrite.Kind.DISCARD && !coversCluster(cluster, inCluster, n)) {
                 req.release(0, null); // discarding part of a cluster is allowed to do nothing
                 return;
             }
-            acquire(cluster, w::start);
+            acquire(cluster, new ClusterWrite(this, req, kind, cluster, inCluster, at, n)::start);
         });
         finishSplit(req);
     }
@@ -248,25 +236,25 @@ public final class Lz4Driver implements BlockDriver {
         }
     }
 
-    /** Drops the splitter's hold: a request every cluster of which finished during the split completes later. */
+    /**
+     * Drops the splitter's hold, which kept clusters that finished during the split from completing the request
+     * inside the submitting call: if they all did, the request completes later.
+     */
     private void finishSplit(Lz4Request req) {
-        req.splitDone = true;
         if (req.release(0, null)) {
-            later(() -> {
-                req.hold();
-                clusterDone(req, 0, null);
-            });
+            later(() -> finish(req));
         }
     }
 
-    /** A cluster of {@code req} is done: the request completes after its last (after a commit, for FUA). */
+    /** A cluster of {@code req} is done: the request completes after its last. */
     void clusterDone(Lz4Request req, int result, String why) {
-        if (!req.release(result, why)) {
-            return;
+        if (req.release(result, why)) {
+            finish(req);
         }
-        if (!req.splitDone) {
-            return; // finishing during the split: finishSplit sees the count reach zero and defers the completion
-        }
+    }
+
+    /** Every cluster of {@code req} is done: it completes, after a commit if it asked for FUA and succeeded. */
+    private void finish(Lz4Request req) {
         if (req.fua && !req.failed()) {
             commits.flush((r, d) -> {
                 requestsInFlight--;
@@ -410,9 +398,5 @@ public final class Lz4Driver implements BlockDriver {
     public String toString() {
         return "lz4 image " + description() + " (" + virtualSize + " bytes, clusters of " + clusterSize + ", cache "
                 + cache.hits() + " hits / " + cache.misses() + " misses)";
-    }
-
-    static int errno(ErrnoException e) {
-        return -e.errno();
     }
 }

@@ -18,8 +18,6 @@ final class Lz4Request {
     private final int successResult;
     private final BlockCompletion completion;
     private int pending = 1; // the splitter's own hold, dropped when the split is done
-    /** Every cluster has been started: a cluster finishing now completes the request itself. */
-    boolean splitDone;
     private int error;
     private String detail;
     /** FUA: a commit runs after the last cluster, before the completion. */
