@@ -30,9 +30,14 @@ import org.aioemu.blockdev.BlockCompletion;
  */
 final class Lz4Commit {
     private final Lz4Driver d;
-    private long generation;
+    /** The slot of the last durable record: the next commit writes the other. */
     private int slot;
     private long started;
+    /**
+     * The newest record: the last durable one, or, while a commit runs, the one it is writing (the next commit's
+     * generation and what {@link #changed} compares with). After a failed commit it is not durable, but no commit
+     * follows a failure.
+     */
     private Lz4Layout.CommitRecord last;
     private boolean running;
     private List<BlockCompletion> waiting = new ArrayList<>();
@@ -41,7 +46,6 @@ final class Lz4Commit {
 
     Lz4Commit(Lz4Driver d, Lz4Layout.CommitRecord record, int slot) {
         this.d = d;
-        this.generation = record.generation();
         this.slot = slot;
         this.last = record;
     }
@@ -109,13 +113,12 @@ final class Lz4Commit {
         running = true;
         if (!clean && !changed()) {
             // Nothing new to name: the data written since (rewrites of the same bytes) needs only the child's flush.
-            d.flushChild((r, why) -> done(batch, r, why, null, null));
+            d.flushChild((r, why) -> done(batch, r, why, null, 0));
             return;
         }
         long k = ++started;
         Arena arena = Arena.ofShared();
-        List<long[]> places = new ArrayList<>();
-        List<MemorySegment> bytes = new ArrayList<>();
+        List<Piece> pieces = new ArrayList<>();
         BitSet dirty = d.map.dirtyBlocks();
         for (int b = dirty.nextSetBit(0); b >= 0; b = dirty.nextSetBit(b + 1)) {
             long old = d.map.blockOffset(b);
@@ -125,8 +128,7 @@ final class Lz4Commit {
                 ByteBuffer block = d.map.encodeBlock(b);
                 long at = d.space.allocate(Lz4Layout.BLOCK_BYTES);
                 d.map.placeBlock(b, at, Lz4Layout.crc(block, 0, Lz4Layout.BLOCK_BYTES));
-                places.add(new long[] {at});
-                bytes.add(native_(arena, block));
+                pieces.add(new Piece(at, native_(arena, block)));
             }
             d.space.release(old, Lz4Layout.BLOCK_BYTES, k - 1); // the last durable commit names it until this one is
         }
@@ -135,15 +137,14 @@ final class Lz4Commit {
         int dirLen = dir.remaining();
         long dirAt = dirLen == 0 ? 0 : d.space.allocate(dirLen);
         if (dirLen > 0) {
-            places.add(new long[] {dirAt});
-            bytes.add(native_(arena, dir));
+            pieces.add(new Piece(dirAt, native_(arena, dir)));
         }
         d.space.release(last.directoryOffset(), last.directoryLength(), k - 1);
-        Lz4Layout.CommitRecord record = new Lz4Layout.CommitRecord(generation + 1, d.size(), dirAt, dirLen,
+        Lz4Layout.CommitRecord record = new Lz4Layout.CommitRecord(last.generation() + 1, d.size(), dirAt, dirLen,
                 Lz4Layout.crc(dir, 0, dirLen), d.space.end(), clean ? Lz4Layout.FLAG_CLEAN : 0);
         MemorySegment sector = arena.allocate(512, 4096);
         sector.asByteBuffer().put(Lz4Layout.encodeRecord(record));
-        int[] pending = {places.size() + 1};
+        int[] pending = {pieces.size() + 1};
         int[] firstError = {0};
         String[] firstWhy = {null};
         BlockCompletion written = (r, why) -> {
@@ -155,34 +156,39 @@ final class Lz4Commit {
                 return;
             }
             if (firstError[0] < 0) {
-                done(batch, firstError[0], firstWhy[0], arena, null);
+                done(batch, firstError[0], firstWhy[0], arena, 0);
                 return;
             }
             d.flushChild((f, fw) -> {
                 if (f < 0) {
-                    done(batch, f, fw, arena, null);
+                    done(batch, f, fw, arena, 0);
                     return;
                 }
                 d.growth.write(Lz4Layout.RECORD_OFFSETS[1 - slot], sector, (w, ww) -> {
                     if (w < 0) {
-                        done(batch, w, ww, arena, null);
+                        done(batch, w, ww, arena, 0);
                         return;
                     }
-                    d.flushChild((g, gw) -> done(batch, g, gw, arena, g < 0 ? null : new long[] {k}));
+                    d.flushChild((g, gw) -> done(batch, g, gw, arena, k));
                 });
             });
         };
-        for (int i = 0; i < places.size(); i++) {
-            d.growth.write(places.get(i)[0], bytes.get(i), written);
+        for (Piece p : pieces) {
+            d.growth.write(p.at, p.bytes, written);
         }
         written.complete(0, null); // the snapshot's own hold
-        last = record; // what the next commit compares with; becomes durable when this one completes
-        pendingRecord = record;
+        last = record;
     }
 
-    private Lz4Layout.CommitRecord pendingRecord;
+    /** Bytes of the snapshot and where they go. */
+    private record Piece(long at, MemorySegment bytes) {
+    }
 
-    private void done(List<BlockCompletion> batch, int r, String why, Arena arena, long[] committed) {
+    /**
+     * A commit's last step ended with {@code r}; {@code commit} is its number when it wrote a record (0 for a flush
+     * that had nothing new to name).
+     */
+    private void done(List<BlockCompletion> batch, int r, String why, Arena arena, long commit) {
         if (arena != null) {
             arena.close();
         }
@@ -191,10 +197,9 @@ final class Lz4Commit {
             failedWhy = "committing the lz4 image " + d.description() + " failed" + (why == null ? "" : ": " + why)
                     + "; its writes since the last commit may be lost";
             why = failedWhy;
-        } else if (committed != null) {
-            generation = pendingRecord.generation();
+        } else if (commit != 0) {
             slot = 1 - slot;
-            d.space.commitDone(committed[0], 0);
+            d.space.commitDone(commit);
         }
         running = false;
         for (BlockCompletion c : batch) {

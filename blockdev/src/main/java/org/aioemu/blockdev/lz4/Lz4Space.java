@@ -87,13 +87,10 @@ final class Lz4Space {
 
     /**
      * Commit number {@code commit} (1-based, in the order commits started) is durable: extents released before it
-     * started are free. {@code readsInFlight}: while reads that may have looked an extent up are still running its
-     * bytes must stay, so nothing is freed until they have all finished (a later call frees it).
+     * started are free. A read still looking at such an extent is not protected here: the read checks the bytes
+     * against the cluster's entry and starts again if the entry changed ({@code ClusterRead}).
      */
-    void commitDone(long commit, int readsInFlight) {
-        if (readsInFlight > 0) {
-            return;
-        }
+    void commitDone(long commit) {
         for (Iterator<long[]> it = pending.iterator(); it.hasNext();) {
             long[] p = it.next();
             if (p[2] < commit) {

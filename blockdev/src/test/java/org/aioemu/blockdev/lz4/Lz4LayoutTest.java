@@ -206,11 +206,9 @@ class Lz4LayoutTest {
         assertEquals(5096, b);
         s.release(a, 1000, 3); // three commits had started: the third may still be the durable one
         assertEquals(6096, s.allocate(1000));
-        s.commitDone(3, 0);
+        s.commitDone(3);
         assertEquals(7096, s.allocate(1000), "commit 3 started before the release: it still names the extent");
-        s.commitDone(4, 2);
-        assertEquals(8096, s.allocate(1000), "reads in flight may still be reading the extent");
-        s.commitDone(4, 0);
+        s.commitDone(4);
         assertEquals(a, s.allocate(1000));
     }
 
@@ -223,7 +221,7 @@ class Lz4LayoutTest {
         }
         s.unallocate(x[0], 1000);
         s.release(x[1], 1000, 0);
-        s.commitDone(1, 0);
+        s.commitDone(1);
         assertEquals(2000, s.freeBytes());
         assertEquals(x[0], s.allocate(2000), "the two neighbours are one extent");
         s.unallocate(x[2], 1000); // not the tail: x[3] follows
@@ -265,11 +263,8 @@ class Lz4LayoutTest {
                     started++;
                 } else if (done < started) {
                     long k = ++done;
-                    boolean reads = rnd.nextInt(4) == 0;
-                    s.commitDone(k, reads ? 1 : 0);
-                    if (!reads) {
-                        pending.removeIf(p -> p[2] < k);
-                    }
+                    s.commitDone(k);
+                    pending.removeIf(p -> p[2] < k);
                 }
                 long inUse = used.values().stream().mapToLong(Long::longValue).sum()
                         + pending.stream().mapToLong(p -> p[1]).sum();
