@@ -38,16 +38,17 @@ final class ThreadCpu implements ThreadFactory {
         List<String> each = new ArrayList<>();
         long least = Long.MAX_VALUE;
         long most = 0;
+        long total = 0;
         for (Thread t : threads) {
             long ns = Math.max(0, mx.getThreadCpuTime(t.threadId()));
             least = Math.min(least, ns);
             most = Math.max(most, ns);
+            total += ns;
             each.add(String.format(Locale.ROOT, "%.2f s", ns / 1e9));
         }
         long loopNs = loop == null ? -1 : mx.getThreadCpuTime(loop.threadId());
         return String.format(Locale.ROOT, "workers %d: CPU %s (least/most %.2f; busy %.0f%% of %.2f s wall on average); loop %.2f s",
                 threads.size(), String.join(", ", each), most == 0 ? 1.0 : (double) least / most,
-                threads.isEmpty() ? 0 : 100.0 * (threads.stream().mapToLong(t -> Math.max(0, mx.getThreadCpuTime(t.threadId()))).sum()
-                        / 1e9 / threads.size() / wallSeconds), wallSeconds, loopNs / 1e9);
+                threads.isEmpty() ? 0 : 100.0 * total / 1e9 / threads.size() / wallSeconds, wallSeconds, loopNs / 1e9);
     }
 }

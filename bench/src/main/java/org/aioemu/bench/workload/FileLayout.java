@@ -96,6 +96,11 @@ final class FileLayout {
         }
     }
 
+    /** An lz4 image's size is whole sectors: the job's size rounded up. */
+    private static long lz4Size(FileSpec f) {
+        return (f.createSize() + 511) & ~511L;
+    }
+
     private static boolean isLz4(java.nio.file.Path p) {
         try {
             return org.aioemu.blockdev.lz4.Lz4Images.probe(p);
@@ -112,8 +117,7 @@ final class FileLayout {
 
     private static void createLz4(FileSpec f) throws ErrnoException {
         try {
-            long size = (f.createSize() + 511) & ~511L; // an lz4 image's size is whole sectors
-            org.aioemu.blockdev.lz4.Lz4Images.create(f.path(), size, org.aioemu.blockdev.lz4.Lz4Images.DEFAULT_CLUSTER_SIZE);
+            org.aioemu.blockdev.lz4.Lz4Images.create(f.path(), lz4Size(f), org.aioemu.blockdev.lz4.Lz4Images.DEFAULT_CLUSTER_SIZE);
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw new ErrnoException(Errno.EIO, "creating the lz4 image " + f.path() + ": " + e.getMessage());
         }
@@ -122,7 +126,7 @@ final class FileLayout {
     private static void extend(JobOptions o, FileSpec f, AioContext ctx) throws ErrnoException {
         if (isLz4(f.path())) {
             try (BlockBackend b = BlockBackend.open(ctx, f.path(), BlockBackendOptions.defaults())) {
-                await(b.resize((f.createSize() + 511) & ~511L)); // the virtual disk grows; new clusters read as zeroes
+                await(b.resize(lz4Size(f))); // the virtual disk grows; new clusters read as zeroes
             }
             return;
         }

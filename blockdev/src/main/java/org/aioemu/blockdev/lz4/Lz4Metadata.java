@@ -78,15 +78,8 @@ final class Lz4Metadata {
     /** Whether the source starts with a valid lz4 preamble (magic and checksum): how probing tells lz4 from raw. */
     static boolean probe(Source src) throws IOException {
         ByteBuffer head = Lz4Layout.le(Lz4Layout.PREAMBLE_LENGTH);
-        if (src.read(head, 0) < Lz4Layout.PREAMBLE_LENGTH) {
-            return false;
-        }
-        try {
-            Lz4Layout.decodePreamble(head.flip());
-            return true;
-        } catch (Lz4FormatException e) {
-            return false;
-        }
+        src.read(head, 0);
+        return Lz4Images.probes(head.flip());
     }
 
     static Lz4Metadata load(Source src) throws IOException, Lz4FormatException {
