@@ -118,21 +118,8 @@ public final class JobFiles {
                 fileSize -= fileSize % Math.max(1, minBlock);
             }
             long base = existing >= 0 ? existing : fileSize;
-            long offset = o.offset;
-            if (o.offsetPercent > 0) {
-                if (base <= 0 && o.size > 0) {
-                    base = o.size / n;
-                }
-                offset = base * o.offsetPercent / 100;
-                offset -= offset % Math.max(1, o.offsetAlign > 0 ? o.offsetAlign : align);
-            }
-            // offset_increment: fio shifts each clone of the job (its subjob number), not each job.
-            if (o.offsetIncrementPercent > 0) {
-                long inc = (base > 0 ? base : o.size / n) * o.offsetIncrementPercent / 100;
-                offset += cloneIndex * (inc - inc % Math.max(1, align));
-            } else {
-                offset += cloneIndex * o.offsetIncrement;
-            }
+            // A new file's percentages are of its share of size=.
+            long offset = startOffset(o, base > 0 || o.size <= 0 ? base : o.size / n, cloneIndex, align);
             if (o.fileAppend && existing > 0 && java.nio.file.Files.isRegularFile(path)) {
                 offset += existing; // fio's file_append: the I/O goes after the end of a regular file
             }
@@ -193,22 +180,33 @@ public final class JobFiles {
     }
 
     /**
+     * Where clone {@code cloneIndex} of the job starts in a file (or export) of {@code base} bytes: fio's offset=
+     * (bytes, or N% of the base rounded down to offset_align or the job's alignment), then offset_increment= (bytes
+     * or N%, rounded down to the alignment) once per clone: fio shifts each clone of the job (its subjob number), not
+     * each job.
+     */
+    private static long startOffset(JobOptions o, long base, int cloneIndex, int align) {
+        long offset = o.offset;
+        if (o.offsetPercent > 0) {
+            offset = base * o.offsetPercent / 100;
+            offset -= offset % Math.max(1, o.offsetAlign > 0 ? o.offsetAlign : align);
+        }
+        if (o.offsetIncrementPercent > 0) {
+            long inc = base * o.offsetIncrementPercent / 100;
+            offset += cloneIndex * (inc - inc % Math.max(1, align));
+        } else {
+            offset += cloneIndex * o.offsetIncrement;
+        }
+        return offset;
+    }
+
+    /**
      * For an NBD export of {@code exportSize} bytes: its one file, with the region fio's nbd engine gives it (the job's
      * offset= and size=, each in bytes or N% of the export; without size=, the export from the offset on).
      */
     static List<FileSpec> nbd(JobOptions o, String uri, long exportSize, int cloneIndex, int minBlock, int align)
             throws JobSetupException {
-        long offset = o.offset;
-        if (o.offsetPercent > 0) {
-            offset = exportSize * o.offsetPercent / 100;
-            offset -= offset % Math.max(1, o.offsetAlign > 0 ? o.offsetAlign : align);
-        }
-        if (o.offsetIncrementPercent > 0) {
-            long inc = exportSize * o.offsetIncrementPercent / 100;
-            offset += cloneIndex * (inc - inc % Math.max(1, align));
-        } else {
-            offset += cloneIndex * o.offsetIncrement;
-        }
+        long offset = startOffset(o, exportSize, cloneIndex, align);
         long region = o.size > 0 ? o.size : o.sizePercent > 0 ? exportSize * o.sizePercent / 100
                 : o.filesizeLow > 0 ? o.filesizeLow : exportSize - offset;
         if (offset + region > exportSize || region <= 0) {
