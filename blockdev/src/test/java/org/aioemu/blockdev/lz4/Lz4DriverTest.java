@@ -61,6 +61,11 @@ class Lz4DriverTest {
         }
     }
 
+    /** {@code bytes} in a native buffer, as the backend takes them. */
+    private MemorySegment native_(byte[] bytes) {
+        return arena.allocate(bytes.length).copyFrom(MemorySegment.ofArray(bytes));
+    }
+
     private void assertImageEquals(BlockBackend b, byte[] model) throws Exception {
         MemorySegment all = arena.allocate(model.length, 4096);
         assertEquals(model.length, b.read(0, all).get());
@@ -90,8 +95,7 @@ class Lz4DriverTest {
                         byte[] data = new byte[len];
                         fill(rnd, data, rnd.nextInt(3));
                         System.arraycopy(data, 0, model, off, len);
-                        MemorySegment buf = arena.allocate(len);
-                        buf.copyFrom(MemorySegment.ofArray(data));
+                        MemorySegment buf = native_(data);
                         batch[i] = b.write(off, buf);
                     } else if (op < 9) {
                         Arrays.fill(model, off, off + len, (byte) 0);
@@ -148,8 +152,7 @@ class Lz4DriverTest {
                 byte[] data = new byte[512];
                 Arrays.fill(data, (byte) (i + 1));
                 System.arraycopy(data, 0, model, i * 512, 512);
-                MemorySegment buf = arena.allocate(512);
-                buf.copyFrom(MemorySegment.ofArray(data));
+                MemorySegment buf = native_(data);
                 all[i] = b.write(i * 512L, buf); // 64 partial writes of one cluster, all in flight at once
             }
             CompletableFuture.allOf(all).get();
@@ -202,8 +205,7 @@ class Lz4DriverTest {
                 byte[] data = new byte[len];
                 fill(rnd, data, rnd.nextInt(3));
                 System.arraycopy(data, 0, model, off, len);
-                MemorySegment buf = arena.allocate(len);
-                buf.copyFrom(MemorySegment.ofArray(data));
+                MemorySegment buf = native_(data);
                 assertEquals(len, b.write(off, buf).get());
             }
             assertEquals(0, b.flush().get());
@@ -223,8 +225,7 @@ class Lz4DriverTest {
         byte[] ones = new byte[1 << 20];
         Arrays.fill(ones, (byte) 7);
         try (BlockBackend b = BlockBackend.open(ctx, image, BlockBackendOptions.defaults())) {
-            MemorySegment buf = arena.allocate(ones.length);
-            buf.copyFrom(MemorySegment.ofArray(ones));
+            MemorySegment buf = native_(ones);
             b.write(0, buf).get();
             assertEquals(0, b.resize(100_352).get()); // mid-cluster
             assertEquals(0, b.resize(3 << 20).get());
@@ -247,15 +248,13 @@ class Lz4DriverTest {
         Files.write(raw, new byte[1 << 20]);
         try (BlockBackend b = BlockBackend.open(ctx, raw, BlockBackendOptions.defaults())) {
             assertEquals("raw", b.format());
-            MemorySegment buf = arena.allocate(4096);
-            buf.copyFrom(MemorySegment.ofArray(header));
+            MemorySegment buf = native_(header);
             var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> b.write(0, buf).get());
             assertTrue(e.getCause().getMessage().contains("EPERM"), e.getCause().getMessage());
         }
         try (BlockBackend b = BlockBackend.open(ctx, raw, BlockBackendOptions.defaults().withFormat("raw"))) {
-            MemorySegment buf = arena.allocate(4096);
-            buf.copyFrom(MemorySegment.ofArray(header));
+            MemorySegment buf = native_(header);
             assertEquals(4096, b.write(0, buf).get()); // named raw: the user's bytes, whatever they are
         }
         // the magic alone (no valid header checksum) does not make a file lz4
