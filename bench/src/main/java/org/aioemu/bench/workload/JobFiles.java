@@ -240,7 +240,7 @@ public final class JobFiles {
                 }
             }
             if (org.aioemu.blockdev.lz4.Lz4Images.probe(path)) {
-                return org.aioemu.blockdev.lz4.Lz4Images.info(path).virtualSize(); // the disk's size, not the file's
+                return org.aioemu.blockdev.lz4.Lz4Images.virtualSize(path); // the disk's size, not the file's
             }
             return Files.size(path);
         } catch (org.aioemu.blockdev.lz4.Lz4FormatException e) {

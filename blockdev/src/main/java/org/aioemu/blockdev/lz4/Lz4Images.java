@@ -95,6 +95,16 @@ public final class Lz4Images {
         }
     }
 
+    /**
+     * The image's virtual size, from its header alone (the map is not read): what sizing a job needs. A header that
+     * is damaged throws as {@link #info} would; damage further in is for {@link #check}.
+     */
+    public static long virtualSize(Path image) throws IOException, Lz4FormatException {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            return Lz4Metadata.readHeader(Lz4Metadata.Source.of(ch)).record().virtualSize();
+        }
+    }
+
     public static Info info(Path image) throws IOException, Lz4FormatException {
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             Lz4Metadata m = Lz4Metadata.load(Lz4Metadata.Source.of(ch));

@@ -82,7 +82,11 @@ final class Lz4Metadata {
         return Lz4Images.probes(head.flip());
     }
 
-    static Lz4Metadata load(Source src) throws IOException, Lz4FormatException {
+    /** The preamble and the commit record that is the image, with its slot: what opening reads before the map. */
+    record Header(Lz4Layout.Preamble preamble, Lz4Layout.CommitRecord record, int slot, long fileLength) {
+    }
+
+    static Header readHeader(Source src) throws IOException, Lz4FormatException {
         long fileLength = src.length();
         ByteBuffer header = Lz4Layout.le((int) Math.min(Lz4Layout.HEADER_SIZE, fileLength));
         src.read(header, 0);
@@ -109,6 +113,15 @@ final class Lz4Metadata {
             throw new Lz4FormatException("neither commit record (offsets 512 and 1024) is valid: the header is damaged");
         }
         Lz4Layout.checkRecord(best, p.clusterBits(), fileLength, Lz4Layout.RECORD_OFFSETS[bestSlot]);
+        return new Header(p, best, bestSlot, fileLength);
+    }
+
+    static Lz4Metadata load(Source src) throws IOException, Lz4FormatException {
+        Header h = readHeader(src);
+        Lz4Layout.Preamble p = h.preamble();
+        Lz4Layout.CommitRecord best = h.record();
+        int bestSlot = h.slot();
+        long fileLength = h.fileLength();
         ByteBuffer dir = readFully(src, best.directoryOffset(), best.directoryLength(), "directory");
         int dirCrc = Lz4Layout.crc(dir, 0, dir.limit());
         if (dirCrc != best.directoryCrc()) {
