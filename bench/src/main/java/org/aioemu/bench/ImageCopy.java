@@ -137,10 +137,7 @@ final class ImageCopy {
         s.chunk = chunk;
         s.offset = chunk * chunkSize;
         s.length = (int) Math.min(chunkSize, size - s.offset);
-        long readable = Math.max(0, Math.min(s.length, source.size() - s.offset));
-        if (readable < s.length) {
-            s.buffer.asSlice(readable, s.length - readable).fill((byte) 0); // past the source's end: zeroes
-        }
+        long readable = Images.zeroPastEnd(source, s.offset, s.data()); // past the source's end: zeroes
         inFlight++;
         if (readable == 0) {
             ctx.execute(() -> completed(s, Phase.READ, 0, null));

@@ -100,11 +100,17 @@ final class Images {
      * raw file in whole sectors, so a file of 1000 bytes reads as 1024, its last 24 zero.
      */
     static CompletableFuture<Integer> readPadded(BlockBackend backend, long offset, MemorySegment buffer) {
+        long readable = zeroPastEnd(backend, offset, buffer);
+        return readable == 0 ? CompletableFuture.completedFuture(0) : backend.read(offset, buffer.asSlice(0, readable));
+    }
+
+    /** Zeroes the part of {@code buffer} (for {@code offset}) past the backend's end; returns the bytes before it. */
+    static long zeroPastEnd(BlockBackend backend, long offset, MemorySegment buffer) {
         long readable = Math.max(0, Math.min(buffer.byteSize(), backend.size() - offset));
         if (readable < buffer.byteSize()) {
             buffer.asSlice(readable).fill((byte) 0);
         }
-        return readable == 0 ? CompletableFuture.completedFuture(0) : backend.read(offset, buffer.asSlice(0, readable));
+        return readable;
     }
 
     static Main.UserError cannotOpen(Path image, String why) {
