@@ -70,8 +70,11 @@ final class BottomHalfScheduler {
      * Set (volatile) by the closing thread just before the loop is asked to shut down; read by every
      * hand-off. Netty's shutting-down loop runs its task queue until it finds it empty, so a thread that
      * kept scheduling through the close would keep it non-empty and the close would never end. After
-     * this flag, a hand-off is dropped as one after the loop's end is: nothing it would run is owed to
-     * anyone once the context closes.
+     * this flag, a hand-off from another thread is dropped as one after the loop's end is: the pools are
+     * closed by then, so no completion is owed through it. The loop's own hand-offs still go: a task
+     * queued before the close may run in the loop's last turns and owe a completion through a bottom half
+     * (a block request refused because its backend closed completes that way), and those turns are finite
+     * (Netty bounds the shutdown, and the loop schedules only while it runs such tasks).
      */
     private volatile boolean ending;
 
@@ -120,7 +123,7 @@ final class BottomHalfScheduler {
         if (!DRAIN_QUEUED.compareAndSet(this, 0, 1)) {
             return; // one is queued and has not started: it will take this push
         }
-        if (ending) {
+        if (ending && Thread.currentThread() != loopThread) {
             LOG.log(System.Logger.Level.DEBUG, "bottom half scheduled while its loop shuts down; dropped");
             return;
         }

@@ -30,6 +30,30 @@ class BottomHalfTest {
         ctx.close();
     }
 
+    /**
+     * A task queued before the close that runs in the loop's last turns and schedules a bottom half (a block
+     * request refused because its backend closed completes that way) still gets it run: the completion is owed to
+     * whoever queued the task. Before the fix the close's "ending" flag dropped every hand-off, the loop's own too,
+     * and the completion was lost (found by the block storm).
+     */
+    @Test
+    void aBottomHalfTheLoopSchedulesWhileItClosesStillRuns() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        BottomHalf owed = ctx.newBottomHalf(ran::countDown);
+        CountDownLatch loopHeld = new CountDownLatch(1);
+        ctx.execute(() -> { // holds the loop until the close has set its flags, so the next task runs after them
+            loopHeld.countDown();
+            while (!ctx.isClosed()) {
+                Thread.onSpinWait();
+            }
+            sleepQuietly(50); // the close sets "ending" just after "closed"
+        });
+        ctx.execute(owed::schedule);
+        assertTrue(loopHeld.await(10, TimeUnit.SECONDS));
+        ctx.close();
+        assertTrue(ran.await(0, TimeUnit.SECONDS), "the bottom half scheduled in the loop's last turns never ran");
+    }
+
     @Test
     void runsOnTheLoopThread() {
         AtomicReference<Thread> ranOn = new AtomicReference<>();
@@ -276,6 +300,14 @@ class BottomHalfTest {
     private static void awaitQuietly(CountDownLatch l) {
         try {
             l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
