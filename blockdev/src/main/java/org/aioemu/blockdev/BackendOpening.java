@@ -21,9 +21,21 @@ final class BackendOpening {
 
     /**
      * {@link BlockBackendOptions} as the spec they stand for: a {@code file} node for raw, an {@code lz4} node over one,
-     * or (no format) a {@code filename} whose format is probed.
+     * or (no format) a {@code filename} whose format is probed; with fault rules, an {@code inject} node over that.
      */
     static BlockSpec spec(Path image, BlockBackendOptions options) {
+        BlockSpec format = formatSpec(image, options);
+        if (options.faults().isEmpty()) {
+            return format;
+        }
+        BlockSpec inject = BlockSpec.of("inject").with("rules", options.faults().toString());
+        for (var e : format.options().entrySet()) {
+            inject = inject.with("file." + e.getKey(), e.getValue());
+        }
+        return inject;
+    }
+
+    private static BlockSpec formatSpec(Path image, BlockBackendOptions options) {
         BlockSpec file = fileSpec(image, options);
         if (options.format() == null) {
             return file.without("driver");
