@@ -60,12 +60,15 @@ final class BackendOpening {
                 .with("padding", options.padding() ? "on" : "off");
     }
 
-    /** Opens the spec's drivers and makes the backend over them; a failure after the open closes the drivers. */
+    /**
+     * Opens the spec's drivers, under a {@link RecoveryFilter} (retries, short-transfer continuation, sticky flush
+     * failure), and makes the backend over them; a failure after the open closes the drivers.
+     */
     static BlockBackend open(AioContext ctx, BlockSpec spec, BiFunction<BlockDriver, BlockSpec, BlockBackend> make)
             throws ErrnoException {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(spec, "spec");
-        BlockDriver driver = BlockDrivers.open(ctx, spec);
+        BlockDriver driver = new RecoveryFilter(ctx, BlockDrivers.open(ctx, spec));
         try {
             BlockBackend backend = make.apply(driver, spec);
             ctx.closeWithContext(backend); // closing the context drains and closes the backend first
