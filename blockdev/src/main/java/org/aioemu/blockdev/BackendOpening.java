@@ -28,11 +28,7 @@ final class BackendOpening {
         if (options.faults().isEmpty()) {
             return format;
         }
-        BlockSpec inject = BlockSpec.of("inject").with("rules", options.faults().toString());
-        for (var e : format.options().entrySet()) {
-            inject = inject.with("file." + e.getKey(), e.getValue());
-        }
-        return inject;
+        return format.wrappedIn("inject", "file").with("rules", options.faults().toString());
     }
 
     private static BlockSpec formatSpec(Path image, BlockBackendOptions options) {
