@@ -182,6 +182,18 @@ class InjectFilterTest extends ContextFixture {
     }
 
     @Test
+    void theBackendsOtherOptionsHoldUnderTheFilter() throws Exception {
+        open("read:errno=EIO").close(); // writes the image
+        BlockBackendOptions opts = BlockBackendOptions.defaults().withReadOnly(true).withFormat("raw")
+                .withFaults(FaultInjection.parse("read:errno=EIO:nth=1"));
+        try (BlockBackend disk = BlockBackend.open(ctx, image, opts)) {
+            assertTrue(disk.isReadOnly(), "read-only stays on the stack's top, where the backend reads it");
+            assertEquals(Errno.EROFS, errnoOf(disk.write(0, arena.allocate(BS))));
+            assertEquals(List.of(5, 0), readOutcomes(disk, 2));
+        }
+    }
+
+    @Test
     void aShortRuleCutsTheTransferAtTheFilter() throws Exception {
         NullDriver nul = new NullDriver(ctx, SIZE, true);
         InjectFilter f = new InjectFilter(ctx, nul, FaultInjection.parse("read:short=100"));
