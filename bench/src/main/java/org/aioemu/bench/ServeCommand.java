@@ -63,6 +63,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--aio", paramLabel = "ENGINE", description = "I/O engine: threads, io_uring, sync or mmap. Default: ${DEFAULT-VALUE}.")
     String engine;
 
+    @Option(names = "--inject", paramLabel = "RULE", description = "Inject a fault below the export (repeatable):"
+            + " OP:KEY=VALUE... as bench's --inject, e.g. write:errno=ENOSPC:after=1000 or read:delay=50:prob=0.1.")
+    java.util.List<String> inject = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (shared < 0) {
@@ -91,7 +95,11 @@ final class ServeCommand implements Callable<Integer> {
                     + (disk.isReadOnly() ? ", read-only" : "") + ") as " + server.uri());
             statusUntil(stop, server);
             server.close();
-            ctx.await(disk.flush());
+            try {
+                ctx.await(disk.flush());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new Main.UserError("the final flush of " + disk.image() + " failed: " + e.getCause().getMessage());
+            }
             System.err.println("aioemu: stopped");
         }
         return 0;
@@ -160,7 +168,24 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UserError((imageOpts ? "--image-opts " : "") + e.getMessage());
         }
+        if (!inject.isEmpty()) {
+            spec = spec.wrappedIn("inject", "file").with("rules", faults().toString());
+        }
         return spec;
+    }
+
+    /** The --inject rules, in order; a bad one is the user's error, named with its option. */
+    private org.aioemu.blockdev.FaultInjection faults() {
+        org.aioemu.blockdev.FaultInjection faults = org.aioemu.blockdev.FaultInjection.none();
+        for (String rule : inject) {
+            try {
+                faults = faults.plus(org.aioemu.blockdev.FaultRule.parse(rule));
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage(); // "bad fault rule 'text': why"
+                throw new Main.UserError("--inject=" + rule + ": " + m.substring(m.indexOf("': ") + 3));
+            }
+        }
+        return faults;
     }
 
     /** IMAGE as a file of the format -f names, or (no -f) a file whose format opening it probes. */

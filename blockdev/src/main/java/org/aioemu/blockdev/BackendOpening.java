@@ -21,9 +21,17 @@ final class BackendOpening {
 
     /**
      * {@link BlockBackendOptions} as the spec they stand for: a {@code file} node for raw, an {@code lz4} node over one,
-     * or (no format) a {@code filename} whose format is probed.
+     * or (no format) a {@code filename} whose format is probed; with fault rules, an {@code inject} node over that.
      */
     static BlockSpec spec(Path image, BlockBackendOptions options) {
+        BlockSpec format = formatSpec(image, options);
+        if (options.faults().isEmpty()) {
+            return format;
+        }
+        return format.wrappedIn("inject", "file").with("rules", options.faults().toString());
+    }
+
+    private static BlockSpec formatSpec(Path image, BlockBackendOptions options) {
         BlockSpec file = fileSpec(image, options);
         if (options.format() == null) {
             return file.without("driver");
@@ -48,12 +56,15 @@ final class BackendOpening {
                 .with("padding", options.padding() ? "on" : "off");
     }
 
-    /** Opens the spec's drivers and makes the backend over them; a failure after the open closes the drivers. */
+    /**
+     * Opens the spec's drivers, under a {@link RecoveryFilter} (retries, short-transfer continuation, sticky flush
+     * failure), and makes the backend over them; a failure after the open closes the drivers.
+     */
     static BlockBackend open(AioContext ctx, BlockSpec spec, BiFunction<BlockDriver, BlockSpec, BlockBackend> make)
             throws ErrnoException {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(spec, "spec");
-        BlockDriver driver = BlockDrivers.open(ctx, spec);
+        BlockDriver driver = new RecoveryFilter(ctx, BlockDrivers.open(ctx, spec));
         try {
             BlockBackend backend = make.apply(driver, spec);
             ctx.closeWithContext(backend); // closing the context drains and closes the backend first

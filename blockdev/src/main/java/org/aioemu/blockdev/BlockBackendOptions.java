@@ -18,9 +18,11 @@ import java.util.Objects;
  *                 answer (a benchmark of misaligned O_DIRECT, as fio runs it)
  * @param format   the image format, {@code raw} or {@code lz4}; null (the default) probes it from the image's first
  *                 bytes as qemu does: an image is lz4 only if it starts with a valid lz4 header, else raw
+ * @param faults   fault rules injected between the backend and the image ({@link FaultInjection#none()}, the
+ *                 default, injects nothing): the {@code inject} driver over the image the other options describe
  */
 public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
-                                  boolean padding, String format) {
+                                  boolean padding, String format, FaultInjection faults) {
     /** The formats {@link #withFormat} takes. */
     public static final java.util.List<String> FORMATS = java.util.List.of("raw", "lz4");
 
@@ -30,6 +32,13 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
         if (format != null && !FORMATS.contains(format)) {
             throw new IllegalArgumentException("unknown image format '" + format + "' (known: raw, lz4)");
         }
+        Objects.requireNonNull(faults, "faults");
+    }
+
+    /** As before faults were an option: none. */
+    public BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
+            boolean padding, String format) {
+        this(readOnly, direct, dsync, engine, sync, padding, format, FaultInjection.none());
     }
 
     /** As before the format was an option: probed. */
@@ -54,33 +63,38 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
     }
 
     public BlockBackendOptions withReadOnly(boolean on) {
-        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding, format);
+        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding, format, faults);
     }
 
     public BlockBackendOptions withDirect(boolean on) {
-        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding, format);
+        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding, format, faults);
     }
 
     public BlockBackendOptions withDsync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding, format);
+        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding, format, faults);
     }
 
     public BlockBackendOptions withEngine(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding, format);
+        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding, format, faults);
     }
 
     /** O_SYNC (fio's sync=1 and sync=sync) rather than O_DSYNC (sync=dsync). */
     public BlockBackendOptions withSync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding, format);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding, format, faults);
     }
 
     /** Whether misaligned O_DIRECT requests are padded (the default) or go to the kernel as they are. */
     public BlockBackendOptions withPadding(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on, format);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on, format, faults);
     }
 
     /** The image format: {@code raw}, {@code lz4}, or null to probe it (the default). */
     public BlockBackendOptions withFormat(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, name);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, name, faults);
+    }
+
+    /** Fault rules to inject below the backend (see {@link FaultInjection}); {@link FaultInjection#none()} for none. */
+    public BlockBackendOptions withFaults(FaultInjection rules) {
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, format, rules);
     }
 }

@@ -31,9 +31,13 @@ import org.aioemu.engine.ThreadPoolConfig;
  *       for the child, as raw's), {@code cache-size} (decompressed clusters kept, default 32M);</li>
  *   <li>no driver, only {@code filename}: the format is probed from the file's header (lz4 or raw);</li>
  *   <li>{@code null-co} (also {@code null}): no image — reads return zeroes ({@code read-zeroes=on}, the default)
- *       and writes vanish, for measuring the layers above; {@code size} (default 1G).</li>
+ *       and writes vanish, for measuring the layers above; {@code size} (default 1G);</li>
+ *   <li>{@code inject} (also {@code blkdebug}): fault injection ({@link InjectFilter}) over any child node, given as
+ *       {@code file.*} (or {@code image.*}, blkdebug's name), or {@code filename=X} for a probed image (raw or lz4) —
+ *       {@code rules}: {@link FaultInjection}'s text, rules separated by {@code ;}. Filters stack: the child may itself
+ *       be a filter.</li>
  * </ul>
- * Later drivers (lz4 images, fault injection, throttling) are further entries taking a {@code file} child.
+ * Later drivers (throttling) are further entries taking a child.
  * Any thread; opening blocks for the open(2).
  */
 final class BlockDrivers {
@@ -49,7 +53,9 @@ final class BlockDrivers {
             "raw", BlockDrivers::openRaw,
             "lz4", BlockDrivers::openLz4,
             "null-co", BlockDrivers::openNull,
-            "null", BlockDrivers::openNull);
+            "null", BlockDrivers::openNull,
+            "inject", BlockDrivers::openInject,
+            "blkdebug", BlockDrivers::openInject);
 
     private BlockDrivers() {
     }
@@ -200,6 +206,31 @@ final class BlockDrivers {
             return spec.child("file").with("driver", "file").with("filename", spec.get("filename"));
         }
         throw new IllegalArgumentException("the " + format + " driver needs a file node (file.driver=..., or filename=...)");
+    }
+
+    private static BlockDriver openInject(AioContext ctx, BlockSpec spec) throws ErrnoException {
+        spec.checkKeys(Set.of("rules", "filename"), Set.of("file", "image"));
+        String rules = spec.get("rules");
+        if (rules == null) {
+            throw new IllegalArgumentException("block driver '" + spec.driver() + "' needs rules=RULE[;RULE...]"
+                    + " (e.g. rules=read:errno=EIO:every=3)");
+        }
+        FaultInjection faults = FaultInjection.parse(rules); // a bad rule throws, naming it
+        String name = spec.hasChild("image") ? "image" : "file";
+        BlockSpec child;
+        if (spec.hasChild(name)) {
+            if (spec.get("filename") != null) {
+                throw new IllegalArgumentException("give the " + spec.driver() + " driver either filename or a child node,"
+                        + " not both");
+            }
+            child = spec.child(name);
+        } else if (spec.get("filename") != null) {
+            child = spec.child(name).with("filename", spec.get("filename")); // no driver: the format is probed
+        } else {
+            throw new IllegalArgumentException("the " + spec.driver() + " driver needs a child node (file.driver=...,"
+                    + " or filename=...)");
+        }
+        return new InjectFilter(ctx, open(ctx, child), faults);
     }
 
     private static BlockDriver openNull(AioContext ctx, BlockSpec spec) {

@@ -124,6 +124,20 @@ public final class BlockSpec {
         return new BlockSpec(copy);
     }
 
+    /**
+     * A node of {@code driver} with this spec as its child {@code name}, for stacking a filter over it: the inherited
+     * options ({@code read-only}, {@code cache.*}, ...) move to the new node, which passes them down, so the stack as a
+     * whole keeps them; the rest go under {@code name.}.
+     */
+    public BlockSpec wrappedIn(String driver, String name) {
+        Objects.requireNonNull(name, "name");
+        BlockSpec top = of(driver);
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            top = top.with(INHERITED.contains(e.getKey()) ? e.getKey() : name + "." + e.getKey(), e.getValue());
+        }
+        return top;
+    }
+
     /** The driver's name, or null when none is given. */
     public String driver() {
         return options.get("driver");

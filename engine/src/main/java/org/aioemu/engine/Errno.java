@@ -31,6 +31,8 @@ public final class Errno {
     public static final int EROFS = 30;
     public static final int ENOSYS = 38;
     public static final int EOVERFLOW = 75;
+    /** What fio reports a verify failure as. */
+    public static final int EILSEQ = 84;
     public static final int EOPNOTSUPP = 95;
     public static final int ECONNRESET = 104;
     public static final int ESHUTDOWN = 108;
@@ -67,6 +69,7 @@ public final class Errno {
             case EROFS -> "EROFS";
             case ENOSYS -> "ENOSYS";
             case EOVERFLOW -> "EOVERFLOW";
+            case EILSEQ -> "EILSEQ";
             case ECONNRESET -> "ECONNRESET";
             case ESHUTDOWN -> "ESHUTDOWN";
             case EOPNOTSUPP -> "EOPNOTSUPP";
@@ -103,6 +106,7 @@ public final class Errno {
             case EROFS -> "Read-only file system";
             case ENOSYS -> "Function not implemented";
             case EOVERFLOW -> "Value too large for defined data type";
+            case EILSEQ -> "Invalid or incomplete multibyte or wide character";
             case ECONNRESET -> "Connection reset by peer";
             case ESHUTDOWN -> "Cannot send after transport endpoint shutdown";
             case EDQUOT -> "Disk quota exceeded";

@@ -171,6 +171,17 @@ final class FileOptions {
         b.add("format", CHOICE, "aioemu's own (not fio's): the image format, raw or lz4 (default: probed from an existing"
                 + " file's header, as qemu does; a new file is raw unless format=lz4)",
                 (o, v, c) -> o.imageFormat = ApplyContext.choice(v, IMAGE_FORMATS));
+        b.add("inject", STRING, "aioemu's own (not fio's): a fault to inject below the job's files, OP:KEY=VALUE... with OP"
+                + " read, write, flush, discard or any, an action (errno=EIO|ENOSPC|EAGAIN|EINTR, short=BYTES, delay=MS,"
+                + " corrupt=BITS), a trigger (every=N, nth=N, after=N, prob=P) and seed=S; repeatable, rules add up",
+                (o, v, c) -> {
+                    try {
+                        o.faults = o.faults.plus(org.aioemu.blockdev.FaultRule.parse(v));
+                    } catch (IllegalArgumentException e) {
+                        String m = e.getMessage(); // "bad fault rule 'text': why": the option's message shows the text
+                        throw ValueException.expected("a valid fault rule; " + m.substring(m.indexOf("': ") + 3));
+                    }
+                });
         b.add("cpus_allowed", STRING, "CPUs the job may run on (accepted; aioemu does not pin)",
                 (o, v, c) -> o.cpusAllowed = v.trim());
     }

@@ -17,6 +17,11 @@ public final class JobOptions {
     public static final int READ = 0;
     public static final int WRITE = 1;
     public static final int TRIM = 2;
+    /** Classes of error, as fio's continue_on_error bits: a failed read, write (trims and syncs too), verify. */
+    public static final int ERRORS_READ = 1;
+    public static final int ERRORS_WRITE = 2;
+    public static final int ERRORS_VERIFY = 4;
+    public static final int ERRORS_ALL = 7;
 
     /** fio's rw= modes. */
     public enum RwMode {
@@ -358,6 +363,12 @@ public final class JobOptions {
     /** fio's uri= (ioengine=nbd's option): the NBD export the job works on, or null. */
     public String nbdUri;
     public String cpusAllowed;
+    /** fio's continue_on_error: the ERRORS_* classes whose errors (those ignore_error allows) let the job go on. */
+    public int continueOnError;
+    /** fio's ignore_error: per class (read, write, verify) the errnos continue_on_error passes; null: EIO and EILSEQ. */
+    public int[][] ignoreError = new int[3][];
+    /** aioemu's inject=: fault rules between the job and its files, in the order given (immutable, so shared by copies). */
+    public org.aioemu.blockdev.FaultInjection faults = org.aioemu.blockdev.FaultInjection.none();
 
     /** A field-by-field copy (numjobs clones, [global] templates). */
     public JobOptions copy() {
@@ -533,6 +544,9 @@ public final class JobOptions {
         c.aioEngine = aioEngine;
         c.nbdUri = nbdUri;
         c.imageFormat = imageFormat;
+        c.faults = faults;
+        c.continueOnError = continueOnError;
+        c.ignoreError = ignoreError.clone(); // the lists themselves are replaced, never changed
         c.cpusAllowed = cpusAllowed;
         return c;
     }

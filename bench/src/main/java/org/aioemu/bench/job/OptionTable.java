@@ -139,6 +139,7 @@ public final class OptionTable {
         WorkloadOptions.register(b);
         DataOptions.register(b);
         ReplayOptions.register(b);
+        ErrorOptions.register(b);
         IgnoredOptions.register(b);
         return new OptionTable(b.rows);
     }

@@ -23,8 +23,6 @@ final class RefusedOptions {
         WHY.put("profile", "fio's built-in profiles are not part of aioemu: act drives raw devices for Aerospike, and"
                 + " fio 3.33's tiobench ignores its own options (size, block, numruns, dir, threads), running four fixed"
                 + " jobs (seqwrite, randwrite, seqread, randread on four files, direct, bs=4k) that a job file states plainly");
-        WHY.put("continue_on_error", NOT_YET + ": a job stops at its first error");
-        WHY.put("ignore_error", NOT_YET + ": a job stops at its first error");
         WHY.put("error_dump", NOT_YET + ": a job stops at its first error");
     }
 

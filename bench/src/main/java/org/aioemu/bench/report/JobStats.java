@@ -19,6 +19,13 @@ public final class JobStats {
     /** 0 or the first errno (positive) that stopped the job, with its message. */
     public int error;
     public String errorMessage;
+    /**
+     * fio's total_err and first_error: the errors continue_on_error let the job go on after (not in {@link #error},
+     * which only a fatal error sets), and the first one's errno and message.
+     */
+    public long totalErr;
+    public int firstError;
+    public String firstErrorMessage;
     /** Wall-clock start, epoch milliseconds. */
     public long startEpochMillis;
     /** From the first submission after ramp time to the last completion. */
@@ -113,6 +120,16 @@ public final class JobStats {
         depthLevels[bucket]++;
     }
 
+    /** The errno fio reports as the job's error: the fatal one, else the first that continue_on_error passed over. */
+    public int reportedError() {
+        return error != 0 ? error : firstError;
+    }
+
+    /** The message for {@link #reportedError()}, or null. */
+    public String reportedErrorMessage() {
+        return error != 0 ? errorMessage : firstErrorMessage;
+    }
+
     /** Adds another job's numbers into this one (group_reporting, the run-status lines). */
     public void merge(JobStats other) {
         if (steadyState == null) {
@@ -128,6 +145,11 @@ public final class JobStats {
         if (error == 0 && other.error != 0) {
             error = other.error;
             errorMessage = other.errorMessage;
+        }
+        totalErr += other.totalErr;
+        if (firstError == 0 && other.firstError != 0) {
+            firstError = other.firstError;
+            firstErrorMessage = other.firstErrorMessage;
         }
         runtimeNanos = Math.max(runtimeNanos, other.runtimeNanos);
         read.merge(other.read);

@@ -53,7 +53,7 @@ final class JsonReport {
         ObjectNode o = FioJson.MAPPER.createObjectNode();
         o.put("jobname", job.options.name);
         o.put("groupid", job.groupId);
-        o.put("error", job.error);
+        o.put("error", job.reportedError());
         o.put("eta", 0);
         long elapsedMillis = job.startEpochMillis > 0 ? ctx.nowEpochMillis() - job.startEpochMillis : job.runtimeNanos / 1_000_000;
         o.put("elapsed", Math.max(1, (elapsedMillis + 999) / 1000));
@@ -91,6 +91,10 @@ final class JsonReport {
         table(o.putObject("latency_ns"), Distributions.SUB_MS_LABELS, lat.nsPercents());
         table(o.putObject("latency_us"), Distributions.SUB_MS_LABELS, lat.usPercents());
         table(o.putObject("latency_ms"), Distributions.MS_LABELS, lat.msPercents());
+        if (job.options.continueOnError != 0) { // as fio: only a job that may go on after errors counts them
+            o.put("total_err", job.totalErr);
+            o.put("first_error", job.firstError);
+        }
         o.put("latency_depth", job.latencyDepth > 0 ? job.latencyDepth : job.options.iodepth);
         o.put("latency_target", job.options.latencyTargetNanos); // fio keeps the target in ns, the window in µs
         o.set("latency_percentile", FioJson.decimal(job.options.latencyTargetNanos > 0 ? job.options.latencyPercentile : 100));

@@ -76,9 +76,11 @@ final class NormalReport {
     }
 
     static void block(PrintStream out, JobStats job, Groups.Group group, ReportContext ctx) {
-        String err = job.error == 0 || job.errorMessage == null ? "" : " (error=" + job.errorMessage + ")";
+        // With continue_on_error, fio reports the first error it went on after, as the job's error.
+        String message = job.reportedErrorMessage();
+        String err = job.reportedError() == 0 || message == null ? "" : " (error=" + message + ")";
         out.printf(Locale.ROOT, "%s: (groupid=%d, jobs=%d): err=%2d%s: pid=%d: %s%n", job.options.name, job.groupId,
-                job.jobs, job.error, err, ctx.pid(), ctx.ctime(ctx.endEpochMillis(job)));
+                job.jobs, job.reportedError(), err, ctx.pid(), ctx.ctime(ctx.endEpochMillis(job)));
         for (int ddir = JobOptions.READ; ddir <= JobOptions.MIXED; ddir++) {
             if (!shown(job.options, ddir)) {
                 continue;
@@ -102,6 +104,10 @@ final class NormalReport {
                 job.read.ios, job.write.ios, job.trim.ios, job.syncsCounted(),
                 job.read.shortIos, job.write.shortIos, job.trim.shortIos, job.sync.shortIos,
                 job.read.droppedIos, job.write.droppedIos, job.trim.droppedIos, job.sync.droppedIos);
+        if (job.options.continueOnError != 0) {
+            out.printf(Locale.ROOT, "     errors    : total=%d, first_error=%d/<%s>%n", job.totalErr, job.firstError,
+                    job.firstError == 0 ? "Success" : org.aioemu.engine.Errno.describe(job.firstError));
+        }
         if (job.replayLateness != null && job.replayLateness.getTotalCount() > 0) {
             out.printf(Locale.ROOT, "     replay lateness (usec): p50=%.1f, p99=%.1f, max=%.1f, N=%d%n",
                     job.replayLateness.getValueAtPercentile(50) / 1000.0, job.replayLateness.getValueAtPercentile(99) / 1000.0,

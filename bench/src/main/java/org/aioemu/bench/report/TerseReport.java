@@ -33,7 +33,7 @@ final class TerseReport {
         f.add(ctx.version());
         f.add(job.options.name);
         f.add(Integer.toString(job.groupId));
-        f.add(Integer.toString(job.error));
+        f.add(Integer.toString(job.reportedError()));
         direction(f, job, JobOptions.READ, group.status()[JobOptions.READ]);
         direction(f, job, JobOptions.WRITE, group.status()[JobOptions.WRITE]);
         int jobs = Math.max(1, job.jobs);
@@ -51,6 +51,10 @@ final class TerseReport {
         }
         for (double p : lat.msPercents()) {
             f.add(String.format(Locale.ROOT, "%.2f%%", p));
+        }
+        if (job.options.continueOnError != 0) {
+            f.add(Long.toString(job.totalErr));
+            f.add(Integer.toString(job.firstError));
         }
         for (DiskUtil d : ctx.disks()) { // fio repeats the devices at the end of every job's line
             f.add(d.name());

@@ -36,6 +36,12 @@ final class IssueLoop {
 
         void fail(int errno, String message);
 
+        /**
+         * A request of direction {@code ddir} failed with {@code errno}: true if continue_on_error lets the job go on
+         * (the error is counted), false if it is to fail the job.
+         */
+        boolean tolerated(int ddir, int errno, String message);
+
         /** A checked read came back wrong. */
         void badRead(IoSlot s, String what);
 
@@ -417,8 +423,11 @@ final class IssueLoop {
         if (result < 0 && fillDevice && s.ddir == JobOptions.WRITE && (result == -Errno.ENOSPC || result == -Errno.EDQUOT)) {
             owner.filled(); // fio's fill_device: the device is full, which is where the job was meant to end
         } else if (result < 0) {
-            owner.fail(-result, s.describe(p.files[s.file].name()) + " failed: " + Errno.name(result) + " ("
-                    + Errno.describe(result) + ")" + (detail != null ? "; " + detail : ""));
+            String message = s.describe(p.files[s.file].name()) + " failed: " + Errno.name(result) + " ("
+                    + Errno.describe(result) + ")" + (detail != null ? "; " + detail : "");
+            if (!owner.tolerated(s.ddir, -result, message)) {
+                owner.fail(-result, message);
+            }
         } else {
             if (s.accounted) {
                 rec.completed(s, s.ddir == JobOptions.TRIM ? s.length : result, now); // a discard returns 0

@@ -173,8 +173,44 @@ final class JobExecution implements IssueLoop.Owner {
         }
     }
 
+    /**
+     * fio's td_non_fatal_error: an error is of the verify class if it is EILSEQ, else of its direction's (a trim or
+     * sync is a write); the job goes on if continue_on_error names the class and ignore_error's list for it (EIO and
+     * EILSEQ unless given) holds the errno. Such an error is counted, not kept as the job's error.
+     */
+    @Override
+    public boolean tolerated(int ddir, int errno, String message) {
+        int kind = errno == EILSEQ ? 2 : ddir == JobOptions.READ ? 0 : 1;
+        if ((o.continueOnError & (1 << kind)) == 0) {
+            return false;
+        }
+        int[] allowed = o.ignoreError[kind];
+        boolean listed = allowed == null ? errno == Errno.EIO || errno == EILSEQ : contains(allowed, errno);
+        if (!listed) {
+            return false;
+        }
+        stats.totalErr++;
+        if (stats.firstError == 0) {
+            stats.firstError = errno;
+            stats.firstErrorMessage = message;
+        }
+        return true;
+    }
+
+    private static boolean contains(int[] list, int v) {
+        for (int x : list) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void badRead(IoSlot s, String what) {
+        if (tolerated(JobOptions.READ, EILSEQ, VerifyTally.describe(s, p.files[s.file].name(), what))) {
+            return; // continue_on_error=verify: counted, and the job goes on as if the block were good
+        }
         String msg = verify.bad(s, p.files[s.file].name(), what);
         if (o.verifyFatal) {
             fail(EILSEQ, msg);

@@ -185,6 +185,10 @@ final class JobSetup {
         if (o.execPrerun != null) {
             ShellCommand.run(o, "exec_prerun", o.execPrerun, settings.notices());
         }
+        if (!o.faults.isEmpty() && (nullEngine || nbd != null)) {
+            throw new JobSetupException(o, Errno.EINVAL, "inject= works on the job's files and devices, not on "
+                    + (nullEngine ? "ioengine=null" : "an NBD export (inject on the server: aioemu serve --inject=...)"));
+        }
         p.targets = new IoTarget[n];
         for (int i = 0; i < n; i++) {
             p.targets[i] = nullEngine ? new NullTarget(p.ctx) : nbd != null ? new NbdTarget(nbd, o.sync)
@@ -341,7 +345,8 @@ final class JobSetup {
                 .withSync(o.sync && !o.dsyncOnly)
                 .withEngine(o.aioEngine == null ? "threads" : o.aioEngine)
                 .withPadding(false) // as fio: a misaligned O_DIRECT request gets the kernel's EINVAL
-                .withFormat(o.imageFormat);
+                .withFormat(o.imageFormat)
+                .withFaults(o.faults);
         try {
             BlockBackend b = BlockBackend.open(ctx, f.path(), opts);
             FileHandle.Access access = switch (o.fadviseHint) {

@@ -8,11 +8,16 @@ final class VerifyTally {
     /** Counts one bad read of {@code s} from {@code file}; returns its description. */
     String bad(IoSlot s, String file, String what) {
         errors++;
-        String msg = "verify failed reading " + s.length + " bytes at offset " + s.offset + " of " + file + ": " + what;
+        String msg = describe(s, file, what);
         if (first == null) {
             first = msg;
         }
         return msg;
+    }
+
+    /** The description of a bad read, without counting it (one continue_on_error passes over). */
+    static String describe(IoSlot s, String file, String what) {
+        return "verify failed reading " + s.length + " bytes at offset " + s.offset + " of " + file + ": " + what;
     }
 
     boolean any() {

@@ -109,6 +109,8 @@ class JobOptionsCopyTest {
                     return c;
                 }
             }
+        } else if (t == org.aioemu.blockdev.FaultInjection.class) {
+            return org.aioemu.blockdev.FaultInjection.parse("read:errno=EIO:nth=3");
         } else if (t.isArray() && t.getComponentType() == byte.class) {
             return new byte[] {1, 2, 3};
         } else if (t.isArray() && t.getComponentType() == int.class) {
