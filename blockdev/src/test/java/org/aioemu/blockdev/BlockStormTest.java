@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The storm: two application threads keep 2 × {@value #SLOTS} requests in flight (reads, writes, write-zeroes, flushes,
- * out-of-range reads, and future-form writes of which a third are cancelled) on three images — two raw, one lz4 —
+ * out-of-range reads, and future-form writes of which a third are cancelled) on three images — two raw (one of them
+ * on a failing disk: injected EIO, EAGAIN, short transfers and stalls), one lz4 —
  * while a chaos thread resizes the pool and closes and reopens backends under them with random engines, and every
  * round ends by closing the whole context mid-storm. A new context, pool model and set of engines opens the same
  * images for the next round. Checked for every request: it completed exactly once (a second completion fails a CAS,
@@ -53,6 +54,15 @@ class BlockStormTest {
     private static final int SLOTS = 48;
     private static final int BLOCKS = 256;
     private static final String[] FORMATS = {"raw", "raw", "lz4"};
+    /**
+     * Image 1's disk fails: EIO for 1 % of reads and writes (the request fails; a failed write leaves the block as it
+     * was), EAGAIN for 2 % of anything and short transfers for 2 % of reads and writes (which the backend must hide:
+     * it retries and continues), and 1 ms stalls for 0.5 % (on a loop timer, which a close must not lose).
+     */
+    private static final String FAULTY = "read:errno=EIO:prob=0.01:seed=1;write:errno=EIO:prob=0.01:seed=2;"
+            + "any:errno=EAGAIN:prob=0.02:seed=3;read:short=1024:prob=0.02:seed=4;write:short=512:prob=0.02:seed=5;"
+            + "any:delay=1:prob=0.005:seed=6";
+    static final int FAULTY_IMAGE = 1;
 
     @TempDir
     Path dir;
@@ -92,7 +102,7 @@ class BlockStormTest {
             assertEquals(List.of(), ledger.failures(), "seed " + seed + ": " + ledger);
             assertTrue(ledger.completed.sum() >= REQUESTS, ledger.toString());
             assertTrue(ledger.cancelled.sum() > 0 && ledger.refusedClosed.sum() > 0 && ledger.backendReopens.sum() > 0
-                    && ledger.poolResizes.sum() > 0, "the storm did not exercise everything: " + ledger);
+                    && ledger.poolResizes.sum() > 0 && ledger.injectedErrors.sum() > 0, "the storm did not exercise everything: " + ledger);
             Lz4Images.CheckResult check = Lz4Images.check(images[2], false);
             assertTrue(check.corruptions().isEmpty(), "lz4 image after the storm: " + check);
             System.out.println("storm, seed " + seed + ": " + ledger);
@@ -132,7 +142,8 @@ class BlockStormTest {
                 .withWorkerSpinNanos(rnd.nextBoolean() ? 0 : ThreadPoolConfig.DEFAULT_WORKER_SPIN_NANOS);
         AioContext ctx = AioContext.builder().threadPool(pool).build();
         ledger.contextClosing = false;
-        StormBackends backends = new StormBackends(ctx, images, FORMATS, rnd);
+        FaultInjection[] faults = {FaultInjection.none(), FaultInjection.parse(FAULTY), FaultInjection.none()};
+        StormBackends backends = new StormBackends(ctx, images, FORMATS, faults, rnd);
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> submitters = new ArrayList<>();
         Throwable[] crashed = new Throwable[SUBMITTERS];

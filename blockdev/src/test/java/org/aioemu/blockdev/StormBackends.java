@@ -11,6 +11,7 @@ import org.aioemu.engine.ErrnoException;
  * The storm's images and the backend currently open on each, in one context. The chaos thread closes a backend and
  * opens a new one on the same image (another engine, maybe) while requests race it; the loop reads the current one
  * when a request starts, so a request may meet a backend that is closing or closed, which must refuse it with EBADF.
+ * An image may have fault rules, which every backend opened on it gets.
  *
  * <p>Threading: {@link #current} from any thread (an acquire load of the slot); {@link #reopen} and {@link #closeAll}
  * from the chaos thread only.
@@ -21,12 +22,15 @@ final class StormBackends {
     private final AioContext ctx;
     private final Path[] images;
     private final String[] formats;
+    private final FaultInjection[] faults;
     private final AtomicReferenceArray<BlockBackend> open;
 
-    StormBackends(AioContext ctx, Path[] images, String[] formats, SplittableRandom rnd) throws ErrnoException {
+    StormBackends(AioContext ctx, Path[] images, String[] formats, FaultInjection[] faults, SplittableRandom rnd)
+            throws ErrnoException {
         this.ctx = ctx;
         this.images = images;
         this.formats = formats;
+        this.faults = faults;
         this.open = new AtomicReferenceArray<>(images.length);
         for (int i = 0; i < images.length; i++) {
             open.set(i, openOne(i, rnd));
@@ -49,7 +53,8 @@ final class StormBackends {
         if (AioEngines.unavailability(engine) != null) {
             engine = "threads";
         }
-        return BlockBackend.open(ctx, images[i], BlockBackendOptions.defaults().withEngine(engine).withFormat(formats[i]));
+        return BlockBackend.open(ctx, images[i], BlockBackendOptions.defaults().withEngine(engine).withFormat(formats[i])
+                .withFaults(faults[i]));
     }
 
     String describe() {

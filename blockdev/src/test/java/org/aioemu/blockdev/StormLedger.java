@@ -17,6 +17,7 @@ final class StormLedger {
     final LongAdder cancelled = new LongAdder();
     final LongAdder refusedClosed = new LongAdder();
     final LongAdder refusedByContext = new LongAdder();
+    final LongAdder injectedErrors = new LongAdder();
     final LongAdder backendReopens = new LongAdder();
     final LongAdder poolResizes = new LongAdder();
     /** Set while a context closes: a future may then fail with the context's IllegalStateException. */
@@ -43,7 +44,7 @@ final class StormLedger {
     public String toString() {
         return completed.sum() + " completed (" + verifiedReads.sum() + " reads verified, " + cancelled.sum()
                 + " cancelled, " + refusedClosed.sum() + " refused by a closed backend or context, "
-                + refusedByContext.sum() + " refused at submission), " + backendReopens.sum() + " backend reopens, "
+                + refusedByContext.sum() + " refused at submission, " + injectedErrors.sum() + " failed by injected EIO), " + backendReopens.sum() + " backend reopens, "
                 + poolResizes.sum() + " pool resizes";
     }
 }

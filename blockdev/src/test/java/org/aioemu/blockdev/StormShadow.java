@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What one storm image must hold, block by block, across every backend and context opened on it: the stamp of the
- * last write that completed successfully (0: zeroes). A block is owned by at most one request at a time
+ * last write that completed successfully (0: zeroes; {@link #UNKNOWN} after a failed write). A block is owned by at most one request at a time
  * ({@link #tryLock}), so the stamp is exact when that request completes and a read of it must return exactly the
  * stamped pattern.
  *
@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class StormShadow {
     static final int BLOCK = 4096;
+    /** The stamp of a block a failed write may have torn: no read of it is checked until a write succeeds. */
+    static final long UNKNOWN = -1;
 
     private final AtomicLongArray stamps;
     private final AtomicIntegerArray locks;
