@@ -124,7 +124,15 @@ final class RecoveryFilter extends FilterDriver {
 
     /** The child's answer for {@code q}: retry, continue, or hand the outcome to the caller. */
     void childDone(RecoveryRequest q, int result, String detail) {
-        if ((result == -Errno.EAGAIN || result == -Errno.EINTR) && !q.cancelled) {
+        if (result == -Errno.ECANCELED && q.done > 0) {
+            resubmit(q); // a continuation was cancelled, but the request has touched the image: it must finish
+            return;
+        }
+        if ((result == -Errno.EAGAIN || result == -Errno.EINTR) && q.cancelled && q.done == 0) {
+            finish(q, -Errno.ECANCELED, "cancelled while it was being retried");
+            return;
+        }
+        if (result == -Errno.EAGAIN || result == -Errno.EINTR) {
             if (q.retries < MAX_RETRIES) {
                 q.retries++;
                 resubmit(q);
@@ -136,7 +144,7 @@ final class RecoveryFilter extends FilterDriver {
         }
         if (result >= 0 && q.transfers()) {
             q.done += result;
-            if (q.done < q.total && !q.cancelled) {
+            if (q.done < q.total) { // cancelled or not: part of it is in the image, and the caller gets all or an error
                 if (result > 0) {
                     q.retries = 0; // progress: the retry budget is for requests that make none
                     resubmit(q);
@@ -186,11 +194,18 @@ final class RecoveryFilter extends FilterDriver {
         return child.inFlight() + deferred.pending();
     }
 
-    /** Cancels the request that completes through {@code c} in the child, and stops retrying or continuing it. */
+    /**
+     * Cancels the request that completes through {@code c} in the child, and stops retrying it, as long as none of it
+     * has been transferred. A request that is part done cannot be cancelled: stopping it would leave part of a write
+     * in the image, or hand back part of a read, under a result that says neither; it is continued to its end.
+     */
     @Override
     public boolean cancel(BlockCompletion c) {
         for (RecoveryRequest q : all) {
             if (q.completion == c) {
+                if (q.done > 0) {
+                    return false;
+                }
                 q.cancelled = true;
                 return child.cancel(q);
             }

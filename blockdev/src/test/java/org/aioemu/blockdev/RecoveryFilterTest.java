@@ -70,6 +70,28 @@ class RecoveryFilterTest extends ContextFixture {
         }
     }
 
+    /**
+     * A cancel that comes while a short write's continuation waits (here on an injected stall) cannot stop it: part
+     * of the write is in the image, so the request finishes whole, and the cancel says false. Before, the
+     * continuation was cancelled and the future ended cancelled with 512 bytes written, or completed with 512 as if
+     * that were the whole write (found by the block storm).
+     */
+    @Test
+    void aPartlyDoneTransferIsNotCancelledButFinished() throws Exception {
+        try (BlockBackend disk = open("write:short=512:nth=1;write:delay=200:nth=2")) {
+            MemorySegment w = arena.allocate(4096);
+            w.fill((byte) 9);
+            java.util.concurrent.CompletableFuture<Integer> f = disk.write(8192, w);
+            Thread.sleep(50); // the first 512 bytes are in; the rest waits on the stall
+            assertEquals(false, f.cancel(true), "a part-done write must not report itself cancelled");
+            assertEquals(4096, f.get());
+        }
+        byte[] after = Files.readAllBytes(image);
+        byte[] nines = new byte[4096];
+        Arrays.fill(nines, (byte) 9);
+        assertArrayEquals(nines, Arrays.copyOfRange(after, 8192, 8192 + 4096), "the whole write landed");
+    }
+
     @Test
     void shortTransfersAreContinuedToTheFullLength() throws Exception {
         try (BlockBackend disk = open("read:short=1000;write:short=3000")) {
