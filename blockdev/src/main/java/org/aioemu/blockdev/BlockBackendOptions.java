@@ -18,9 +18,11 @@ import java.util.Objects;
  *                 answer (a benchmark of misaligned O_DIRECT, as fio runs it)
  * @param format   the image format, {@code raw} or {@code lz4}; null (the default) probes it from the image's first
  *                 bytes as qemu does: an image is lz4 only if it starts with a valid lz4 header, else raw
+ * @param throttle the {@link ThrottleGroup} whose limits the backend's reads and writes keep (a throttle filter over
+ *                 the image), shared with the other backends given the same group; null (the default) for none
  */
 public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
-                                  boolean padding, String format) {
+                                  boolean padding, String format, ThrottleGroup throttle) {
     /** The formats {@link #withFormat} takes. */
     public static final java.util.List<String> FORMATS = java.util.List.of("raw", "lz4");
 
@@ -30,6 +32,12 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
         if (format != null && !FORMATS.contains(format)) {
             throw new IllegalArgumentException("unknown image format '" + format + "' (known: raw, lz4)");
         }
+    }
+
+    /** As before throttling was an option: none. */
+    public BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
+            boolean padding, String format) {
+        this(readOnly, direct, dsync, engine, sync, padding, format, null);
     }
 
     /** As before the format was an option: probed. */
@@ -54,33 +62,38 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
     }
 
     public BlockBackendOptions withReadOnly(boolean on) {
-        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding, format);
+        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding, format, throttle);
     }
 
     public BlockBackendOptions withDirect(boolean on) {
-        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding, format);
+        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding, format, throttle);
     }
 
     public BlockBackendOptions withDsync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding, format);
+        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding, format, throttle);
     }
 
     public BlockBackendOptions withEngine(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding, format);
+        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding, format, throttle);
     }
 
     /** O_SYNC (fio's sync=1 and sync=sync) rather than O_DSYNC (sync=dsync). */
     public BlockBackendOptions withSync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding, format);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding, format, throttle);
     }
 
     /** Whether misaligned O_DIRECT requests are padded (the default) or go to the kernel as they are. */
     public BlockBackendOptions withPadding(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on, format);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on, format, throttle);
     }
 
     /** The image format: {@code raw}, {@code lz4}, or null to probe it (the default). */
     public BlockBackendOptions withFormat(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, name);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, name, throttle);
+    }
+
+    /** Reads and writes keep {@code group}'s limits (QEMU's throttle filter over the image); null for none. */
+    public BlockBackendOptions withThrottle(ThrottleGroup group) {
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, format, group);
     }
 }

@@ -87,6 +87,14 @@ public interface BlockDriver extends AutoCloseable {
     }
 
     /**
+     * Loop only: the backend is closing and will wait until no request is in flight. A driver that holds requests
+     * back (throttling) lets them all go now, as QEMU lifts I/O limits inside a drained section; a filter passes the
+     * call down.
+     */
+    default void drainBegin() {
+    }
+
+    /**
      * Any thread: how the image will be read, for the host's readahead; a driver without a host file to
      * advise ignores it.
      */
