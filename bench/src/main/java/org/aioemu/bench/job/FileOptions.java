@@ -171,6 +171,16 @@ final class FileOptions {
         b.add("format", CHOICE, "aioemu's own (not fio's): the image format, raw or lz4 (default: probed from an existing"
                 + " file's header, as qemu does; a new file is raw unless format=lz4)",
                 (o, v, c) -> o.imageFormat = ApplyContext.choice(v, IMAGE_FORMATS));
+        b.add("throttle", STRING, "aioemu's own (not fio's): QEMU's I/O limits on each of the job's files,"
+                + " KEY=VALUE[,KEY=VALUE...] with QEMU's throttling keys (iops-total, bps-read, iops-write-max, ...,"
+                + " iops-size) and throttle-group=NAME to share them (see the README)", (o, v, c) -> {
+                    try {
+                        o.throttle = org.aioemu.blockdev.ThrottleOptions.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        throw ValueException.expected("QEMU's throttling options, KEY=VALUE[,KEY=VALUE...]; "
+                                + e.getMessage());
+                    }
+                });
         b.add("cpus_allowed", STRING, "CPUs the job may run on (accepted; aioemu does not pin)",
                 (o, v, c) -> o.cpusAllowed = v.trim());
     }

@@ -117,6 +117,10 @@ final class JobSetup {
         settings.contextTuning().accept(ctxBuilder);
         p.ctx = ctxBuilder.build();
         String nbdUri = nullEngine ? null : NbdJobs.uri(o);
+        if (o.throttle != null && (nullEngine || nbdUri != null)) {
+            throw new JobSetupException(o, "throttle= limits the job's image files; " + (nullEngine ? "ioengine=null"
+                    : "the NBD export " + nbdUri) + " has none (throttle the export's server: aioemu serve --throttle=...)");
+        }
         NbdClient nbd = null;
         if (nbdUri != null) {
             if (o.readIolog != null) {
@@ -343,6 +347,9 @@ final class JobSetup {
                 .withPadding(false) // as fio: a misaligned O_DIRECT request gets the kernel's EINVAL
                 .withFormat(o.imageFormat);
         try {
+            if (o.throttle != null) {
+                opts = opts.withThrottle(o.throttle.group()); // per file; a named group is shared
+            }
             BlockBackend b = BlockBackend.open(ctx, f.path(), opts);
             FileHandle.Access access = switch (o.fadviseHint) {
                 case "0" -> null;
