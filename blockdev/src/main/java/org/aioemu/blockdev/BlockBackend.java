@@ -168,14 +168,21 @@ public final class BlockBackend implements AutoCloseable {
 
     /**
      * Any thread (on the loop, a nested wait): waits until no request is in flight, as QEMU's drain; requests handed
-     * over meanwhile are waited for too. The backend stays open.
+     * over meanwhile are waited for too, and requests held back by throttling go at once, as QEMU lifts I/O limits
+     * while drained. The backend stays open.
      */
     public void drain() {
         if (ctx.isClosed()) {
             return;
         }
-        onLoop(() -> { }); // behind this thread's requests already on their way to the loop
-        ctx.runUntil(() -> busy() == 0);
+        onLoop(driver::drainBegin); // behind this thread's requests already on their way to the loop
+        try {
+            ctx.runUntil(() -> busy() == 0);
+        } finally {
+            if (!ctx.isClosed()) {
+                onLoop(driver::drainEnd);
+            }
+        }
     }
 
     /**

@@ -87,11 +87,16 @@ public interface BlockDriver extends AutoCloseable {
     }
 
     /**
-     * Loop only: the backend is closing and will wait until no request is in flight. A driver that holds requests
-     * back (throttling) lets them all go now, as QEMU lifts I/O limits inside a drained section; a filter passes the
-     * call down.
+     * Loop only: a drained section begins — the backend waits until no request is in flight ({@code drain()}, or
+     * {@code close()}, whose section never ends). A driver that holds requests back (throttling) lets them all go now
+     * and holds none until {@link #drainEnd()}, as QEMU lifts I/O limits inside a drained section; a filter passes
+     * the call down. Sections nest.
      */
     default void drainBegin() {
+    }
+
+    /** Loop only: ends the drained section the matching {@link #drainBegin()} began. */
+    default void drainEnd() {
     }
 
     /**

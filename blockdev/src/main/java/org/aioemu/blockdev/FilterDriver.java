@@ -113,6 +113,11 @@ abstract class FilterDriver implements BlockDriver {
     }
 
     @Override
+    public void drainEnd() {
+        child.drainEnd();
+    }
+
+    @Override
     public void adviseAccess(org.aioemu.aio.FileHandle.Access access) throws org.aioemu.engine.ErrnoException {
         child.adviseAccess(access);
     }

@@ -10,9 +10,10 @@ import org.aioemu.engine.Errno;
  * direction (reads; writes, discards and write-zeroes), behind any already waiting, until the group lets it go from a
  * loop timer — never by sleeping. Flushes, sync_file_range, resizes and block-status pass untouched, as in QEMU.
  *
- * <p>Closing: the backend's close calls {@link #drainBegin()}, which, as QEMU's drained section does, lets every
- * waiting request go at once (still counted in the group, so the other members pay for it): they complete with their
- * real results, and a close never waits out the limits. A waiting request can be cancelled: it completes with
+ * <p>Draining and closing: the backend's drain and close call {@link #drainBegin()}, which, as QEMU's drained section
+ * does, lets every waiting request go at once (still counted in the group, so the other members pay for it): they
+ * complete with their real results, and neither waits out the limits; after a drain, {@link #drainEnd()} restores
+ * them. A waiting request can be cancelled: it completes with
  * ECANCELED without reaching the child.
  *
  * <p>Threading: as {@link BlockDriver}: loop only, except {@link #size()} and {@link #description()}. A waiting
@@ -28,8 +29,8 @@ final class ThrottleFilter extends FilterDriver {
     /** Waiting requests by direction: 0 reads, 1 writes. */
     private final ThrottledRequest.Queue[] waiting = {new ThrottledRequest.Queue(), new ThrottledRequest.Queue()};
     private ThrottledRequest free;
-    /** Set by {@link #drainBegin()}: everything goes at once from then on. */
-    private boolean draining;
+    /** Drained sections open ({@link #drainBegin()} less {@link #drainEnd()}): while any is, everything goes at once. */
+    private int drained;
     private boolean closed;
 
     /**
@@ -118,7 +119,7 @@ final class ThrottleFilter extends FilterDriver {
 
     /** Whether a request may go now: nothing of its direction waits here and the group's buckets allow it. */
     private boolean pass(boolean write, long bytes) {
-        if (draining) {
+        if (drained > 0) {
             group.account(write, bytes);
             return true;
         }
@@ -174,12 +175,12 @@ final class ThrottleFilter extends FilterDriver {
     }
 
     /**
-     * Loop, the backend closing: from now on nothing waits, and every request waiting goes now, in order, so that
-     * the drain that follows ends as soon as the child's requests do (QEMU lifts the limits while drained too).
+     * Loop, the backend draining or closing: until {@link #drainEnd()} nothing waits, and every request waiting goes
+     * now, in order, so that the drain ends as soon as the child's requests do (QEMU lifts the limits while drained).
      */
     @Override
     public void drainBegin() {
-        draining = true;
+        drained++;
         for (int dir = 0; dir < 2; dir++) {
             ThrottledRequest r;
             while ((r = waiting[dir].poll()) != null) {
@@ -188,6 +189,14 @@ final class ThrottleFilter extends FilterDriver {
             }
         }
         child.drainBegin();
+    }
+
+    @Override
+    public void drainEnd() {
+        if (drained > 0) {
+            drained--;
+        }
+        child.drainEnd();
     }
 
     @Override

@@ -207,6 +207,29 @@ class ThrottleFilterTest extends ContextFixture {
 
     @Test
     @Timeout(30)
+    void drainingLetsRequestsHeldBackGoThenTheLimitsHoldAgain() throws Exception {
+        try (BlockBackend disk = open("throttling.iops-total=5")) {
+            MemorySegment buf = arena.allocate(4096);
+            List<CompletableFuture<Integer>> reads = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                reads.add(disk.read(4096L * i, buf)); // 6 s of requests at 5/s
+            }
+            long t0 = System.nanoTime();
+            disk.drain();
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "drain waited out the limits");
+            for (CompletableFuture<Integer> r : reads) {
+                assertEquals(4096, r.getNow(-1));
+            }
+            // the drained requests were counted: the next ones wait for the bucket to empty again
+            CompletableFuture<Integer> after = disk.read(0, buf);
+            Thread.sleep(500);
+            assertTrue(!after.isDone(), "the limits hold again after the drain");
+            assertEquals(4096, after.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void cancellingARequestHeldBackStopsItAndTheNextStillGoes() throws Exception {
         try (BlockBackend disk = open("throttling.iops-total=1")) {
             MemorySegment buf = arena.allocate(4096);

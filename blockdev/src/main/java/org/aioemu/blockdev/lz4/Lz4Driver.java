@@ -152,6 +152,11 @@ public final class Lz4Driver implements BlockDriver {
     }
 
     @Override
+    public void drainEnd() {
+        child.drainEnd();
+    }
+
+    @Override
     public int inFlight() {
         return requestsInFlight + commits.inFlight() + deferred.pending();
     }
