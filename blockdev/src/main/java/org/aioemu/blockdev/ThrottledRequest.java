@@ -24,8 +24,11 @@ final class ThrottledRequest {
     long length;
     int flags;
     MemorySegment buffer;
-    /** This node's own copy of a vector's buffers: the caller's array is its own again once the call returns. */
-    MemorySegment[] iov = new MemorySegment[0];
+    /**
+     * This node's own copy of a vector's buffers: the caller's array is its own again once the call returns. Room for
+     * a few from the start, so that a node that served single-buffer requests need not grow for a short vector.
+     */
+    MemorySegment[] iov = new MemorySegment[8];
     int count;
     BlockCompletion completion;
     /** Next in the queue or in the free list. */
