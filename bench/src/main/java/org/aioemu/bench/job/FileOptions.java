@@ -175,7 +175,8 @@ final class FileOptions {
                 + " KEY=VALUE[,KEY=VALUE...] with QEMU's throttling keys (iops-total, bps-read, iops-write-max, ...,"
                 + " iops-size) and throttle-group=NAME to share them (see the README)", (o, v, c) -> {
                     try {
-                        o.throttle = org.aioemu.blockdev.ThrottleOptions.parse(v);
+                        org.aioemu.blockdev.ThrottleOptions.parse(v); // refused here, at its file:line, if bad
+                        o.throttle = v.trim();
                     } catch (IllegalArgumentException e) {
                         throw ValueException.expected("QEMU's throttling options, KEY=VALUE[,KEY=VALUE...]; "
                                 + e.getMessage());

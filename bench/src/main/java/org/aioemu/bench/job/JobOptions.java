@@ -355,8 +355,8 @@ public final class JobOptions {
     public String aioEngine = "threads";
     /** aioemu's format=: raw, lz4, or null to probe an existing file's format (a new file is then raw). */
     public String imageFormat;
-    /** aioemu's throttle=: QEMU's I/O limits and group for the job's files (checked when set), or null for none. */
-    public org.aioemu.blockdev.ThrottleOptions throttle;
+    /** aioemu's throttle=: QEMU's I/O limits and group for the job's files, as given (checked when set), or null. */
+    public String throttle;
     /** fio's uri= (ioengine=nbd's option): the NBD export the job works on, or null. */
     public String nbdUri;
     public String cpusAllowed;

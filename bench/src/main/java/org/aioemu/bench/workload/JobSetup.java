@@ -348,7 +348,8 @@ final class JobSetup {
                 .withFormat(o.imageFormat);
         try {
             if (o.throttle != null) {
-                opts = opts.withThrottle(o.throttle.group()); // per file; a named group is shared
+                // per file: a group of the file's own, or the named one its job's other files share
+                opts = opts.withThrottle(org.aioemu.blockdev.ThrottleOptions.parse(o.throttle).group());
             }
             BlockBackend b = BlockBackend.open(ctx, f.path(), opts);
             FileHandle.Access access = switch (o.fadviseHint) {
