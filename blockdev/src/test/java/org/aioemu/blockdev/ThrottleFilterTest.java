@@ -55,24 +55,53 @@ class ThrottleFilterTest extends ContextFixture {
         }
         cases.forEach(c -> c.load.start());
         Thread.sleep(WARMUP_MS); // past each bucket's initial tenth of a second of burst
+        // A window can only come out low, never high, when the loop is starved of CPU (a loaded machine): the
+        // buckets drain meanwhile and that credit is lost. So every window must stay under the limit + 2 %, and the
+        // better of at most two must reach the limit - 2 %.
+        double[] best = new double[cases.size()];
+        StringBuilder failures = new StringBuilder();
+        for (int window = 0; window < 2; window++) {
+            double[] rates = rates(cases, WINDOW_MS);
+            failures.setLength(0);
+            for (int i = 0; i < rates.length; i++) {
+                Case c = cases.get(i);
+                best[i] = Math.max(best[i], rates[i]);
+                if (rates[i] > c.limit * 1.02 || best[i] < c.limit * 0.98) {
+                    failures.append(String.format("%s: %.0f/s (best %.0f/s), limit %.0f/s%n", c.limits, rates[i],
+                            best[i], c.limit));
+                }
+            }
+            if (failures.isEmpty()) {
+                break;
+            }
+        }
+        for (Case c : cases) {
+            c.load.stop();
+            assertEquals(0, c.load.errors.get(), c.limits);
+        }
+        assertTrue(failures.isEmpty(), "rates off by more than 2 %:\n" + failures);
+    }
+
+    /**
+     * Each case's rate over {@code ms}: the clock read before the first counters and after the last, so that a test
+     * thread descheduled between the two only lengthens the window (the rate can come out low, never high).
+     */
+    private static double[] rates(List<Case> cases, long ms) throws InterruptedException {
         long[] before = new long[cases.size()];
         long t0 = System.nanoTime();
         for (int i = 0; i < before.length; i++) {
             before[i] = cases.get(i).measure.applyAsLong(cases.get(i).load);
         }
-        Thread.sleep(WINDOW_MS);
-        long t1 = System.nanoTime();
-        StringBuilder failures = new StringBuilder();
+        Thread.sleep(ms);
+        double[] rates = new double[before.length];
         for (int i = 0; i < before.length; i++) {
-            Case c = cases.get(i);
-            double rate = (c.measure.applyAsLong(c.load) - before[i]) / ((t1 - t0) / 1e9);
-            if (Math.abs(rate / c.limit - 1) > 0.02) {
-                failures.append(String.format("%s: %.0f/s, limit %.0f/s%n", c.limits, rate, c.limit));
-            }
-            assertEquals(0, c.load.errors.get(), c.limits);
+            rates[i] = cases.get(i).measure.applyAsLong(cases.get(i).load) - before[i];
         }
-        cases.forEach(c -> c.load.stop());
-        assertTrue(failures.isEmpty(), "rates off by more than 2 %:\n" + failures);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (int i = 0; i < rates.length; i++) {
+            rates[i] /= seconds;
+        }
+        return rates;
     }
 
     @Test
@@ -158,13 +187,11 @@ class ThrottleFilterTest extends ContextFixture {
         ThrottleLoad la = new ThrottleLoad(a, arena, 32, 65536, 50).start();
         ThrottleLoad lb = new ThrottleLoad(b, arena, 32, 65536, 50).start();
         Thread.sleep(WARMUP_MS);
-        long a0 = la.bytes.get();
-        long b0 = lb.bytes.get();
-        long t0 = System.nanoTime();
-        Thread.sleep(3000);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double ra = (la.bytes.get() - a0) / seconds;
-        double rb = (lb.bytes.get() - b0) / seconds;
+        List<Case> both = List.of(new Case("a", la, 8 << 20, l -> l.bytes.get()), new Case("b", lb, 8 << 20,
+                l -> l.bytes.get()));
+        double[] r = rates(both, 3000);
+        double ra = r[0];
+        double rb = r[1];
         la.stop();
         lb.stop();
         assertTrue(Math.abs(ra / rb - 1) < 0.05, "shares " + ra + " B/s and " + rb + " B/s differ by more than 5 %");
