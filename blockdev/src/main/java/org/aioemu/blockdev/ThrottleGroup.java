@@ -127,11 +127,15 @@ public final class ThrottleGroup {
                 throw new IllegalArgumentException("throttle group " + this + " has members on " + l.ctx
                         + "; a backend on " + on + " cannot join it: a group's members share one AioContext, as in QEMU");
             }
+            if (registered) {
+                ThrottleGroup current = NAMED.putIfAbsent(name, this); // emptied and dropped while this one opened
+                if (current != null && current != this) {
+                    throw new IllegalArgumentException("throttle group '" + name + "' was emptied and made anew while"
+                            + " a backend was opening in it; open the backend again");
+                }
+            }
             if (l == null || l.ctx != on) {
                 loop = new Loop(on); // published before the member that will use it
-            }
-            if (registered && NAMED.get(name) != this) {
-                NAMED.put(name, this); // named, emptied and dropped while this backend was opening: back again
             }
             ThrottleFilter[] next = Arrays.copyOf(members, members.length + 1);
             next[members.length] = m;
