@@ -67,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
             + " OP:KEY=VALUE... as bench's --inject, e.g. write:errno=ENOSPC:after=1000 or read:delay=50:prob=0.1.")
     java.util.List<String> inject = new java.util.ArrayList<>();
 
+    @Option(names = "--throttle", paramLabel = "KEY=VALUE[,...]", description = "QEMU's I/O limits on the export:"
+            + " iops-total, iops-read, iops-write, bps-total, bps-read, bps-write, each with -max and -max-length,"
+            + " and iops-size (as QEMU's throttling.* options).")
+    String throttle;
+
     @Override
     public Integer call() throws Exception {
         if (shared < 0) {
@@ -196,8 +201,16 @@ final class ServeCommand implements Callable<Integer> {
 
     private BlockBackend open(AioContext ctx) throws ErrnoException {
         BlockSpec spec = spec();
+        org.aioemu.blockdev.ThrottleOptions limits = null;
+        if (throttle != null) {
+            try {
+                limits = org.aioemu.blockdev.ThrottleOptions.parse(throttle);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UserError("--throttle=" + throttle + ": " + e.getMessage());
+            }
+        }
         try {
-            return BlockBackend.open(ctx, spec);
+            return limits == null ? BlockBackend.open(ctx, spec) : BlockBackend.open(ctx, spec, limits.group());
         } catch (ErrnoException e) {
             throw new Main.UserError(e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -62,10 +62,19 @@ final class BackendOpening {
      */
     static BlockBackend open(AioContext ctx, BlockSpec spec, BiFunction<BlockDriver, BlockSpec, BlockBackend> make)
             throws ErrnoException {
+        return open(ctx, spec, null, make);
+    }
+
+    /** As {@link #open(AioContext, BlockSpec, BiFunction)}, under a throttle filter in {@code throttle} unless null. */
+    static BlockBackend open(AioContext ctx, BlockSpec spec, ThrottleGroup throttle,
+            BiFunction<BlockDriver, BlockSpec, BlockBackend> make) throws ErrnoException {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(spec, "spec");
         BlockDriver driver = new RecoveryFilter(ctx, BlockDrivers.open(ctx, spec));
         try {
+            if (throttle != null) {
+                driver = new ThrottleFilter(ctx, driver, throttle);
+            }
             BlockBackend backend = make.apply(driver, spec);
             ctx.closeWithContext(backend); // closing the context drains and closes the backend first
             return backend;

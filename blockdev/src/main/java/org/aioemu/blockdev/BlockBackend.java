@@ -2,6 +2,7 @@ package org.aioemu.blockdev;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
@@ -68,7 +69,8 @@ public final class BlockBackend implements AutoCloseable {
 
     /** Opens an existing raw image. */
     public static BlockBackend open(AioContext ctx, Path image, BlockBackendOptions options) throws ErrnoException {
-        return open(ctx, BackendOpening.spec(image, options));
+        return BackendOpening.open(ctx, BackendOpening.spec(image, options), options.throttle(),
+                (driver, s) -> new BlockBackend(ctx, driver, s.flag("read-only", false), s.flag("cache.no-flush", false)));
     }
 
     /**
@@ -84,6 +86,17 @@ public final class BlockBackend implements AutoCloseable {
     public static BlockBackend open(AioContext ctx, BlockSpec spec) throws ErrnoException {
         return BackendOpening.open(ctx, spec, (driver, s) -> new BlockBackend(ctx, driver, s.flag("read-only", false),
                 s.flag("cache.no-flush", false)));
+    }
+
+    /**
+     * As {@link #open(AioContext, BlockSpec)}, with the backend's reads and writes held to {@code throttle}'s limits
+     * (a throttle filter over the spec's node), which it shares with every backend given the same group. The group's
+     * members must share {@code ctx}.
+     */
+    public static BlockBackend open(AioContext ctx, BlockSpec spec, ThrottleGroup throttle) throws ErrnoException {
+        Objects.requireNonNull(throttle, "throttle");
+        return BackendOpening.open(ctx, spec, throttle, (driver, s) -> new BlockBackend(ctx, driver,
+                s.flag("read-only", false), s.flag("cache.no-flush", false)));
     }
 
     /**
@@ -155,14 +168,21 @@ public final class BlockBackend implements AutoCloseable {
 
     /**
      * Any thread (on the loop, a nested wait): waits until no request is in flight, as QEMU's drain; requests handed
-     * over meanwhile are waited for too. The backend stays open.
+     * over meanwhile are waited for too, and requests held back by throttling go at once, as QEMU lifts I/O limits
+     * while drained. The backend stays open.
      */
     public void drain() {
         if (ctx.isClosed()) {
             return;
         }
-        onLoop(() -> { }); // behind this thread's requests already on their way to the loop
-        ctx.runUntil(() -> busy() == 0);
+        onLoop(driver::drainBegin); // behind this thread's requests already on their way to the loop
+        try {
+            ctx.runUntil(() -> busy() == 0);
+        } finally {
+            if (!ctx.isClosed()) {
+                onLoop(driver::drainEnd);
+            }
+        }
     }
 
     /**
@@ -539,7 +559,10 @@ public final class BlockBackend implements AutoCloseable {
             return;
         }
         // Close on the loop, behind every request this thread already queued there.
-        onLoop(() -> closed = true);
+        onLoop(() -> {
+            closed = true;
+            driver.drainBegin(); // requests held back (throttling) go now rather than at the limits' pace
+        });
         ctx.runUntil(() -> closed && busy() == 0);
         CompletableFuture<Void> done = new CompletableFuture<>();
         onLoop(() -> {

@@ -20,9 +20,12 @@ import java.util.Objects;
  *                 bytes as qemu does: an image is lz4 only if it starts with a valid lz4 header, else raw
  * @param faults   fault rules injected between the backend and the image ({@link FaultInjection#none()}, the
  *                 default, injects nothing): the {@code inject} driver over the image the other options describe
+ * @param throttle the {@link ThrottleGroup} whose limits the backend's reads and writes keep (a throttle filter over
+ *                 the image and its faults), shared with the other backends given the same group; null (the default)
+ *                 for none
  */
 public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
-                                  boolean padding, String format, FaultInjection faults) {
+                                  boolean padding, String format, FaultInjection faults, ThrottleGroup throttle) {
     /** The formats {@link #withFormat} takes. */
     public static final java.util.List<String> FORMATS = java.util.List.of("raw", "lz4");
 
@@ -35,7 +38,13 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
         Objects.requireNonNull(faults, "faults");
     }
 
-    /** As before faults were an option: none. */
+    /** As before throttling was an option: none. */
+    public BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
+            boolean padding, String format, FaultInjection faults) {
+        this(readOnly, direct, dsync, engine, sync, padding, format, faults, null);
+    }
+
+    /** As before faults and throttling were options: neither. */
     public BlockBackendOptions(boolean readOnly, boolean direct, boolean dsync, String engine, boolean sync,
             boolean padding, String format) {
         this(readOnly, direct, dsync, engine, sync, padding, format, FaultInjection.none());
@@ -63,38 +72,43 @@ public record BlockBackendOptions(boolean readOnly, boolean direct, boolean dsyn
     }
 
     public BlockBackendOptions withReadOnly(boolean on) {
-        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding, format, faults);
+        return new BlockBackendOptions(on, direct, dsync, engine, sync, padding, format, faults, throttle);
     }
 
     public BlockBackendOptions withDirect(boolean on) {
-        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding, format, faults);
+        return new BlockBackendOptions(readOnly, on, dsync, engine, sync, padding, format, faults, throttle);
     }
 
     public BlockBackendOptions withDsync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding, format, faults);
+        return new BlockBackendOptions(readOnly, direct, on, engine, sync, padding, format, faults, throttle);
     }
 
     public BlockBackendOptions withEngine(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding, format, faults);
+        return new BlockBackendOptions(readOnly, direct, dsync, name, sync, padding, format, faults, throttle);
     }
 
     /** O_SYNC (fio's sync=1 and sync=sync) rather than O_DSYNC (sync=dsync). */
     public BlockBackendOptions withSync(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding, format, faults);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, on, padding, format, faults, throttle);
     }
 
     /** Whether misaligned O_DIRECT requests are padded (the default) or go to the kernel as they are. */
     public BlockBackendOptions withPadding(boolean on) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on, format, faults);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, on, format, faults, throttle);
     }
 
     /** The image format: {@code raw}, {@code lz4}, or null to probe it (the default). */
     public BlockBackendOptions withFormat(String name) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, name, faults);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, name, faults, throttle);
     }
 
     /** Fault rules to inject below the backend (see {@link FaultInjection}); {@link FaultInjection#none()} for none. */
     public BlockBackendOptions withFaults(FaultInjection rules) {
-        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, format, rules);
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, format, rules, throttle);
+    }
+
+    /** Reads and writes keep {@code group}'s limits (QEMU's throttle filter over the image); null for none. */
+    public BlockBackendOptions withThrottle(ThrottleGroup group) {
+        return new BlockBackendOptions(readOnly, direct, dsync, engine, sync, padding, format, faults, group);
     }
 }

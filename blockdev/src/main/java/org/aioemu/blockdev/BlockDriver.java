@@ -87,6 +87,19 @@ public interface BlockDriver extends AutoCloseable {
     }
 
     /**
+     * Loop only: a drained section begins — the backend waits until no request is in flight ({@code drain()}, or
+     * {@code close()}, whose section never ends). A driver that holds requests back (throttling) lets them all go now
+     * and holds none until {@link #drainEnd()}, as QEMU lifts I/O limits inside a drained section; a filter passes
+     * the call down. Sections nest.
+     */
+    default void drainBegin() {
+    }
+
+    /** Loop only: ends the drained section the matching {@link #drainBegin()} began. */
+    default void drainEnd() {
+    }
+
+    /**
      * Any thread: how the image will be read, for the host's readahead; a driver without a host file to
      * advise ignores it.
      */

@@ -29,6 +29,10 @@ import org.aioemu.engine.ThreadPoolConfig;
  *       without a window it adds nothing and the child serves directly;</li>
  *   <li>{@code lz4}: an lz4 image ({@code docs/lz4-image.md}) over a child {@code file} node — {@code filename} (short
  *       for the child, as raw's), {@code cache-size} (decompressed clusters kept, default 32M);</li>
+ *   <li>{@code throttle}: QEMU's throttle filter ({@link ThrottleFilter}) over a child node {@code file} of any driver
+ *       (raw, lz4, null-co, another filter): QEMU's {@code throttling.*} limits ({@link ThrottleLimits#KEYS} under
+ *       {@code throttling.}) and {@code throttle-group=NAME}, a group shared with the other backends naming it (see
+ *       {@link ThrottleGroup#named}); without a name the node's limits are its own;</li>
  *   <li>no driver, only {@code filename}: the format is probed from the file's header (lz4 or raw);</li>
  *   <li>{@code null-co} (also {@code null}): no image — reads return zeroes ({@code read-zeroes=on}, the default)
  *       and writes vanish, for measuring the layers above; {@code size} (default 1G);</li>
@@ -37,7 +41,6 @@ import org.aioemu.engine.ThreadPoolConfig;
  *       {@code rules}: {@link FaultInjection}'s text, rules separated by {@code ;}. Filters stack: the child may itself
  *       be a filter.</li>
  * </ul>
- * Later drivers (throttling) are further entries taking a child.
  * Any thread; opening blocks for the open(2).
  */
 final class BlockDrivers {
@@ -52,6 +55,7 @@ final class BlockDrivers {
             "host_device", BlockDrivers::openFile,
             "raw", BlockDrivers::openRaw,
             "lz4", BlockDrivers::openLz4,
+            "throttle", BlockDrivers::openThrottle,
             "null-co", BlockDrivers::openNull,
             "null", BlockDrivers::openNull,
             "inject", BlockDrivers::openInject,
@@ -231,6 +235,40 @@ final class BlockDrivers {
                     + " or filename=...)");
         }
         return new InjectFilter(ctx, open(ctx, child), faults);
+    }
+
+    private static BlockDriver openThrottle(AioContext ctx, BlockSpec spec) throws ErrnoException {
+        Set<String> known = new java.util.HashSet<>(Set.of("throttle-group"));
+        for (String k : ThrottleLimits.KEYS) {
+            known.add("throttling." + k);
+        }
+        spec.checkKeys(known, Set.of("file"));
+        ThrottleLimits limits = ThrottleLimits.NONE;
+        boolean given = false;
+        for (String k : ThrottleLimits.KEYS) {
+            String v = spec.get("throttling." + k);
+            if (v != null) {
+                limits = limits.with(k, ThrottleLimits.number(k, v));
+                given = true;
+            }
+        }
+        String name = spec.get("throttle-group");
+        ThrottleGroup group = name != null ? ThrottleGroup.named(name, given ? limits : null)
+                : ThrottleGroup.create(null, limits);
+        if (!spec.hasChild("file")) {
+            throw new IllegalArgumentException("the throttle driver needs a file node (file.driver=...)");
+        }
+        BlockDriver child = null;
+        try {
+            child = open(ctx, spec.child("file"));
+            return new ThrottleFilter(ctx, child, group);
+        } catch (ErrnoException | RuntimeException e) {
+            if (child != null) {
+                child.close();
+            }
+            group.forgetIfUnused(); // a failed open leaves no named group behind
+            throw e;
+        }
     }
 
     private static BlockDriver openNull(AioContext ctx, BlockSpec spec) {

@@ -108,6 +108,16 @@ abstract class FilterDriver implements BlockDriver {
     }
 
     @Override
+    public void drainBegin() {
+        child.drainBegin();
+    }
+
+    @Override
+    public void drainEnd() {
+        child.drainEnd();
+    }
+
+    @Override
     public void adviseAccess(org.aioemu.aio.FileHandle.Access access) throws org.aioemu.engine.ErrnoException {
         child.adviseAccess(access);
     }

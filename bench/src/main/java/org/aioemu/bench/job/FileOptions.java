@@ -182,6 +182,17 @@ final class FileOptions {
                         throw ValueException.expected("a valid fault rule; " + m.substring(m.indexOf("': ") + 3));
                     }
                 });
+        b.add("throttle", STRING, "aioemu's own (not fio's): QEMU's I/O limits on each of the job's files,"
+                + " KEY=VALUE[,KEY=VALUE...] with QEMU's throttling keys (iops-total, bps-read, iops-write-max, ...,"
+                + " iops-size) and throttle-group=NAME to share them (see the README)", (o, v, c) -> {
+                    try {
+                        org.aioemu.blockdev.ThrottleOptions.parse(v); // refused here, at its file:line, if bad
+                        o.throttle = v.trim();
+                    } catch (IllegalArgumentException e) {
+                        throw ValueException.expected("QEMU's throttling options, KEY=VALUE[,KEY=VALUE...]; "
+                                + e.getMessage());
+                    }
+                });
         b.add("cpus_allowed", STRING, "CPUs the job may run on (accepted; aioemu does not pin)",
                 (o, v, c) -> o.cpusAllowed = v.trim());
     }

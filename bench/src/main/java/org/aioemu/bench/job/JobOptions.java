@@ -360,6 +360,8 @@ public final class JobOptions {
     public String aioEngine = "threads";
     /** aioemu's format=: raw, lz4, or null to probe an existing file's format (a new file is then raw). */
     public String imageFormat;
+    /** aioemu's throttle=: QEMU's I/O limits and group for the job's files, as given (checked when set), or null. */
+    public String throttle;
     /** fio's uri= (ioengine=nbd's option): the NBD export the job works on, or null. */
     public String nbdUri;
     public String cpusAllowed;
@@ -547,6 +549,7 @@ public final class JobOptions {
         c.faults = faults;
         c.continueOnError = continueOnError;
         c.ignoreError = ignoreError.clone(); // the lists themselves are replaced, never changed
+        c.throttle = throttle;
         c.cpusAllowed = cpusAllowed;
         return c;
     }

@@ -117,6 +117,10 @@ final class JobSetup {
         settings.contextTuning().accept(ctxBuilder);
         p.ctx = ctxBuilder.build();
         String nbdUri = nullEngine ? null : NbdJobs.uri(o);
+        if (o.throttle != null && (nullEngine || nbdUri != null)) {
+            throw new JobSetupException(o, "throttle= limits the job's image files; " + (nullEngine ? "ioengine=null"
+                    : "the NBD export " + nbdUri) + " has none (throttle the export's server: aioemu serve --throttle=...)");
+        }
         NbdClient nbd = null;
         if (nbdUri != null) {
             if (o.readIolog != null) {
@@ -348,6 +352,10 @@ final class JobSetup {
                 .withFormat(o.imageFormat)
                 .withFaults(o.faults);
         try {
+            if (o.throttle != null) {
+                // per file: a group of the file's own, or the named one its job's other files share
+                opts = opts.withThrottle(org.aioemu.blockdev.ThrottleOptions.parse(o.throttle).group());
+            }
             BlockBackend b = BlockBackend.open(ctx, f.path(), opts);
             FileHandle.Access access = switch (o.fadviseHint) {
                 case "0" -> null;

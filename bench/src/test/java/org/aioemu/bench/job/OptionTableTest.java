@@ -69,7 +69,7 @@ class OptionTableTest {
             for (String a : o.aliases()) {
                 assertEquals(o, TABLE.find(a).orElseThrow(), a);
             }
-            boolean aioemuOwn = Set.of("aio", "format", "write_blktrace", "inject").contains(o.name()); // documented as aioemu's own
+            boolean aioemuOwn = Set.of("aio", "format", "write_blktrace", "inject", "throttle").contains(o.name()); // documented as aioemu's own
             boolean engineOption = Set.of("hipri", "hipri_percentage", "fixedbufs", "registerfiles", "sqthread_poll",
                     "sqthread_poll_cpu", "nonvectored", "uncached", "nowait", "force_async", "userspace_reap",
                     "cmdprio_percentage", "cmdprio", "cmdprio_class", "cmdprio_bssplit", "cmdprio_hint", "uri").contains(o.name());
