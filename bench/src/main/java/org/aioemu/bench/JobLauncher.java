@@ -12,12 +12,14 @@ import org.aioemu.bench.report.Reports;
 import org.aioemu.bench.workload.DiskUsage;
 import org.aioemu.bench.workload.NbdJobs;
 import org.aioemu.bench.workload.RunSettings;
+import org.aioemu.bench.workload.RunStop;
 import org.aioemu.bench.workload.WorkloadRunner;
 
 /**
  * What {@code bench} and {@code run} share: print the parser's notices, run the jobs with the live
  * status line where wanted, write the results in the chosen format, and turn job errors into the exit
- * code (1 when any job failed, as fio).
+ * code (1 when any job failed, as fio). A SIGINT, SIGTERM or SIGHUP stops the jobs early ({@link Interrupts}): the
+ * results so far are still written, and the exit code is the signal's (128 + its number).
  */
 final class JobLauncher {
     private JobLauncher() {
@@ -84,7 +86,14 @@ final class JobLauncher {
                 Reports.header(WorkloadRunner.plan(jobs), version, dest); // before the run, as fio prints it
             }
             DiskUsage disks = DiskUsage.start(jobs);
-            List<JobStats> stats = WorkloadRunner.run(jobs, settings);
+            RunStop stop = new RunStop();
+            List<JobStats> stats;
+            int signalled;
+            // fio prints its "terminating on signal" line where the normal report goes; JSON and terse stay parseable.
+            try (Interrupts interrupts = Interrupts.install(stop, Reports.includesNormal(out.format()) ? dest : err)) {
+                stats = WorkloadRunner.run(jobs, settings, stop);
+                signalled = interrupts.exitStatus();
+            } // drained: from here a signal has its default effect (exit, temporary image removed by the hook)
             List<DiskUtil> diskUtil = disks.finish();
             if (status != null) {
                 status.clear();
@@ -97,7 +106,7 @@ final class JobLauncher {
                     exit = 1;
                 }
             }
-            return exit;
+            return signalled != 0 ? signalled : exit; // 130, 143, 129 after SIGINT, SIGTERM, SIGHUP, as a shell reports them
         } finally {
             if (dest != System.out) {
                 dest.close();

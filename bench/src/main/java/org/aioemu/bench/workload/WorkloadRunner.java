@@ -66,7 +66,16 @@ public final class WorkloadRunner {
      * The options are not modified (each clone runs on a copy).
      */
     public static List<JobStats> run(List<JobOptions> jobs, RunSettings settings) {
+        return run(jobs, settings, new RunStop());
+    }
+
+    /**
+     * As {@link #run(List, RunSettings)}, ending early when {@code stop} is requested: the running jobs drain and
+     * report what they did, and the batches after them (stonewall) do not run and are not reported.
+     */
+    public static List<JobStats> run(List<JobOptions> jobs, RunSettings settings, RunStop stop) {
         Objects.requireNonNull(jobs, "jobs");
+        Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(settings, "settings");
         List<JobClone> clones = JobGroups.expand(jobs);
         checkWaitees(clones, settings);
@@ -88,10 +97,10 @@ public final class WorkloadRunner {
         try {
             java.util.concurrent.atomic.AtomicBoolean stopLater = new java.util.concurrent.atomic.AtomicBoolean();
             for (List<JobClone> b : JobGroups.batches(clones)) {
-                if (stopLater.get()) {
-                    break; // exitall with exit_what=all: as in fio, the later jobs never run and are not reported
+                if (stopLater.get() || stop.requested()) {
+                    break; // exitall with exit_what=all, or a signal: the later jobs never run and are not reported
                 }
-                results.addAll(BatchRun.run(b, settings, progress, stopLater));
+                results.addAll(BatchRun.run(b, settings, progress, stopLater, stop));
             }
         } finally {
             if (ticker != null) {
