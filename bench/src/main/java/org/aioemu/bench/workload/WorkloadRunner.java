@@ -97,10 +97,13 @@ public final class WorkloadRunner {
         try {
             java.util.concurrent.atomic.AtomicBoolean stopLater = new java.util.concurrent.atomic.AtomicBoolean();
             for (List<JobClone> b : JobGroups.batches(clones)) {
-                if (stopLater.get() || stop.requested()) {
-                    break; // exitall with exit_what=all, or a signal: the later jobs never run and are not reported
+                if (stopLater.get()) {
+                    break; // exitall with exit_what=all: as in fio, the later jobs never run and are not reported
                 }
                 results.addAll(BatchRun.run(b, settings, progress, stopLater, stop));
+                if (stop.requested()) {
+                    break; // a signal: the batch it stopped is reported, the later ones never run
+                }
             }
         } finally {
             if (ticker != null) {
