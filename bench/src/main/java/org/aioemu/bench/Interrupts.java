@@ -15,8 +15,8 @@ import org.aioemu.bench.workload.RunStop;
  * once. Either early exit goes through {@link System#exit}, so shutdown hooks (the bench's temporary image removal)
  * still run.
  *
- * <p>Threading: the handlers run on the JVM's signal dispatch thread, the watchdog on a daemon thread of its own;
- * {@link #signal} is volatile, written once by the first handler, read by the runner thread after the jobs end.
+ * <p>Threading: the JVM runs each handler on a new thread, the watchdog runs on a daemon thread of its own;
+ * {@link #signal} is set once by the first handler and read by the runner thread after the jobs end.
  * A signal the JVM was started ignoring (nohup's SIGHUP) stays ignored: the JVM refuses to install a handler for it.
  */
 final class Interrupts implements AutoCloseable {
@@ -28,8 +28,11 @@ final class Interrupts implements AutoCloseable {
     private final PrintStream notices;
     private final List<sun.misc.Signal> installed = new ArrayList<>();
     private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
-    /** The first signal's number, 0 before any; written by the handler thread, read by the runner. */
-    private volatile int signal;
+    /**
+     * The first signal's number, 0 before any. The JVM runs each signal's handler on a thread of its own, so two
+     * signals close together race for it: the compare-and-set makes exactly one of them the first.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger signal = new java.util.concurrent.atomic.AtomicInteger();
     /** Set when the results are out and the command returns: the watchdog then leaves the exit to it. */
     private volatile boolean closed;
 
@@ -55,20 +58,19 @@ final class Interrupts implements AutoCloseable {
 
     /** The first signal's exit status (128 + its number), or 0 when none came. */
     int exitStatus() {
-        int s = signal;
+        int s = signal.get();
         return s == 0 ? 0 : 128 + s;
     }
 
     private void received(sun.misc.Signal s) {
         int number = s.getNumber();
-        if (signal != 0) {
+        if (!signal.compareAndSet(0, number)) {
             // A second Ctrl-C: the user will not wait for the drain.
-            notices.println("aioemu: signal " + number + " again: exiting without waiting for the jobs");
+            notices.println("aioemu: signal " + number + " during the drain: exiting without waiting for the jobs");
             notices.flush();
             System.exit(128 + number);
             return;
         }
-        signal = number;
         // fio's words and framing: a line of their own (the live status line may be mid-line), then a blank line.
         notices.println();
         notices.println("aioemu: terminating on signal " + number);

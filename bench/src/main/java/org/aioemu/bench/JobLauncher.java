@@ -88,12 +88,14 @@ final class JobLauncher {
             DiskUsage disks = DiskUsage.start(jobs);
             RunStop stop = new RunStop();
             List<JobStats> stats;
-            int signalled;
             // fio prints its "terminating on signal" line where the normal report goes; JSON and terse stay parseable.
-            try (Interrupts interrupts = Interrupts.install(stop, Reports.includesNormal(out.format()) ? dest : err)) {
+            Interrupts interrupts = Interrupts.install(stop, Reports.includesNormal(out.format()) ? dest : err);
+            try {
                 stats = WorkloadRunner.run(jobs, settings, stop);
-                signalled = interrupts.exitStatus();
-            } // drained: from here a signal has its default effect (exit, temporary image removed by the hook)
+            } finally {
+                interrupts.close(); // drained: from here a signal has its default effect (exit; the hook removes the image)
+            }
+            int signalled = interrupts.exitStatus();
             List<DiskUtil> diskUtil = disks.finish();
             if (status != null) {
                 status.clear();

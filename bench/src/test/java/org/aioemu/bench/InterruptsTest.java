@@ -110,6 +110,23 @@ class InterruptsTest {
         assertEquals(0, r.exit(), r.err() + r.out());
     }
 
+    @Test
+    void aSignalDuringTheLayoutRemovesThePartlyLaidOutFile() throws Exception {
+        Path data = dir.resolve("big.raw");
+        Path job = dir.resolve("big.fio");
+        // Far more than the layout writes before the signal; the file is created sparse and filled in order.
+        Files.writeString(job, "[big]\nfilename=" + data + "\nsize=16g\nrw=read\n");
+        try (ChildAioemu c = ChildAioemu.start(dir, null, "run", job.toString())) {
+            c.awaitText(c.err, "Laying out IO file");
+            Thread.sleep(300);
+            c.signal("TERM");
+            assertEquals(143, c.awaitExit(30), c.output());
+            assertTrue(ChildAioemu.read(c.out).contains("Run status group 0"), c.output());
+            assertTrue(ChildAioemu.read(c.err).contains("interrupted by a signal"), c.output());
+        }
+        assertTrue(!Files.exists(data), "a partly laid out file would pass for laid out next time");
+    }
+
     /** nbdkit serving a memory disk whose reads take a minute: jobs on it cannot drain in time. */
     private Process stalledExport(Path socket) throws Exception {
         assumeTrue(Tools.installed("nbdkit"), "nbdkit is not installed");
@@ -146,7 +163,7 @@ class InterruptsTest {
             long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             // before the drain's own bound (5 s after the first signal) would have ended it
             assertTrue(waited < (Interrupts.DRAIN_SECONDS - 1) * 1000, "exited " + waited + " ms after the second SIGINT");
-            assertTrue(ChildAioemu.read(c.out).contains("again"), c.output());
+            assertTrue(ChildAioemu.read(c.out).contains("signal 2 during the drain"), c.output());
         } finally {
             nbdkit.destroy();
         }

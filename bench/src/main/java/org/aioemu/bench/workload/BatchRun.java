@@ -26,7 +26,7 @@ final class BatchRun {
         List<JobSetup.Prepared> jobs = new ArrayList<>(batch.size());
         Flows flows = new Flows(); // flow= holds jobs that run together to their weights
         for (JobClone c : batch) {
-            jobs.add(JobSetup.prepare(c, settings, progress[c.jobNumber() - 1], flows));
+            jobs.add(JobSetup.prepare(c, settings, progress[c.jobNumber() - 1], flows, stop::requested));
         }
         ProcessUsage before = ProcessUsage.now();
         long t0 = System.nanoTime();

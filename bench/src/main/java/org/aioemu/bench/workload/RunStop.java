@@ -11,8 +11,8 @@ import java.util.List;
  *
  * <p>Threading: {@link #request} may be called from any thread (a signal handler's), once or many times; the runner
  * thread attaches and detaches each batch's jobs. The monitor orders a request against an attach, so a job attached
- * after the request is stopped by the attach and one attached before it by the request: none is missed. The jobs
- * are stopped outside the monitor, each on its own loop.
+ * after the request is stopped by the attach and one attached before it by the request: none is missed; and a batch
+ * is detached before its loops close, so no stop is queued on a closed loop. Each job stops on its own loop.
  */
 public final class RunStop {
     private final List<JobExecution> running = new ArrayList<>();
@@ -20,16 +20,14 @@ public final class RunStop {
     private volatile boolean requested;
 
     /** Any thread: stops the run; later calls do nothing more. */
-    public void request() {
-        List<JobExecution> stop;
-        synchronized (this) {
-            if (requested) {
-                return;
-            }
-            requested = true;
-            stop = List.copyOf(running);
+    public synchronized void request() {
+        if (requested) {
+            return;
         }
-        for (JobExecution j : stop) {
+        requested = true;
+        // Under the monitor: a detached batch's loops may be closed next, and terminate() only queues a task on a
+        // loop that is still open (it neither blocks nor runs the stop here).
+        for (JobExecution j : running) {
             j.terminate();
         }
     }
