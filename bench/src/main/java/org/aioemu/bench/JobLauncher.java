@@ -82,15 +82,16 @@ final class JobLauncher {
                     .withStatusListener(status != null ? status : line -> { })
                     .withContextTuning(tuning::apply);
             String version = "aioemu-" + Main.version();
-            if (Reports.includesNormal(out.format())) {
-                Reports.header(WorkloadRunner.plan(jobs), version, dest); // before the run, as fio prints it
-            }
-            DiskUsage disks = DiskUsage.start(jobs);
             RunStop stop = new RunStop();
             List<JobStats> stats;
+            DiskUsage disks;
             // fio prints its "terminating on signal" line where the normal report goes; JSON and terse stay parseable.
             Interrupts interrupts = Interrupts.install(stop, Reports.includesNormal(out.format()) ? dest : err);
             try {
+                if (Reports.includesNormal(out.format())) {
+                    Reports.header(WorkloadRunner.plan(jobs), version, dest); // before the run, as fio prints it
+                }
+                disks = DiskUsage.start(jobs);
                 stats = WorkloadRunner.run(jobs, settings, stop);
             } finally {
                 interrupts.close(); // drained: from here a signal has its default effect (exit; the hook removes the image)
