@@ -12,12 +12,14 @@ import org.aioemu.bench.report.Reports;
 import org.aioemu.bench.workload.DiskUsage;
 import org.aioemu.bench.workload.NbdJobs;
 import org.aioemu.bench.workload.RunSettings;
+import org.aioemu.bench.workload.RunStop;
 import org.aioemu.bench.workload.WorkloadRunner;
 
 /**
  * What {@code bench} and {@code run} share: print the parser's notices, run the jobs with the live
  * status line where wanted, write the results in the chosen format, and turn job errors into the exit
- * code (1 when any job failed, as fio).
+ * code (1 when any job failed, as fio). A SIGINT, SIGTERM or SIGHUP stops the jobs early ({@link Interrupts}): the
+ * results so far are still written, and the exit code is the signal's (128 + its number).
  */
 final class JobLauncher {
     private JobLauncher() {
@@ -80,11 +82,21 @@ final class JobLauncher {
                     .withStatusListener(status != null ? status : line -> { })
                     .withContextTuning(tuning::apply);
             String version = "aioemu-" + Main.version();
-            if (Reports.includesNormal(out.format())) {
-                Reports.header(WorkloadRunner.plan(jobs), version, dest); // before the run, as fio prints it
+            RunStop stop = new RunStop();
+            List<JobStats> stats;
+            DiskUsage disks;
+            // fio prints its "terminating on signal" line where the normal report goes; JSON and terse stay parseable.
+            Interrupts interrupts = Interrupts.install(stop, Reports.includesNormal(out.format()) ? dest : err);
+            try {
+                if (Reports.includesNormal(out.format())) {
+                    Reports.header(WorkloadRunner.plan(jobs), version, dest); // before the run, as fio prints it
+                }
+                disks = DiskUsage.start(jobs);
+                stats = WorkloadRunner.run(jobs, settings, stop);
+            } finally {
+                interrupts.close(); // drained: from here a signal has its default effect (exit; the hook removes the image)
             }
-            DiskUsage disks = DiskUsage.start(jobs);
-            List<JobStats> stats = WorkloadRunner.run(jobs, settings);
+            int signalled = interrupts.exitStatus();
             List<DiskUtil> diskUtil = disks.finish();
             if (status != null) {
                 status.clear();
@@ -97,7 +109,7 @@ final class JobLauncher {
                     exit = 1;
                 }
             }
-            return exit;
+            return signalled != 0 ? signalled : exit; // 130, 143, 129 after SIGINT, SIGTERM, SIGHUP, as a shell reports them
         } finally {
             if (dest != System.out) {
                 dest.close();

@@ -13,12 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code aioemu serve IMAGE}: exports a raw or lz4 image over NBD until SIGINT or SIGTERM, then stops accepting, lets
+ * {@code aioemu serve IMAGE}: exports a raw or lz4 image over NBD until SIGINT, SIGTERM or SIGHUP, then stops accepting, lets
  * the requests in flight complete, flushes the image and exits 0. The image's format is probed unless {@code -f} names
  * it, as qemu-nbd's is: clients see the disk an lz4 image holds, not the file that holds it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Export a raw or lz4 image over NBD (qemu, nbdcopy, nbdinfo, nbd-client use it) until SIGINT/SIGTERM.",
+        description = {"Export a raw or lz4 image over NBD (qemu, nbdcopy, nbdinfo, nbd-client use it) until SIGINT/SIGTERM/SIGHUP.",
                 "The format is probed (lz4 by its header, else raw) unless -f names it.",
                 "Example: aioemu serve disk.lz4 --port=10809; qemu-img info nbd://127.0.0.1:10809"})
 final class ServeCommand implements Callable<Integer> {
@@ -91,8 +91,10 @@ final class ServeCommand implements Callable<Integer> {
             } catch (Exception e) {
                 throw new Main.UserError("cannot listen on " + (unix != null ? unix : bind + ":" + port) + ": " + e.getMessage());
             }
-            // Signal handlers rather than a shutdown hook: the stop is ours to run, and the exit status is 0.
-            for (String signal : new String[] {"INT", "TERM"}) {
+            // Signal handlers rather than a shutdown hook: the stop is ours to run, and the exit status is 0. SIGHUP too,
+            // as qemu-nbd takes it: a server whose terminal went away still flushes and closes its image (under nohup
+            // it stays ignored, the JVM leaving an ignored signal alone).
+            for (String signal : new String[] {"INT", "TERM", "HUP"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
             }
             // The format is said because it may have been probed: the line shows which disk clients get.

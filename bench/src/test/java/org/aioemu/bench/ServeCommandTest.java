@@ -2,6 +2,7 @@ package org.aioemu.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -56,6 +57,41 @@ class ServeCommandTest {
         assertTrue(rest.contains("aioemu: stopped"), rest);
         if (Tools.installed("qemu-io")) {
             assertEquals(0x77, Files.readAllBytes(image)[(1 << 20) - 1], "the write is in the image");
+        }
+    }
+
+    /**
+     * SIGINT (Ctrl-C) and SIGHUP (the terminal gone) stop the server as SIGTERM does: the writes a client made are
+     * flushed and an lz4 image is closed cleanly, so {@code check} finds nothing wrong and the data reads back.
+     */
+    @Test
+    void sigintAndSighupFlushAndCloseAnLz4ImageCleanly() throws Exception {
+        assumeTrue(Tools.installed("qemu-io"), "qemu-io (qemu-utils) is not installed");
+        for (String signal : new String[] {"INT", "HUP"}) {
+            Path run = Files.createDirectories(dir.resolve(signal));
+            Path lz4 = run.resolve("w.lz4");
+            Cli.Run created = Cli.aioemu("create", "-q", "-f", "lz4", lz4.toString(), Long.toString(16 << 20));
+            assertEquals(0, created.exit(), created.err());
+            try (ChildAioemu c = ChildAioemu.start(run, null, "serve", lz4.toString(), "--port=0")) {
+                c.awaitText(c.err, " as nbd://");
+                Matcher m = Pattern.compile(" as (nbd://127\\.0\\.0\\.1:\\d+/\\S*)").matcher(ChildAioemu.read(c.err));
+                assertTrue(m.find(), c.output());
+                Tools.Result io = Tools.run("qemu-io", "-f", "raw", "-c", "write -P 0x5a 1M 3M", m.group(1));
+                assertEquals(0, io.exit(), io.toString());
+                c.signal(signal);
+                assertEquals(0, c.awaitExit(60), signal + ": " + c.output());
+                assertTrue(ChildAioemu.read(c.err).contains("aioemu: stopped"), signal + ": " + c.output());
+            }
+            Cli.Run check = Cli.aioemu("check", lz4.toString());
+            assertEquals(CheckCommand.EXIT_CLEAN, check.exit(), signal + ": " + check.out() + check.err());
+            Path back = run.resolve("back.raw");
+            Cli.Run convert = Cli.aioemu("convert", "-q", "-O", "raw", lz4.toString(), back.toString());
+            assertEquals(0, convert.exit(), convert.err());
+            byte[] b = Files.readAllBytes(back);
+            assertEquals(0, b[(1 << 20) - 1], signal + ": before the write");
+            assertEquals(0x5a, b[1 << 20], signal + ": the write's first byte");
+            assertEquals(0x5a, b[(4 << 20) - 1], signal + ": the write's last byte");
+            assertEquals(0, b[4 << 20], signal + ": after the write");
         }
     }
 

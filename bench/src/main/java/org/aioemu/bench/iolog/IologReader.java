@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * "FILE:LINE: message". It accepts what fio accepts otherwise: timestamps that go back, a repeated
  * {@code add} or {@code open}, and {@code wait} in version 3, which fio ignores with a warning and so do we
  * (see {@link #read(Path, Consumer)}). {@code sync} and {@code datasync} may leave out offset and length.
+ * A trace cut mid-line (its writer killed by SIGKILL, which nothing can catch) is read up to its last whole line:
+ * an unterminated last line that does not parse is ignored with a warning, as fio skips it.
  *
  * <p>Stateless: safe to call from any thread.
  */
@@ -47,7 +49,7 @@ public final class IologReader {
         // A decoder that replaces bad bytes rather than failing: file names are bytes on Linux.
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8))) {
-            return new Parser(path, warnings).parse(in);
+            return new Parser(path, warnings, endsCut(path)).parse(in);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IologException(path, "cannot read: No such file or directory (ENOENT)", e);
         } catch (java.nio.file.AccessDeniedException e) {
@@ -69,9 +71,13 @@ public final class IologReader {
         /** Version 2: the latest {@code wait} deadline, in nanoseconds since the start. */
         private long deadlineNanos;
 
-        Parser(Path path, Consumer<String> warnings) {
+        /** The file's last line has no newline: a trace whose writer was killed mid-line (SIGKILL, a crash). */
+        private final boolean cut;
+
+        Parser(Path path, Consumer<String> warnings, boolean cut) {
             this.path = path;
             this.warnings = warnings;
+            this.cut = cut;
         }
 
         List<IologEntry> parse(BufferedReader in) throws IOException, IologException {
@@ -89,11 +95,25 @@ public final class IologReader {
                 throw error("not a fio iolog: expected '" + V2_HEADER + "' or '" + V3_HEADER + "', got '"
                         + shorten(header) + "'");
             }
-            for (String line; (line = in.readLine()) != null; ) {
+            // One line ahead, to know which line is the last.
+            String next = in.readLine();
+            while (next != null) {
+                String line = next;
+                next = in.readLine();
                 lineNo++;
                 String trimmed = line.strip();
-                if (!trimmed.isEmpty()) {
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                try {
                     parseLine(trimmed.split("\\s+"));
+                } catch (IologException e) {
+                    if (next != null || !cut) {
+                        throw e;
+                    }
+                    // fio skips it too ("bad iolog3: ..."): what the trace holds up to it is replayed.
+                    warnings.accept(path + ":" + lineNo + ": the last line is cut short (no newline; was the writer"
+                            + " killed?): ignored: '" + shorten(trimmed) + "'");
                 }
             }
             return entries;
@@ -200,6 +220,25 @@ public final class IologReader {
 
         private IologException error(String message) {
             return new IologException(path, lineNo, message);
+        }
+    }
+
+    /**
+     * Whether a regular file ends without a newline. A last line that is complete but unterminated (a hand-written
+     * trace) still parses and is kept, as in fio; only one that does not parse is forgiven for being cut.
+     */
+    private static boolean endsCut(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            return false; // a pipe cannot be looked at twice
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path)) {
+            long size = ch.size();
+            if (size == 0) {
+                return false;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            return last.get(0) != '\n';
         }
     }
 

@@ -19,18 +19,27 @@ final class BatchRun {
 
     /**
      * Runs {@code batch}; sets {@code stopLater} when a job's exitall (exit_what=all) means no later batch runs.
+     * {@code stop} ends the batch's jobs early when it is requested (a signal).
      */
-    static List<JobStats> run(List<JobClone> batch, RunSettings settings, Progress[] progress, AtomicBoolean stopLater) {
+    static List<JobStats> run(List<JobClone> batch, RunSettings settings, Progress[] progress, AtomicBoolean stopLater,
+                              RunStop stop) {
         List<JobSetup.Prepared> jobs = new ArrayList<>(batch.size());
         Flows flows = new Flows(); // flow= holds jobs that run together to their weights
         for (JobClone c : batch) {
-            jobs.add(JobSetup.prepare(c, settings, progress[c.jobNumber() - 1], flows));
+            jobs.add(JobSetup.prepare(c, settings, progress[c.jobNumber() - 1], flows, stop::requested));
         }
         ProcessUsage before = ProcessUsage.now();
         long t0 = System.nanoTime();
         int running = 0;
         List<JobStats> out = new ArrayList<>(jobs.size());
         SteadyStateMonitor steady = SteadyStateMonitor.of(jobs);
+        List<JobExecution> executions = new ArrayList<>(jobs.size());
+        for (JobSetup.Prepared p : jobs) {
+            if (p.execution() != null) {
+                executions.add(p.execution());
+            }
+        }
+        stop.attach(executions);
         try {
             running = startAll(jobs, stopLater);
             for (JobSetup.Prepared p : jobs) {
@@ -39,6 +48,7 @@ final class BatchRun {
                 }
             }
         } finally {
+            stop.detach(executions);
             if (steady != null) {
                 steady.close();
             }

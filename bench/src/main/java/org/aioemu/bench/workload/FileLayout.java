@@ -43,8 +43,13 @@ final class FileLayout {
     private FileLayout() {
     }
 
+    /**
+     * Lays out the files the job needs that are missing or short. When {@code stopped} turns true (a signal) a fill
+     * under way gives up, as fio's does: the file it was creating is removed, since a file of the right size would
+     * pass for laid out next time, and the job fails with EINTR.
+     */
     static void prepare(JobOptions o, List<FileSpec> files, boolean writes, AioContext ctx, WriteDataSource[] data,
-                        RunSettings settings) throws JobSetupException {
+                        RunSettings settings, java.util.function.BooleanSupplier stopped) throws JobSetupException {
         PrintStream notices = settings.notices();
         List<Integer> toLayOut = new ArrayList<>();
         java.util.Set<Path> seen = new java.util.HashSet<>();
@@ -85,13 +90,19 @@ final class FileLayout {
                         continue; // sparse: the job's writes fill the file system, as fio neither allocates nor fills
                     }
                     if (!writes || o.overwrite) {
-                        fill(o, f, ctx, data[i], settings);
+                        if (!fill(o, f, ctx, data[i], settings, stopped)) {
+                            java.nio.file.Files.deleteIfExists(f.path());
+                            throw new JobSetupException(o, Errno.EINTR, "laying out " + f.path()
+                                    + " was interrupted by a signal; the partial file is removed");
+                        }
                     } else if (allocates(o)) {
                         zeroes(f.path(), 0, f.createSize(), ctx);
                     }
                 }
             } catch (ErrnoException e) {
                 throw new JobSetupException(o, e.errno(), "cannot lay out " + f.path() + ": " + e.getMessage());
+            } catch (java.io.IOException e) {
+                throw new JobSetupException(o, Errno.EIO, "cannot remove the partly laid out " + f.path() + ": " + e.getMessage());
             }
         }
     }
@@ -151,10 +162,11 @@ final class FileLayout {
 
     /**
      * Writes the whole file with the job's data, FILL_DEPTH requests of 1 MiB in flight, showing its progress on
-     * the status line about once a second when the run shows one.
+     * the status line about once a second when the run shows one. False when {@code stopped} ended it early (what
+     * it had in flight has completed).
      */
-    private static void fill(JobOptions o, FileSpec f, AioContext ctx, WriteDataSource data, RunSettings settings)
-            throws ErrnoException {
+    private static boolean fill(JobOptions o, FileSpec f, AioContext ctx, WriteDataSource data, RunSettings settings,
+                                java.util.function.BooleanSupplier stopped) throws ErrnoException {
         try (Arena arena = Arena.ofShared(); BlockBackend b = BlockBackend.open(ctx, f.path(), BlockBackendOptions.defaults())) {
             MemorySegment[] bufs = new MemorySegment[FILL_DEPTH];
             List<CompletableFuture<Integer>> inFlight = new ArrayList<>(java.util.Collections.nCopies(FILL_DEPTH, null));
@@ -165,9 +177,14 @@ final class FileLayout {
             long start = System.nanoTime();
             long nextStatus = start + STATUS_NANOS;
             int k = 0;
+            boolean whole = true;
             for (long off = 0; off < size; off += FILL_CHUNK, k = (k + 1) % FILL_DEPTH) {
                 if (inFlight.get(k) != null) {
                     await(inFlight.get(k));
+                }
+                if (stopped.getAsBoolean()) {
+                    whole = false;
+                    break;
                 }
                 long now = System.nanoTime();
                 if (settings.printStatus() && now - nextStatus >= 0) {
@@ -185,9 +202,10 @@ final class FileLayout {
                     await(fut);
                 }
             }
-            if (o.createFsync) {
+            if (whole && o.createFsync) {
                 await(b.flush()); // fio's create_fsync: the laid-out data is on the device before the job
             }
+            return whole;
         }
     }
 

@@ -38,6 +38,8 @@ final class JobExecution implements IssueLoop.Owner {
     /** Set before {@link #start}; run on the loop once the job has ended. */
     private Runnable whenDone;
     private boolean stopRequested;
+    /** {@link #terminate}: a signal stopped the run, so the verify phase is skipped as fio skips it. */
+    private boolean terminated;
     /** unlink_each_loop with a verify phase: the files are replaced and the next loop runs once it has drained. */
     private boolean nextLoopAfterVerify;
     private boolean deadlinePassed;
@@ -88,6 +90,28 @@ final class JobExecution implements IssueLoop.Owner {
             stopRequested = true;
             if (phase == Phase.MAIN && !loop.stopping()) {
                 loop.stop();
+            }
+        });
+    }
+
+    /**
+     * Any thread: fio's terminate (a signal): as {@link #requestStop}, and the job skips its verify phase, stops one
+     * under way, and a job not yet begun (startdelay, wait_for) ends now rather than when it would have begun.
+     * What is in flight completes and is counted; the closing flushes still run.
+     */
+    void terminate() {
+        ctx.execute(() -> {
+            stopRequested = true;
+            terminated = true;
+            switch (phase) {
+                case WAITING -> finish(System.nanoTime());
+                case MAIN, VERIFY -> {
+                    if (!loop.stopping()) {
+                        loop.stop();
+                    }
+                }
+                default -> {
+                }
             }
         });
     }
@@ -242,7 +266,7 @@ final class JobExecution implements IssueLoop.Owner {
                     return;
                 }
                 rec.endSampling(now);
-                if (stats.error == 0 && p.written != null && p.verifyAtEnd) {
+                if (stats.error == 0 && p.written != null && p.verifyAtEnd && !terminated) {
                     enter(Phase.VERIFY, new VerifyOps(p.written, p.backlog != null ? p.backlog.verified() : 0,
                             o.trimVerifyZero), 'V');
                 } else {

@@ -32,7 +32,9 @@ final class JobSetup {
     private JobSetup() {
     }
 
-    static Prepared prepare(JobClone clone, RunSettings settings, Progress progress, Flows flows) {
+    /** {@code stopped}: the run is being stopped (a signal), so a file layout under way gives up. */
+    static Prepared prepare(JobClone clone, RunSettings settings, Progress progress, Flows flows,
+                            java.util.function.BooleanSupplier stopped) {
         JobOptions o = clone.options();
         JobStats stats = new JobStats(o, clone.groupId());
         JobParts p = new JobParts();
@@ -42,7 +44,7 @@ final class JobSetup {
         p.progress = progress;
         try {
             p.flows = flows;
-            JobExecution exec = build(clone, settings, p);
+            JobExecution exec = build(clone, settings, p, stopped);
             return new Prepared(clone, stats, p, exec);
         } catch (JobSetupException e) {
             return failed(clone, stats, p, e.errno(), e.getMessage());
@@ -107,7 +109,8 @@ final class JobSetup {
         return "null".equalsIgnoreCase(o.ioengine) || "null".equalsIgnoreCase(o.aioEngine);
     }
 
-    private static JobExecution build(JobClone clone, RunSettings settings, JobParts p) throws JobSetupException, IOException {
+    private static JobExecution build(JobClone clone, RunSettings settings, JobParts p, java.util.function.BooleanSupplier stopped)
+            throws JobSetupException, IOException {
         JobOptions o = clone.options();
         boolean nullEngine = isNullEngine(o);
         long seed = Seeds.jobSeed(o, clone.jobNumber());
@@ -179,7 +182,7 @@ final class JobSetup {
             }
         }
         if (!nullEngine && nbd == null) { // an export is the server's: nothing to lay out, cache or invalidate here
-            FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings);
+            FileLayout.prepare(o, files, writes, p.ctx, p.writers, settings, stopped);
             if (o.preRead) {
                 FileLayout.preRead(o, files); // fio: pre_read also clears invalidate
             } else if (o.invalidate) {

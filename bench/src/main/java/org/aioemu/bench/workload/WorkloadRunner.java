@@ -66,7 +66,16 @@ public final class WorkloadRunner {
      * The options are not modified (each clone runs on a copy).
      */
     public static List<JobStats> run(List<JobOptions> jobs, RunSettings settings) {
+        return run(jobs, settings, new RunStop());
+    }
+
+    /**
+     * As {@link #run(List, RunSettings)}, ending early when {@code stop} is requested: the running jobs drain and
+     * report what they did, and the batches after them (stonewall) do not run and are not reported.
+     */
+    public static List<JobStats> run(List<JobOptions> jobs, RunSettings settings, RunStop stop) {
         Objects.requireNonNull(jobs, "jobs");
+        Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(settings, "settings");
         List<JobClone> clones = JobGroups.expand(jobs);
         checkWaitees(clones, settings);
@@ -91,7 +100,10 @@ public final class WorkloadRunner {
                 if (stopLater.get()) {
                     break; // exitall with exit_what=all: as in fio, the later jobs never run and are not reported
                 }
-                results.addAll(BatchRun.run(b, settings, progress, stopLater));
+                results.addAll(BatchRun.run(b, settings, progress, stopLater, stop));
+                if (stop.requested()) {
+                    break; // a signal: the batch it stopped is reported, the later ones never run
+                }
             }
         } finally {
             if (ticker != null) {

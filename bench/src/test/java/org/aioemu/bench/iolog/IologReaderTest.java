@@ -55,6 +55,38 @@ class IologReaderTest {
         assertEquals(new IologEntry(1_500_000_000L, "/data/b", IologAction.TRIM, 0, 1 << 20), e.get(11));
     }
 
+    /** What a writer killed mid-line leaves (fio 3.33 replays it too, skipping the cut line with "bad iolog3"). */
+    @Test
+    void aTraceCutMidLineIsReadUpToItsLastWholeLineWithAWarning() throws Exception {
+        String whole = "fio version 3 iolog\n10 /f add\n20 /f open\n30 /f write 0 4096\n40 /f write 4096 4096\n";
+        String line = "50 /f write 8192 4096\n";
+        for (int cut = 1; cut < line.length() - 7; cut++) { // every cut that leaves fewer than the 5 fields
+            Path p = file(whole + line.substring(0, cut));
+            List<String> warnings = new ArrayList<>();
+            List<IologEntry> e = IologReader.read(p, warnings::add);
+            assertEquals(4, e.size(), "cut after " + cut + " characters: " + e);
+            assertEquals(new IologEntry(40_000, "/f", IologAction.WRITE, 4096, 4096), e.get(3));
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains(":6:") && warnings.get(0).contains("cut short"), warnings.get(0));
+        }
+    }
+
+    @Test
+    void anUnterminatedLastLineThatIsWholeIsKept() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        List<IologEntry> e = IologReader.read(file("fio version 3 iolog\n1 /f add\n2 /f open\n3 /f read 0 512"),
+                warnings::add);
+        assertEquals(new IologEntry(3_000, "/f", IologAction.READ, 0, 512), e.get(2));
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void aBadLastLineWithItsNewlineIsStillAnError() throws Exception {
+        IologException e = assertThrows(IologException.class,
+                () -> IologReader.read(file("fio version 3 iolog\n1 /f add\n2 /f open\n3 /f write 81\n")));
+        assertTrue(e.getMessage().contains(":4:"), e.getMessage());
+    }
+
     @Test
     void version3WaitIsIgnoredWithAWarningAsFioDoes() throws Exception {
         Path p = file("fio version 3 iolog\n0 /f add\n1 /f open\n5 /f wait 100 0\n9 /f read 0 512\n");
