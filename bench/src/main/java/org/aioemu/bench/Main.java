@@ -15,6 +15,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        org.aioemu.bench.output.Stdout.install(); // keeps the reason of a failed write for the message
         System.exit(run(args));
     }
 
@@ -36,7 +37,14 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        return cmd.execute(args);
+        int exit = cmd.execute(args);
+        // PrintStream swallows write errors: results lost to a full disk or /dev/full must not exit 0.
+        System.out.flush();
+        if (System.out.checkError()) {
+            System.err.println("aioemu: cannot write to stdout: " + org.aioemu.bench.output.Stdout.failure());
+            return exit == 0 ? 1 : exit;
+        }
+        return exit;
     }
 
     @Override

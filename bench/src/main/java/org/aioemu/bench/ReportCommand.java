@@ -34,6 +34,11 @@ final class ReportCommand implements Callable<Integer> {
                 throw new Main.UserError(log + ": no such readable file");
             }
         }
+        List<Path> inputs = new ArrayList<>(logs);
+        inputs.add(results);
+        org.aioemu.bench.output.OutputPaths.clash(output, inputs).ifPresent(in -> {
+            throw new Main.UserError("--output=" + output + ": refusing to overwrite the input " + in);
+        });
         HtmlReport.write(results, logs, output);
         System.err.println("aioemu: wrote " + output);
         return 0;

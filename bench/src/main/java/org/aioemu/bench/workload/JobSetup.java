@@ -386,7 +386,11 @@ final class JobSetup {
         for (int i = 0; i < kinds.size(); i++) {
             LogKind k = kinds.get(i);
             Path file = Path.of(prefixes.get(i) + "_" + k.fileSuffix() + "." + clone.jobNumber() + ".log");
-            p.logs[k.ordinal()] = settings.logSinks().open(file, k);
+            try {
+                p.logs[k.ordinal()] = settings.logSinks().open(file, k);
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause(); // a job error naming the file and why, not a stack trace
+            }
         }
         if (o.writeHistLog != null) {
             p.histLog = new ClatHistogramLog(Path.of(o.writeHistLog + "_clat_hist." + clone.jobNumber() + ".log"),
