@@ -32,6 +32,13 @@ final class JobLauncher {
         for (String n : notices) {
             err.println("aioemu: " + n);
         }
+        long clones = 0;
+        for (JobOptions j : jobs) {
+            clones += Math.max(1, j.numjobs);
+        }
+        if (clones > org.aioemu.bench.job.JobLimits.MAX_JOBS) {
+            throw new Main.UserError(org.aioemu.bench.job.JobLimits.tooManyJobs(clones));
+        }
         // Before any job lays out a file: a job that cannot run stops the whole run, as fio stops at a bad engine.
         for (JobOptions j : jobs) {
             boolean nbd = NbdJobs.isNbd(j);
@@ -102,7 +109,8 @@ final class JobLauncher {
             int exit = 0;
             for (JobStats s : stats) {
                 if (s.error != 0) {
-                    err.println("aioemu: job " + s.options.name + " (" + s.options.source + "): " + s.errorMessage);
+                    err.println(org.aioemu.bench.job.Printable.escapeLines("aioemu: job " + s.options.name + " ("
+                            + s.options.source + "): " + s.errorMessage));
                     exit = 1;
                 }
             }

@@ -1,6 +1,7 @@
 package org.aioemu.bench;
 
 import java.io.PrintWriter;
+import org.aioemu.bench.job.Printable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,14 +26,14 @@ public final class Main implements Runnable {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("aioemu: " + ex.getMessage());
+            err.println("aioemu: " + Printable.escapeLines(ex.getMessage())); // input echoed: no raw NULs or escapes
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
             return 1;
         });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
             if (ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
-                c.getErr().println("aioemu: " + ex.getMessage());
+                c.getErr().println("aioemu: " + Printable.escapeLines(ex.getMessage()));
                 return 1;
             }
             throw ex;

@@ -39,7 +39,7 @@ final class ReportCommand implements Callable<Integer> {
         org.aioemu.bench.output.OutputPaths.clash(output, inputs).ifPresent(in -> {
             throw new Main.UserError("--output=" + output + ": refusing to overwrite the input " + in);
         });
-        HtmlReport.write(results, logs, output);
+        HtmlReport.write(results, logs, output, warning -> System.err.println("aioemu: " + warning));
         System.err.println("aioemu: wrote " + output);
         return 0;
     }

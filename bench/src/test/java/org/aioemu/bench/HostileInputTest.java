@@ -134,4 +134,89 @@ class HostileInputTest {
             assertEquals(2, files.count(), "no temporary file remains");
         }
     }
+
+    @Test
+    void aJobFileWithThousandsOfSectionsStopsAtFiosJobLimit() throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            b.append("[j").append(i).append("]\nioengine=null\nsize=1m\n");
+        }
+        Path job = Files.writeString(dir.resolve("many.fio"), b);
+        Run r = Cli.aioemu("run", job.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains(job + ":12289: maximum number of jobs reached"), r.err());
+    }
+
+    @Test
+    void numjobsAndIodepthAreBounded() {
+        Run r = Cli.aioemu("bench", "--ioengine=null", "--numjobs=10000", "--runtime=1");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("--numjobs=10000: bad value (expected an integer from 1 to 4096)"), r.err());
+        r = Cli.aioemu("bench", "--ioengine=null", "--iodepth=100000", "--runtime=1");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("--iodepth=100000: bad value (expected an integer from 1 to 65536)"), r.err());
+    }
+
+    @Test
+    void clonesOfSeveralJobsCountTowardsTheLimit() throws Exception {
+        Path job = Files.writeString(dir.resolve("two.fio"),
+                "[global]\nioengine=null\nsize=1m\nnumjobs=3000\n[a]\n[b]\n");
+        Run r = Cli.aioemu("run", job.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("maximum number of jobs reached: 6000 jobs"), r.err());
+    }
+
+    @Test
+    void endlessOrHugeInputsAreRefusedAfterABoundedRead() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/dev/zero")), "/dev/zero is not available here");
+        Run r = Cli.aioemu("run", "/dev/zero");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("/dev/zero: larger than 16 MiB: not a fio job file"), r.err());
+        r = Cli.aioemu("bench", "--ioengine=null", "--read_iolog=/dev/zero", "--runtime=1");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("/dev/zero:1: not a fio iolog: the first line is longer than"), r.err());
+        Path longLine = Files.writeString(dir.resolve("long.fio"), "[a]\nfilename=" + "x".repeat(10_000) + "\n");
+        r = Cli.aioemu("run", longLine.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains(longLine + ":2: a line of 10009 characters"), r.err());
+    }
+
+    @Test
+    void controlCharactersFromInputAreEscapedInMessages() throws Exception {
+        Path trace = Files.writeString(dir.resolve("ctl.iolog"), "\u0001\u0000\u001b[31mred\n");
+        Run r = Cli.aioemu("bench", "--ioengine=null", "--read_iolog=" + trace, "--runtime=1");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("got '\\x01\\0\\x1b[31mred'"), r.err());
+        assertFalse(r.err().chars().anyMatch(c -> c == 0 || c == 0x1b || c == 1), r.err());
+    }
+
+    @Test
+    void logDirectoriesThatDoNotExistStopTheRunWithOneLine() {
+        for (String opt : List.of("--write_bw_log", "--write_lat_log", "--write_iops_log", "--write_iolog")) {
+            Run r = Cli.aioemu("bench", "--ioengine=null", "--size=1m", "--runtime=1", opt + "=" + dir.resolve("no/p"));
+            assertEquals(1, r.exit(), opt + ": " + r.err());
+            assertTrue(r.err().contains("No such file or directory (ENOENT)"), r.err());
+            assertTrue(r.err().contains(dir.resolve("no/p").toString()), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            assertEquals("", r.out(), "stopped before the run");
+        }
+        Run r = Cli.aioemu("bench", "--ioengine=null", "--size=1m", "--runtime=1", "--write_iolog=" + dir);
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("Is a directory (EISDIR)"), r.err());
+    }
+
+    @Test
+    void reportSkipsLogLinesWithImplausibleTimesNamingFileAndLine() throws Exception {
+        Path res = dir.resolve("res.json");
+        assertEquals(0, Cli.aioemu("bench", "--ioengine=null", "--size=1m", "--runtime=1", "--output-format=json",
+                "--output=" + res).exit());
+        Path log = Files.writeString(dir.resolve("p_iops.1.log"),
+                "0, 1, 0, 4096, 0\n2000000000000, 5, 0, 4096, 0\n10, 1, 0, 4096, 0\n-5, 1, 0, 4096, 0\n");
+        Path html = dir.resolve("r.html");
+        Run r = Cli.aioemu("report", res.toString(), log.toString(), "-o", html.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains(log + ":2: skipped: time 2000000000000 ms is not plausible"), r.err());
+        assertTrue(r.err().contains(log + ":4: skipped: time -5 ms"), r.err());
+        assertFalse(Files.readString(html).contains("2000000000"), "the absurd time is not charted");
+    }
 }

@@ -52,10 +52,16 @@ public final class HtmlReport {
      * @throws IllegalArgumentException when the results or a log cannot be read as fio's formats, with the file named
      */
     public static void write(Path resultsJson, List<Path> logs, Path outHtml) throws IOException {
+        write(resultsJson, logs, outHtml, warning -> { });
+    }
+
+    /** As {@link #write(Path, List, Path)}; log lines skipped (an implausible time) are told to {@code warnings}. */
+    public static void write(Path resultsJson, List<Path> logs, Path outHtml, java.util.function.Consumer<String> warnings)
+            throws IOException {
         JsonNode results = readResults(resultsJson);
         List<FioLog> parsed = new ArrayList<>();
         for (Path log : logs) {
-            parsed.add(FioLog.read(log));
+            parsed.add(FioLog.read(log, warnings));
         }
         String page = render(results, parsed, resultsJson.getFileName().toString());
         try (org.aioemu.bench.output.AtomicFile out = org.aioemu.bench.output.AtomicFile.create(outHtml)) {
