@@ -24,6 +24,9 @@ public final class Main implements Runnable {
     static int run(String... args) {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // As fio takes the last of an option given twice (a script's default, then the user's override), so do
+        // aioemu's own options (--aio, --output, --eta, ...), rather than refusing the line.
+        cmd.setOverwrittenOptionsAllowed(true);
         cmd.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("aioemu: " + Printable.escapeLines(ex.getMessage())); // input echoed: no raw NULs or escapes

@@ -219,4 +219,16 @@ class HostileInputTest {
         assertTrue(r.err().contains(log + ":4: skipped: time -5 ms"), r.err());
         assertFalse(Files.readString(html).contains("2000000000"), "the absurd time is not charted");
     }
+
+    @Test
+    void aioemusOwnOptionsGivenTwiceTakeTheLastAsFiosDo() {
+        Run r = Cli.aioemu("bench", "--ioengine=null", "--size=1m", "--runtime=1", "--eta=always", "--eta=never",
+                "--output-format=terse", "--output-format=json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().strip().startsWith("{"), "the last --output-format, json: " + r.out());
+        r = Cli.aioemu("bench", "--size=1m", "--runtime=1", "--aio=io_uring", "--aio=sync", "--rw=read",
+                "--filename=" + dir.resolve("f"));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("ioengine=sync"), r.out());
+    }
 }

@@ -417,8 +417,7 @@ final class IssueLoop {
         if (result < 0 && fillDevice && s.ddir == JobOptions.WRITE && (result == -Errno.ENOSPC || result == -Errno.EDQUOT)) {
             owner.filled(); // fio's fill_device: the device is full, which is where the job was meant to end
         } else if (result < 0) {
-            owner.fail(-result, s.describe(p.files[s.file].name()) + " failed: " + Errno.name(result) + " ("
-                    + Errno.describe(result) + ")" + (detail != null ? "; " + detail : ""));
+            owner.fail(-result, s.describe(p.files[s.file].name()) + " failed" + IoErrorText.of(result, detail));
         } else {
             if (s.accounted) {
                 rec.completed(s, s.ddir == JobOptions.TRIM ? s.length : result, now); // a discard returns 0
