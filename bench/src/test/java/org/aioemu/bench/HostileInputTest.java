@@ -65,6 +65,15 @@ class HostileInputTest {
     }
 
     @Test
+    void fioCommandLineRefusesAnOutputThatIsItsJobFile() throws Exception {
+        Path job = Files.writeString(dir.resolve("j.fio"), "[j]\nioengine=null\nsize=1m\n");
+        Run r = Cli.aioemu("fio", "--output=" + dir + "/./j.fio", job.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("refusing to overwrite the job file"), r.err());
+        assertEquals("[j]\nioengine=null\nsize=1m\n", Files.readString(job));
+    }
+
+    @Test
     void reportRefusesToOverwriteItsInputs() throws Exception {
         Path res = dir.resolve("res.json");
         Run ok = Cli.aioemu("bench", "--ioengine=null", "--size=1m", "--runtime=1", "--output-format=json",
