@@ -132,6 +132,11 @@ final class FioCommand implements Callable<Integer> {
         String format = own.containsKey("minimal") ? "terse" : last(own, "output-format");
         String output = last(own, "output");
         OutputSettings out = new OutputSettings(format, output == null ? null : Path.of(output), last(own, "eta"));
+        if (output != null) {
+            org.aioemu.bench.output.OutputPaths.clash(Path.of(output), files).ifPresent(in -> {
+                throw new Main.UserError("--output=" + output + ": refusing to overwrite the job file " + in);
+            });
+        }
         return JobLauncher.launch(jobs, notices, globalOptions, out, new EngineOptions().tuning());
     }
 

@@ -1,15 +1,18 @@
 package org.aioemu.bench;
 
-import java.io.FileNotFoundException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.aioemu.bench.job.JobOptions;
+import org.aioemu.bench.output.AtomicFile;
+import org.aioemu.bench.output.OutputPaths;
 import org.aioemu.bench.report.DiskUtil;
 import org.aioemu.bench.report.JobStats;
 import org.aioemu.bench.report.Reports;
 import org.aioemu.bench.workload.DiskUsage;
+import org.aioemu.bench.workload.JobFiles;
 import org.aioemu.bench.workload.NbdJobs;
 import org.aioemu.bench.workload.RunSettings;
 import org.aioemu.bench.workload.RunStop;
@@ -30,6 +33,13 @@ final class JobLauncher {
         PrintStream err = System.err;
         for (String n : notices) {
             err.println("aioemu: " + n);
+        }
+        long clones = 0;
+        for (JobOptions j : jobs) {
+            clones += Math.max(1, j.numjobs);
+        }
+        if (clones > org.aioemu.bench.job.JobLimits.MAX_JOBS) {
+            throw new Main.UserError(org.aioemu.bench.job.JobLimits.tooManyJobs(clones));
         }
         // Before any job lays out a file: a job that cannot run stops the whole run, as fio stops at a bad engine.
         for (JobOptions j : jobs) {
@@ -53,6 +63,9 @@ final class JobLauncher {
             if (why == null && !nbd) {
                 why = org.aioemu.bench.workload.MountedDevices.refusal(j);
             }
+            if (why == null) {
+                why = unwritableOutput(j);
+            }
             if (why != null) {
                 throw new Main.UserError((j.source != null ? j.source + ": " : "") + j.name + ": " + why);
             }
@@ -67,13 +80,8 @@ final class JobLauncher {
                         + " starts as with 0 (an image's size is fixed when it is opened)");
             }
         }
-        PrintStream dest;
-        try {
-            dest = out.output() == null ? System.out
-                    : new PrintStream(new java.io.FileOutputStream(out.output().toFile()), true, StandardCharsets.UTF_8);
-        } catch (FileNotFoundException e) {
-            throw new Main.UserError("--output=" + out.output() + ": cannot write: " + e.getMessage());
-        }
+        AtomicFile file = out.output() == null ? null : openOutput(out.output(), jobs);
+        PrintStream dest = file == null ? System.out : new PrintStream(file.stream(), false, StandardCharsets.UTF_8);
         try {
             StatusPrinter status = out.showStatus() ? new StatusPrinter(System.out) : null;
             RunSettings settings = RunSettings.defaults()
@@ -102,18 +110,45 @@ final class JobLauncher {
                 status.clear();
             }
             Reports.write(out.format(), stats, globalOptions, version, diskUtil, dest);
+            dest.flush();
+            if (file != null) {
+                try {
+                    file.commit(); // the results appear under their name only when complete
+                } catch (java.io.IOException e) {
+                    throw new Main.UserError(e.getMessage()); // names the file and the reason
+                }
+            }
             int exit = 0;
             for (JobStats s : stats) {
                 if (s.error != 0) {
-                    err.println("aioemu: job " + s.options.name + " (" + s.options.source + "): " + s.errorMessage);
+                    err.println(org.aioemu.bench.job.Printable.escapeLines("aioemu: job " + s.options.name + " ("
+                            + s.options.source + "): " + s.errorMessage));
                     exit = 1;
                 }
             }
             return signalled != 0 ? signalled : exit; // 130, 143, 129 after SIGINT, SIGTERM, SIGHUP, as a shell reports them
         } finally {
-            if (dest != System.out) {
-                dest.close();
+            if (file != null) {
+                file.close(); // not committed: a failed run leaves no half-written results
             }
+        }
+    }
+
+    /**
+     * Starts the {@code --output} file, refusing one that is a job's data file or trace: writing the results
+     * there would destroy what the job reads.
+     */
+    static AtomicFile openOutput(Path output, List<JobOptions> jobs) {
+        for (JobOptions j : jobs) {
+            OutputPaths.clash(output, JobFiles.localPaths(j)).ifPresent(in -> {
+                throw new Main.UserError("--output=" + output + ": refusing to overwrite " + in + ", a file job "
+                        + j.name + " uses");
+            });
+        }
+        try {
+            return AtomicFile.create(output);
+        } catch (java.io.IOException e) {
+            throw new Main.UserError(e.getMessage());
         }
     }
 
@@ -141,6 +176,36 @@ final class JobLauncher {
                 lastLength = 0;
             }
         }
+    }
+
+    /** Why one of the job's log or trace files cannot be written, or null: checked before any job runs. */
+    private static String unwritableOutput(JobOptions j) {
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        if (j.writeBwLog != null) {
+            files.put("write_bw_log=" + j.writeBwLog, j.writeBwLog + "_bw.1.log");
+        }
+        if (j.writeIopsLog != null) {
+            files.put("write_iops_log=" + j.writeIopsLog, j.writeIopsLog + "_iops.1.log");
+        }
+        if (j.writeLatLog != null) {
+            files.put("write_lat_log=" + j.writeLatLog, j.writeLatLog + "_lat.1.log");
+        }
+        if (j.writeHistLog != null) {
+            files.put("write_hist_log=" + j.writeHistLog, j.writeHistLog + "_clat_hist.1.log");
+        }
+        if (j.writeIolog != null) {
+            files.put("write_iolog=" + j.writeIolog, j.writeIolog);
+        }
+        if (j.writeBlktrace != null) {
+            files.put("write_blktrace=" + j.writeBlktrace, j.writeBlktrace);
+        }
+        for (var e : files.entrySet()) {
+            String why = OutputPaths.unwritable(Path.of(e.getValue()));
+            if (why != null) {
+                return e.getKey() + ": cannot write " + e.getValue() + ": " + why;
+            }
+        }
+        return null;
     }
 
     /** Why a trace of read_iolog's ':' list cannot be read, or null. */

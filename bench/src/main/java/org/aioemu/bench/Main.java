@@ -1,6 +1,7 @@
 package org.aioemu.bench;
 
 import java.io.PrintWriter;
+import org.aioemu.bench.job.Printable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        org.aioemu.bench.output.Stdout.install(); // keeps the reason of a failed write for the message
         System.exit(run(args));
     }
 
@@ -22,21 +24,31 @@ public final class Main implements Runnable {
     static int run(String... args) {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // As fio takes the last of an option given twice (a script's default, then the user's override), so do
+        // aioemu's own options (--aio, --output, --eta, ...), rather than refusing the line.
+        cmd.setOverwrittenOptionsAllowed(true);
         cmd.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("aioemu: " + ex.getMessage());
+            err.println("aioemu: " + Printable.escapeLines(ex.getMessage())); // input echoed: no raw NULs or escapes
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
             return 1;
         });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
             if (ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
-                c.getErr().println("aioemu: " + ex.getMessage());
+                c.getErr().println("aioemu: " + Printable.escapeLines(ex.getMessage()));
                 return 1;
             }
             throw ex;
         });
-        return cmd.execute(args);
+        int exit = cmd.execute(args);
+        // PrintStream swallows write errors: results lost to a full disk or /dev/full must not exit 0.
+        System.out.flush();
+        if (System.out.checkError()) {
+            System.err.println("aioemu: cannot write to stdout: " + org.aioemu.bench.output.Stdout.failure());
+            return exit == 0 ? 1 : exit;
+        }
+        return exit;
     }
 
     @Override

@@ -34,7 +34,12 @@ final class ReportCommand implements Callable<Integer> {
                 throw new Main.UserError(log + ": no such readable file");
             }
         }
-        HtmlReport.write(results, logs, output);
+        List<Path> inputs = new ArrayList<>(logs);
+        inputs.add(results);
+        org.aioemu.bench.output.OutputPaths.clash(output, inputs).ifPresent(in -> {
+            throw new Main.UserError("--output=" + output + ": refusing to overwrite the input " + in);
+        });
+        HtmlReport.write(results, logs, output, warning -> System.err.println("aioemu: " + warning));
         System.err.println("aioemu: wrote " + output);
         return 0;
     }

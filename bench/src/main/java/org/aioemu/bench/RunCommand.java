@@ -40,6 +40,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OutputSettings out = new OutputSettings(outputFormat, output, eta);
+        if (output != null) {
+            org.aioemu.bench.output.OutputPaths.clash(output, jobFiles).ifPresent(in -> {
+                throw new Main.UserError("--output=" + output + ": refusing to overwrite the job file " + in);
+            });
+        }
         EngineTuning tuning = engine.tuning();
         JobFileParser parser = new JobFileParser(System.getenv());
         List<JobOptions> jobs = parser.parseAll(jobFiles);

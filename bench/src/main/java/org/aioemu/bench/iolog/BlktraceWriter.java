@@ -28,7 +28,8 @@ import java.nio.file.StandardOpenOption;
 public final class BlktraceWriter implements Closeable {
     private static final int BUFFER_BYTES = 1 << 16;
 
-    private final FileChannel out;
+    private final org.aioemu.bench.output.AtomicFile file;
+    private final java.nio.channels.WritableByteChannel out;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.nativeOrder());
     private final int pid;
     private int sequence;
@@ -36,8 +37,9 @@ public final class BlktraceWriter implements Closeable {
 
     /** Creates (or truncates) {@code path} and records that {@code processName} (pid: this JVM's) is tracing. */
     public BlktraceWriter(Path path, String processName) throws IOException {
-        this.out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        // under a temporary name until close: a killed run leaves no trace that looks complete
+        this.file = org.aioemu.bench.output.AtomicFile.create(path);
+        this.out = file.channel();
         this.pid = (int) ProcessHandle.current().pid();
         byte[] name = (processName + "\0").getBytes(StandardCharsets.UTF_8);
         if (name.length > 16) { // the kernel's TASK_COMM_LEN, NUL included
@@ -111,10 +113,11 @@ public final class BlktraceWriter implements Closeable {
     public void close() throws IOException {
         try {
             drain();
+            file.commit();
         } catch (UncheckedIOException e) {
-            out.close();
-            throw e.getCause();
+            throw org.aioemu.bench.output.IoReasons.failure(file.destination(), "write", e.getCause());
+        } finally {
+            file.close(); // not committed: the temporary file is removed
         }
-        out.close();
     }
 }

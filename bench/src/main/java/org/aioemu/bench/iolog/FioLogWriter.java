@@ -90,7 +90,7 @@ public final class FioLogWriter implements Closeable {
         try {
             return new FioLogWriter(file, kind, avgMsec, logOffset);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e); // one line: the file and the reason
         }
     }
 

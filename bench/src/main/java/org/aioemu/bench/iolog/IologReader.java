@@ -1,6 +1,5 @@
 package org.aioemu.bench.iolog;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +34,8 @@ import java.util.function.Consumer;
 public final class IologReader {
     static final String V2_HEADER = "fio version 2 iolog";
     static final String V3_HEADER = "fio version 3 iolog";
+    /** The longest line accepted: an iolog line is a time, a file name, an action and two numbers. */
+    static final int MAX_LINE_CHARS = 8192;
 
     private IologReader() {
     }
@@ -47,9 +48,15 @@ public final class IologReader {
     /** As {@link #read(Path)}, passing "FILE:LINE: ..." warnings (ignored lines) to {@code warnings}. */
     public static List<IologEntry> read(Path path, Consumer<String> warnings) throws IologException {
         // A decoder that replaces bad bytes rather than failing: file names are bytes on Linux.
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8))) {
+        // Lines are bounded: the header of /dev/zero or of a binary file is refused after a few KiB.
+        try (BoundedLineReader in = new BoundedLineReader(
+                new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8), MAX_LINE_CHARS)) {
             return new Parser(path, warnings, endsCut(path)).parse(in);
+        } catch (BoundedLineReader.TooLong e) {
+            throw new IologException(path, (int) e.line(), e.line() == 1
+                    ? "not a fio iolog: the first line is longer than " + MAX_LINE_CHARS + " characters (expected '"
+                    + V2_HEADER + "' or '" + V3_HEADER + "')"
+                    : "a line longer than " + MAX_LINE_CHARS + " characters: not a fio iolog line");
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IologException(path, "cannot read: No such file or directory (ENOENT)", e);
         } catch (java.nio.file.AccessDeniedException e) {
@@ -80,7 +87,7 @@ public final class IologReader {
             this.cut = cut;
         }
 
-        List<IologEntry> parse(BufferedReader in) throws IOException, IologException {
+        List<IologEntry> parse(BoundedLineReader in) throws IOException, IologException {
             String header = in.readLine();
             lineNo = 1;
             if (header == null) {
@@ -242,7 +249,8 @@ public final class IologReader {
         }
     }
 
+    /** At most 60 characters of {@code s}, control characters escaped so NULs and escapes reach no terminal. */
     private static String shorten(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+        return org.aioemu.bench.job.Printable.escape(s.length() <= 60 ? s : s.substring(0, 57) + "...");
     }
 }

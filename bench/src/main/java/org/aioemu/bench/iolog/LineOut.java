@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.aioemu.bench.output.AtomicFile;
+import org.aioemu.bench.output.IoReasons;
 
 /**
  * A buffered text line sink that formats numbers itself, so a log line per I/O costs no garbage
@@ -14,16 +15,22 @@ import java.nio.file.Path;
  * {@link UncheckedIOException} because the log writers' per-I/O methods are called from completion paths
  * that have no checked exceptions.
  *
+ * <p>The lines stream into a temporary file beside the destination ({@link AtomicFile}), renamed into place by
+ * {@link #close}: a run killed meanwhile leaves no log that looks complete under the log's name.
+ *
  * <p>Threading: confined to its writer's owner.
  */
 final class LineOut implements Closeable {
+    private final AtomicFile file;
     private final OutputStream out;
     private final byte[] buf = new byte[64 << 10];
     private final byte[] digits = new byte[20];
     private int used;
 
+    /** @throws IOException one line naming the file and the reason (a missing directory: ENOENT) */
     LineOut(Path file) throws IOException {
-        this.out = Files.newOutputStream(file);
+        this.file = AtomicFile.create(file);
+        this.out = this.file.stream();
     }
 
     /** Room for at least {@code n} more bytes, flushing if needed. */
@@ -82,7 +89,7 @@ final class LineOut implements Closeable {
         try {
             out.write(b, off, len);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(IoReasons.failure(file.destination(), "write", e));
         }
     }
 
@@ -95,10 +102,14 @@ final class LineOut implements Closeable {
         out.flush();
     }
 
+    /** Writes what is buffered and renames the file into place; on a failure it is removed instead. */
     @Override
     public void close() throws IOException {
-        try (out) {
+        try {
             flush();
+            file.commit();
+        } finally {
+            file.close(); // not committed: drop the temporary file
         }
     }
 }

@@ -121,8 +121,17 @@ public final class JobFileParser {
 
     private static String read(Path file, String label) {
         try {
+            // Bounded: /dev/zero or a huge file named by mistake must not be read into memory whole.
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) JobLimits.MAX_JOB_FILE_BYTES + 1);
+            }
+            if (bytes.length > JobLimits.MAX_JOB_FILE_BYTES) {
+                throw new JobFileException(label + ": larger than " + (JobLimits.MAX_JOB_FILE_BYTES >> 20)
+                        + " MiB: not a fio job file");
+            }
             // Malformed UTF-8 becomes U+FFFD rather than an exception: values are mostly ASCII anyway.
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            return new String(bytes, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new JobFileException(label + ": no such file");
         } catch (IOException e) {
@@ -152,6 +161,10 @@ public final class JobFileParser {
             for (String raw : text.split("\r?\n", -1)) {
                 lineNo++;
                 String where = label + ":" + lineNo;
+                if (raw.length() > JobLimits.MAX_LINE_CHARS) {
+                    throw new JobFileException(where + ": a line of " + raw.length() + " characters; job file lines are"
+                            + " at most " + JobLimits.MAX_LINE_CHARS + " (is this a job file?)");
+                }
                 String line = stripComment(raw).strip();
                 if (line.isEmpty()) {
                     continue;
@@ -183,6 +196,9 @@ public final class JobFileParser {
                 return;
             }
             inGlobal = false;
+            if (jobs.size() >= JobLimits.MAX_JOBS) { // stop at once, as fio does, rather than build them all
+                throw new JobFileException(where + ": " + JobLimits.tooManyJobs(jobs.size() + 1L));
+            }
             current = defaults.copy();
             current.name = name;
             current.source = where;

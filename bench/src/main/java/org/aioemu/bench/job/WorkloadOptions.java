@@ -70,7 +70,7 @@ final class WorkloadOptions {
                 (o, v, c) -> o.flowId = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("flow_sleep", INT, "Microseconds a job ahead of its flow share waits, once its queue has drained",
                 (o, v, c) -> o.flowSleepMicros = c.integer(v, 0, Integer.MAX_VALUE));
-        b.add("iodepth", INT, "Requests kept in flight", (o, v, c) -> o.iodepth = c.integer(v, 1, Integer.MAX_VALUE));
+        b.add("iodepth", INT, "Requests kept in flight", (o, v, c) -> o.iodepth = c.integer(v, 1, JobLimits.MAX_IODEPTH));
         b.add("iodepth_low", INT, "Let a full queue drain to this depth before filling it again (default: iodepth)",
                 (o, v, c) -> o.iodepthLow = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("iodepth_batch|iodepth_batch_submit", INT, "Requests submitted at once",
@@ -79,7 +79,7 @@ final class WorkloadOptions {
                 (o, v, c) -> o.iodepthBatchCompleteMin = c.integer(v, 0, Integer.MAX_VALUE));
         b.add("iodepth_batch_complete_max", INT, "Completions to reap at most",
                 (o, v, c) -> o.iodepthBatchCompleteMax = c.integer(v, 0, Integer.MAX_VALUE));
-        b.add("numjobs", INT, "Clones of this job", (o, v, c) -> o.numjobs = c.integer(v, 1, Integer.MAX_VALUE));
+        b.add("numjobs", INT, "Clones of this job", (o, v, c) -> o.numjobs = c.integer(v, 1, JobLimits.MAX_JOBS));
         b.add("disk_util", BOOL, "Report the block devices' utilisation (default 1)", (o, v, c) -> o.diskUtil = c.bool(v));
         b.add("group_reporting", BOOL, "Report the job's clones as one", (o, v, c) -> o.groupReporting = c.bool(v));
         b.add("runtime|timeout", TIME, "Stop after this time (seconds unless a unit is given)",

@@ -1,6 +1,5 @@
 package org.aioemu.bench.report;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.aioemu.bench.iolog.BoundedLineReader;
 
 /**
  * One fio log file ({@code write_bw_log}, {@code write_iops_log}, {@code write_lat_log}): its name says
@@ -26,7 +26,20 @@ record FioLog(Path file, String prefix, Kind kind, int jobNumber, List<Entry> en
     record Entry(long timeMillis, double value, int ddir, long bs) {
     }
 
+    /**
+     * The latest time a log line may carry: a year of milliseconds. A larger one is garbage (a corrupt or
+     * edited log), and charting it would squash the real points against the axis.
+     */
+    static final long MAX_PLAUSIBLE_MILLIS = 366L * 24 * 3600 * 1000;
+    /** Log lines are five or six numbers; anything much longer is not a fio log. */
+    static final int MAX_LINE_CHARS = 4096;
+
     static FioLog read(Path file) throws IOException {
+        return read(file, warning -> { });
+    }
+
+    /** As {@link #read(Path)}; lines skipped for an implausible time go to {@code warnings} as "FILE:LINE: ...". */
+    static FioLog read(Path file, java.util.function.Consumer<String> warnings) throws IOException {
         String name = file.getFileName().toString();
         Matcher m = NAME.matcher(name);
         if (!m.matches()) {
@@ -36,9 +49,10 @@ record FioLog(Path file, String prefix, Kind kind, int jobNumber, List<Entry> en
         Kind kind = Kind.valueOf(m.group(2).toUpperCase(java.util.Locale.ROOT));
         int job = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
         List<Entry> entries = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        int lineNo = 0;
+        try (BoundedLineReader in = new BoundedLineReader(Files.newBufferedReader(file, StandardCharsets.UTF_8),
+                MAX_LINE_CHARS)) {
             String line;
-            int lineNo = 0;
             while ((line = in.readLine()) != null) {
                 lineNo++;
                 if (line.isBlank()) {
@@ -50,13 +64,23 @@ record FioLog(Path file, String prefix, Kind kind, int jobNumber, List<Entry> en
                         throw new NumberFormatException("fewer than 3 fields");
                     }
                     long bs = f.length > 3 ? Long.parseLong(f[3].trim()) : 0;
-                    entries.add(new Entry(Long.parseLong(f[0].trim()), Double.parseDouble(f[1].trim()),
-                            Integer.parseInt(f[2].trim()), bs));
+                    long time = Long.parseLong(f[0].trim());
+                    if (time < 0 || time > MAX_PLAUSIBLE_MILLIS) {
+                        warnings.accept(file + ":" + lineNo + ": skipped: time " + time + " ms is not plausible"
+                                + " (a log covers 0 to " + MAX_PLAUSIBLE_MILLIS + " ms)");
+                        continue;
+                    }
+                    entries.add(new Entry(time, Double.parseDouble(f[1].trim()), Integer.parseInt(f[2].trim()), bs));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(file + ":" + lineNo + ": not a fio log line (time_ms, value, ddir, bs, offset): "
-                            + line, e);
+                            + org.aioemu.bench.job.Printable.escape(line.length() > 80 ? line.substring(0, 77) + "..." : line), e);
                 }
             }
+        } catch (BoundedLineReader.TooLong e) {
+            throw new IllegalArgumentException(file + ":" + e.line() + ": a line longer than " + MAX_LINE_CHARS
+                    + " characters: not a fio log", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ":" + (lineNo + 1) + ": not a fio log: the file is not UTF-8 text", e);
         }
         return new FioLog(file, m.group(1), kind, job, List.copyOf(entries));
     }

@@ -52,16 +52,32 @@ public final class HtmlReport {
      * @throws IllegalArgumentException when the results or a log cannot be read as fio's formats, with the file named
      */
     public static void write(Path resultsJson, List<Path> logs, Path outHtml) throws IOException {
+        write(resultsJson, logs, outHtml, warning -> { });
+    }
+
+    /** As {@link #write(Path, List, Path)}; log lines skipped (an implausible time) are told to {@code warnings}. */
+    public static void write(Path resultsJson, List<Path> logs, Path outHtml, java.util.function.Consumer<String> warnings)
+            throws IOException {
         JsonNode results = readResults(resultsJson);
         List<FioLog> parsed = new ArrayList<>();
         for (Path log : logs) {
-            parsed.add(FioLog.read(log));
+            parsed.add(FioLog.read(log, warnings));
         }
-        Files.writeString(outHtml, render(results, parsed, resultsJson.getFileName().toString()), StandardCharsets.UTF_8);
+        String page = render(results, parsed, resultsJson.getFileName().toString());
+        try (org.aioemu.bench.output.AtomicFile out = org.aioemu.bench.output.AtomicFile.create(outHtml)) {
+            out.stream().write(page.getBytes(StandardCharsets.UTF_8));
+            out.commit(); // a kill before this leaves no half page under the name
+        }
     }
 
     static JsonNode readResults(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": not fio JSON results: the file is not UTF-8 text"
+                    + " (binary, or UTF-16?)", e);
+        }
         int start = text.indexOf('{');
         JsonNode root = null;
         if (start >= 0) {

@@ -423,8 +423,7 @@ final class IssueLoop {
         if (result < 0 && fillDevice && s.ddir == JobOptions.WRITE && (result == -Errno.ENOSPC || result == -Errno.EDQUOT)) {
             owner.filled(); // fio's fill_device: the device is full, which is where the job was meant to end
         } else if (result < 0) {
-            String message = s.describe(p.files[s.file].name()) + " failed: " + Errno.name(result) + " ("
-                    + Errno.describe(result) + ")" + (detail != null ? "; " + detail : "");
+            String message = s.describe(p.files[s.file].name()) + " failed" + IoErrorText.of(result, detail);
             if (!owner.tolerated(s.ddir, -result, message)) {
                 owner.fail(-result, message);
             }

@@ -51,6 +51,30 @@ public final class JobFiles {
         return names;
     }
 
+    /**
+     * The local files every clone of the job reads or writes (its data files and read_iolog traces), for
+     * checks made before the run such as "is the output one of them"; NBD exports are not files and are left out.
+     */
+    public static List<Path> localPaths(JobOptions o) {
+        List<Path> paths = new ArrayList<>();
+        if (!NbdJobs.isNbd(o)) {
+            for (int clone = 0; clone < Math.max(1, o.numjobs); clone++) {
+                for (String name : names(o, clone)) {
+                    paths.add(place(o, name));
+                }
+                if (o.filename != null && !o.filename.isBlank() || o.opendir != null) {
+                    break; // named and listed files are the same for every clone
+                }
+            }
+        }
+        if (o.readIolog != null) {
+            for (String name : splitNames(o.readIolog)) {
+                paths.add(Path.of(name));
+            }
+        }
+        return paths;
+    }
+
     /** The names the job's files have, before any directory is applied. */
     static List<String> names(JobOptions o, int cloneIndex) {
         List<String> listed = o.opendir != null ? filesBelow(Path.of(o.opendir)) : List.of();

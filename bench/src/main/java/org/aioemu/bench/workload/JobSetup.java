@@ -117,6 +117,11 @@ final class JobSetup {
         long dataSeed = Seeds.mix(o.randseed, Seeds.DATA);
         AioContext.Builder ctxBuilder = AioContext.builder().name("aioemu-" + o.name + "." + clone.jobNumber())
                 .preciseTimers(o.readIolog != null && !o.replayNoStall); // a timed replay holds each request to its time
+        if (nullEngine && AioContext.isAvailable(org.aioemu.engine.Transport.EPOLL)) {
+            // No file I/O to submit: an io_uring loop's ring and its per-entry buffers (about 1 MiB a job) would
+            // only wait for timers, and numjobs=1000 null jobs would map a thousand of them.
+            ctxBuilder.transport(org.aioemu.engine.Transport.EPOLL);
+        }
         settings.contextTuning().accept(ctxBuilder);
         p.ctx = ctxBuilder.build();
         String nbdUri = nullEngine ? null : NbdJobs.uri(o);
@@ -225,7 +230,7 @@ final class JobSetup {
         if (trace != null) {
             p.replay = new ReplayOps(trace, ReplayFiles.indexes(files), o.replayNoStall, o.replayTimeScale, o.replaySkip);
             if (!o.replayNoStall) {
-                p.stats.replayLateness = new org.HdrHistogram.Histogram(1, JobStats.MAX_LATENCY_NANOS, 3);
+                p.stats.replayLateness = JobStats.latencyHistogram();
             }
             p.mainOps = p.replay;
         } else {
@@ -402,7 +407,11 @@ final class JobSetup {
         for (int i = 0; i < kinds.size(); i++) {
             LogKind k = kinds.get(i);
             Path file = Path.of(prefixes.get(i) + "_" + k.fileSuffix() + "." + clone.jobNumber() + ".log");
-            p.logs[k.ordinal()] = settings.logSinks().open(file, k);
+            try {
+                p.logs[k.ordinal()] = settings.logSinks().open(file, k);
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause(); // a job error naming the file and why, not a stack trace
+            }
         }
         if (o.writeHistLog != null) {
             p.histLog = new ClatHistogramLog(Path.of(o.writeHistLog + "_clat_hist." + clone.jobNumber() + ".log"),

@@ -206,7 +206,7 @@ class JobFileParserTest {
     @Test
     void badValueNamesFileLineOptionAndValue() {
         assertEquals("jobs.fio:2: bad value for 'bs': '4q' (expected " + FioNumbers.SIZE + ")", error("[j]\nbs=4q\n"));
-        assertEquals("jobs.fio:4: bad value for 'iodepth': '0' (expected an integer >= 1)",
+        assertEquals("jobs.fio:4: bad value for 'iodepth': '0' (expected an integer from 1 to 65536)",
                 error("[global]\nbs=4k\n\niodepth=0\n[j]\n"));
         String rw = error("[j]\nrw=bogus\n");
         assertTrue(rw.startsWith("jobs.fio:2: bad value for 'rw': 'bogus' (expected one of read, write, trim,"), rw);
