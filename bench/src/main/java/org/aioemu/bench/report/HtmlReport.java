@@ -61,7 +61,9 @@ public final class HtmlReport {
     }
 
     static JsonNode readResults(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        // Bytes that are not UTF-8 become U+FFFD rather than a MalformedInputException ("Input length = 1" is all
+        // it says): fio writes job names and file names as the bytes it was given.
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         int start = text.indexOf('{');
         JsonNode root = null;
         if (start >= 0) {

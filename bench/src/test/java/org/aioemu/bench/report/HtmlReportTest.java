@@ -119,6 +119,16 @@ class HtmlReportTest {
         assertTrue(Files.readString(tmp.resolve("noisy.html")).contains("data-chart=\"percentiles\""));
     }
 
+    @Test
+    void resultsThatAreNotUtf8StillRender() throws IOException {
+        // fio writes a job name as the bytes it was given: a Latin-1 name is not UTF-8. Reading it strictly failed
+        // with "Input length = 1" and nothing else (found by HtmlReportFuzzTest).
+        byte[] json = "{\"jobs\": [{\"jobname\": \"caf\u00e9\"}]}".getBytes(StandardCharsets.ISO_8859_1);
+        Path latin1 = Files.write(tmp.resolve("latin1.json"), json);
+        HtmlReport.write(latin1, List.of(), tmp.resolve("latin1.html"));
+        assertTrue(Files.readString(tmp.resolve("latin1.html")).contains("caf\uFFFD"));
+    }
+
     /** The HTML of job {@code index}'s section. */
     static String section(String html, int index) {
         int start = html.indexOf("<section class=\"job\" id=\"job-" + index + "\">");
