@@ -129,6 +129,17 @@ class HtmlReportTest {
         assertTrue(Files.readString(tmp.resolve("latin1.html")).contains("caf\uFFFD"));
     }
 
+    @Test
+    void aPercentileKeyThatIsNoNumberIsLeftOffTheChart() throws IOException {
+        // Double.parseDouble on the key threw NumberFormatException: "aioemu: For input string: ..." and no page
+        // (found by HtmlReportFuzzTest).
+        Path odd = Files.writeString(tmp.resolve("odd.json"), "{\"jobs\": [{\"jobname\": \"j\", \"read\": {\"clat_ns\":"
+                + " {\"percentile\": {\"50.000000\": 1000, \"99.50[0000\": 5000, \"99.900000\": 9000}}}}]}");
+        HtmlReport.write(odd, List.of(), tmp.resolve("odd.html"));
+        String html = Files.readString(tmp.resolve("odd.html"));
+        assertEquals(2, points(html, "percentiles", "read").size(), "the two percentiles that are numbers");
+    }
+
     /** The HTML of job {@code index}'s section. */
     static String section(String html, int index) {
         int start = html.indexOf("<section class=\"job\" id=\"job-" + index + "\">");
