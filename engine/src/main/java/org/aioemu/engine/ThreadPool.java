@@ -1,6 +1,5 @@
 package org.aioemu.engine;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -32,21 +31,11 @@ import java.util.function.BiConsumer;
  *
  * <p>Shared state: the queue or rings, the thread counts and the parked workers belong to {@link Workers}.
  * Finished requests travel to the loop on one MPSC done ring ({@link #doneRing}, seed 003), or, should it be
- * full, on a lock-free stack ({@link #doneStack}); the completion bottom half drains both. The ready list
+ * full, on a lock-free stack ({@link DoneStack}); the completion bottom half drains both. The ready list
  * and the completed/cancelled counts belong to the loop.
  */
 public final class ThreadPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ThreadPool.class.getName());
-    private static final VarHandle DONE_STACK;
-
-    static {
-        try {
-            DONE_STACK = MethodHandles.lookup().findVarHandle(ThreadPool.class, "doneStack", PoolRequest.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** Done-ring cells: a burst this deep reaches the loop without touching the fallback stack. */
     static final int DONE_RING_CAPACITY = 1024;
 
@@ -64,9 +53,8 @@ public final class ThreadPool implements AutoCloseable {
     /** Loop only: the loop thread's allocation cache, kept here to skip the thread-local look-up. */
     private final ObjectPool.Cache<PoolRequests.IntRequest> loopCache = requests.newCache();
 
-    /** The done ring's overflow: pushed by workers and cancellers (cas), taken whole by the loop (getAndSet). */
-    @SuppressWarnings("unused") // accessed through DONE_STACK
-    private volatile PoolRequest doneStack;
+    /** The done ring's overflow: pushed by workers and cancellers, taken whole by the loop. */
+    private final DoneStack doneStack = new DoneStack();
 
     // --- loop only (counters volatile for readers elsewhere; the loop is their single writer) ----
     private PoolRequest readyHead;
@@ -248,11 +236,7 @@ public final class ThreadPool implements AutoCloseable {
             // below (store then load: the loop clears the flag, then reads the ring).
             VarHandle.fullFence();
         } else {
-            PoolRequest head;
-            do {
-                head = (PoolRequest) DONE_STACK.getVolatile(this);
-                req.doneNext = head;
-            } while (!DONE_STACK.compareAndSet(this, head, req));
+            doneStack.push(req); // its cas publishes as the ring's release store does
         }
         if (!completionBh.isScheduled()) {
             completionBh.schedule();
@@ -324,28 +308,12 @@ public final class ThreadPool implements AutoCloseable {
                 last.doneNext = r;
                 last = r;
             }
-            last.doneNext = takeStack(); // the stack's, behind: so a busy ring cannot starve them
+            last.doneNext = doneStack.takeAll(); // the stack's, behind: so a busy ring cannot starve them
             readyHead = first;
             return first;
         }
-        readyHead = takeStack();
+        readyHead = doneStack.takeAll();
         return readyHead;
-    }
-
-    /** Loop only: the whole fallback stack in push order, or null (one volatile read when it is empty). */
-    private PoolRequest takeStack() {
-        if (DONE_STACK.getVolatile(this) == null) {
-            return null;
-        }
-        PoolRequest taken = (PoolRequest) DONE_STACK.getAndSet(this, null);
-        PoolRequest reversed = null;
-        while (taken != null) {
-            PoolRequest next = taken.doneNext;
-            taken.doneNext = reversed;
-            reversed = taken;
-            taken = next;
-        }
-        return reversed;
     }
 
     // --- limits, stats, close -----------------------------------------------------------------------

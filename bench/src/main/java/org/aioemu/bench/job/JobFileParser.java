@@ -258,8 +258,16 @@ public final class JobFileParser {
             if (name.isEmpty()) {
                 throw new JobFileException(where + ": include needs a file name");
             }
+            Path named;
+            try {
+                named = Path.of(name);
+            } catch (java.nio.file.InvalidPathException e) {
+                // A NUL byte: no file can have that name. (fio's C string would end there; a name cut short is
+                // more likely a corrupt file than what its author meant.)
+                throw new JobFileException(where + ": include: not a file name: " + e.getReason());
+            }
             Path parent = from.getParent();
-            Path file = Path.of(name).isAbsolute() || parent == null ? Path.of(name) : parent.resolve(name);
+            Path file = named.isAbsolute() || parent == null ? named : parent.resolve(named);
             Path key = file.toAbsolutePath().normalize();
             if (includes.contains(key)) {
                 throw new JobFileException(where + ": include loop: " + file + " is already being read");

@@ -135,8 +135,13 @@ final class WorkloadOptions {
         b.add("latency_percentile", STRING, "The share of requests, in percent, that must meet latency_target (default 100)",
                 (o, v, c) -> {
                     double pct;
+                    String first = v.trim();
+                    if (first.indexOf(':') >= 0) {
+                        // fio takes a list and uses its first value; "" and ":" have none (split gives no element).
+                        first = first.substring(0, first.indexOf(':'));
+                    }
                     try {
-                        pct = Double.parseDouble(v.trim().split(":")[0]);
+                        pct = Double.parseDouble(first);
                     } catch (NumberFormatException e) {
                         throw ValueException.expected("a percentage (got '" + v.trim() + "')");
                     }

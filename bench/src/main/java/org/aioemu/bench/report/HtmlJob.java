@@ -129,7 +129,13 @@ final class HtmlJob {
             List<double[]> points = new ArrayList<>();
             List<String> dirLabels = new ArrayList<>();
             for (var e : p.properties()) {
-                dirLabels.add(Axis.label(Double.parseDouble(e.getKey())));
+                double percentile;
+                try {
+                    percentile = Double.parseDouble(e.getKey());
+                } catch (NumberFormatException notFios) {
+                    continue; // fio writes "99.500000"; a key that is no number has no place on the axis
+                }
+                dirLabels.add(Axis.label(percentile));
                 points.add(new double[]{points.size(), e.getValue().asDouble()});
                 max = Math.max(max, e.getValue().asDouble());
             }

@@ -71,13 +71,17 @@ public final class HtmlReport {
     }
 
     static JsonNode readResults(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalArgumentException(file + ": not fio JSON results: the file is not UTF-8 text"
-                    + " (binary, or UTF-16?)", e);
+        // fio writes job names and file names as the bytes it was given, so text that is not UTF-8 (a Latin-1 name)
+        // is read with U+FFFD for the bad bytes. A NUL is no text at all: a binary file, or UTF-16, is refused here
+        // by name rather than by the JSON parser's complaint about its first character.
+        byte[] bytes = Files.readAllBytes(file);
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new IllegalArgumentException(file + ": not fio JSON results: the file is not UTF-8 text"
+                        + " (binary, or UTF-16?)");
+            }
         }
+        String text = new String(bytes, StandardCharsets.UTF_8);
         int start = text.indexOf('{');
         JsonNode root = null;
         if (start >= 0) {

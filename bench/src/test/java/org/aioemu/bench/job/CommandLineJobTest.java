@@ -131,4 +131,12 @@ class CommandLineJobTest {
         assertEquals(List.of((byte) 'a', (byte) ' '), List.of(job("--buffer_pattern=\"a \"").bufferPattern[0],
                 job("--buffer_pattern=\"a \"").bufferPattern[1]));
     }
+
+    @Test
+    void latencyPercentileListWithoutAValueIsRefused() {
+        // ":" split into no elements and threw ArrayIndexOutOfBoundsException (found by CommandLineJobFuzzTest).
+        assertEquals("--latency_percentile=:: bad value (expected a percentage (got ':'))",
+                error("--latency_percentile=:"));
+        assertEquals(99.5, job("--latency_percentile=99.5:90").latencyPercentile);
+    }
 }

@@ -296,6 +296,9 @@ class JobFileParserTest {
                 assertThrows(JobFileException.class, () -> p.parse(dir.resolve("main.fio"))).getMessage());
         Files.writeString(dir.resolve("main.fio"), "[j]\ninclude\n");
         assertEquals(dir.resolve("main.fio") + ":2: include needs a file name",
+                assertThrows(JobFileException.class, () -> p.parse(dir.resolve("main.fio"))).getMessage());        // A NUL in the name threw InvalidPathException, with no file:line (found by JobFileParserFuzzTest).
+        Files.writeString(dir.resolve("main.fio"), "[j]\ninclude a\0b.fio\n");
+        assertEquals(dir.resolve("main.fio") + ":2: include: not a file name: Nul character not allowed",
                 assertThrows(JobFileException.class, () -> p.parse(dir.resolve("main.fio"))).getMessage());
     }
 

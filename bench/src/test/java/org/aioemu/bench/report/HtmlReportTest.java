@@ -119,6 +119,27 @@ class HtmlReportTest {
         assertTrue(Files.readString(tmp.resolve("noisy.html")).contains("data-chart=\"percentiles\""));
     }
 
+    @Test
+    void resultsThatAreNotUtf8StillRender() throws IOException {
+        // fio writes a job name as the bytes it was given: a Latin-1 name is not UTF-8. Reading it strictly failed
+        // with "Input length = 1" and nothing else (found by HtmlReportFuzzTest).
+        byte[] json = "{\"jobs\": [{\"jobname\": \"caf\u00e9\"}]}".getBytes(StandardCharsets.ISO_8859_1);
+        Path latin1 = Files.write(tmp.resolve("latin1.json"), json);
+        HtmlReport.write(latin1, List.of(), tmp.resolve("latin1.html"));
+        assertTrue(Files.readString(tmp.resolve("latin1.html")).contains("caf\uFFFD"));
+    }
+
+    @Test
+    void aPercentileKeyThatIsNoNumberIsLeftOffTheChart() throws IOException {
+        // Double.parseDouble on the key threw NumberFormatException: "aioemu: For input string: ..." and no page
+        // (found by HtmlReportFuzzTest).
+        Path odd = Files.writeString(tmp.resolve("odd.json"), "{\"jobs\": [{\"jobname\": \"j\", \"read\": {\"clat_ns\":"
+                + " {\"percentile\": {\"50.000000\": 1000, \"99.50[0000\": 5000, \"99.900000\": 9000}}}}]}");
+        HtmlReport.write(odd, List.of(), tmp.resolve("odd.html"));
+        String html = Files.readString(tmp.resolve("odd.html"));
+        assertEquals(2, points(html, "percentiles", "read").size(), "the two percentiles that are numbers");
+    }
+
     /** The HTML of job {@code index}'s section. */
     static String section(String html, int index) {
         int start = html.indexOf("<section class=\"job\" id=\"job-" + index + "\">");

@@ -89,12 +89,17 @@ class Lz4MutationFuzzTest {
     @BeforeAll
     static void writeSeeds() throws Exception {
         ctx = AioContext.create();
-        seeds.add(seed("64k", 64 << 10, 4096, 1, false));
-        seeds.add(seed("256k-rewritten", 256 << 10, 4096, 3, false));
-        seeds.add(seed("two-map-blocks", (16 << 20) + (64 << 10), 4096, 1, false));
-        seeds.add(seed("leaked-tail", 128 << 10, 4096, 2, true));
-        seeds.add(seed("8k-clusters", 192 << 10, 8192, 2, false));
-        seeds.add(seed("empty", 0, 4096, 0, false));
+        seeds.addAll(writeSeeds(dir, ctx));
+    }
+
+    /** The seed images, written into {@code dir} through a driver on {@code ctx} (Lz4ImageFuzzTest starts from them too). */
+    static List<Seed> writeSeeds(Path dir, AioContext ctx) throws Exception {
+        return List.of(seed(dir, ctx, "64k", 64 << 10, 4096, 1, false),
+                seed(dir, ctx, "256k-rewritten", 256 << 10, 4096, 3, false),
+                seed(dir, ctx, "two-map-blocks", (16 << 20) + (64 << 10), 4096, 1, false),
+                seed(dir, ctx, "leaked-tail", 128 << 10, 4096, 2, true),
+                seed(dir, ctx, "8k-clusters", 192 << 10, 8192, 2, false),
+                seed(dir, ctx, "empty", 0, 4096, 0, false));
     }
 
     @AfterAll
@@ -107,7 +112,8 @@ class Lz4MutationFuzzTest {
      * each, then closes (the file is cut to its committed end) — or, for {@code leak}, copies the file while a write
      * made after the last flush is still uncommitted, so the seed has leaked bytes past its committed end.
      */
-    static Seed seed(String name, long size, int clusterSize, int rounds, boolean leak) throws Exception {
+    static Seed seed(Path dir, AioContext ctx, String name, long size, int clusterSize, int rounds, boolean leak)
+            throws Exception {
         Path image = dir.resolve(name + ".lz4");
         Lz4Images.create(image, size, clusterSize);
         SplittableRandom rnd = new SplittableRandom(name.hashCode());
