@@ -95,7 +95,8 @@ class Lz4CrashTest {
         Thread.sleep(afterMillis);
         p.destroyForcibly(); // SIGKILL
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        reader.join(10_000);
+        reader.join(30_000);
+        assertTrue(!reader.isAlive(), "the writer's output was not read to its end: the last flush it reported is unknown");
         assertEquals(137, p.exitValue(), "the writer should have been killed, not have exited by itself");
         return lastFlushed.get();
     }
@@ -141,7 +142,9 @@ class Lz4CrashTest {
                     assertTrue(lastFlushedRound[block] == 0, "run " + run + ", block " + block + " lost round "
                             + lastFlushedRound[block] + " (flushed): it holds run " + gotRun + " round " + gotRound);
                     assertArrayEquals(known[block], got, "run " + run + ", block " + block
-                            + ": neither its old contents nor a version this run wrote");
+                            + ": neither its old contents nor a version this run wrote (it holds run " + gotRun
+                            + " round " + gotRound + " block " + gotBlock + "; the last flush reported was round "
+                            + flushed + ")");
                 }
                 known[block] = got;
             }
