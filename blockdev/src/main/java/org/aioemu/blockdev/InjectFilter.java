@@ -192,20 +192,7 @@ final class InjectFilter extends FilterDriver {
                 failer.schedule();
             }
             case DELAY -> hold(q, System.nanoTime() + rule.amount() * 1_000_000L);
-            case SHORT, CORRUPT -> submit(q, q); // the result comes back through childDone
-        }
-    }
-
-    /** Passes the record's request to the child, completing through {@code c}. */
-    private void submit(InjectRequest q, BlockCompletion c) {
-        switch (q.kind) {
-            case InjectRequest.READ -> child.read(q.offset, q.buffer, c);
-            case InjectRequest.READV -> child.readv(q.offset, q.iov, q.count, c);
-            case InjectRequest.WRITE -> child.write(q.offset, q.buffer, q.flags, c);
-            case InjectRequest.WRITEV -> child.writev(q.offset, q.iov, q.count, q.flags, c);
-            case InjectRequest.FLUSH -> child.flush(c);
-            case InjectRequest.DISCARD -> child.discard(q.offset, q.length, q.flags, c);
-            default -> child.writeZeroes(q.offset, q.length, q.flags, c);
+            case SHORT, CORRUPT -> q.startOn(child, q); // the result comes back through childDone
         }
     }
 
@@ -296,7 +283,7 @@ final class InjectFilter extends FilterDriver {
             q.next = null;
             heldCount--;
             BlockCompletion c = q.completion;
-            submit(q, c); // the child keeps neither the record nor its iovec copy past the call
+            q.startOn(child, c); // the child keeps neither the record nor its iovec copy past the call
             release(q);
         }
         arm();

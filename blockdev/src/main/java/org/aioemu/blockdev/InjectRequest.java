@@ -1,6 +1,5 @@
 package org.aioemu.blockdev;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * One request an {@link InjectFilter} has a hand in: failed (waiting for its completion turn), held back by a delay,
@@ -9,25 +8,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Threading: loop only, like its filter.
  */
-final class InjectRequest implements BlockCompletion {
-    static final int READ = 0;
-    static final int READV = 1;
-    static final int WRITE = 2;
-    static final int WRITEV = 3;
-    static final int FLUSH = 4;
-    static final int DISCARD = 5;
-    static final int WRITE_ZEROES = 6;
-
+final class InjectRequest extends HeldRequest implements BlockCompletion {
     private final InjectFilter owner;
-    int kind;
-    long offset;
-    /** Bytes of a discard or write-zeroes. */
-    long length;
-    MemorySegment buffer;
-    /** A copy of the caller's iovec (its array is the caller's again once the call returns). */
-    MemorySegment[] iov = new MemorySegment[4];
-    int count;
-    int flags;
     /** The caller's completion; null while the record is free. */
     BlockCompletion completion;
     /** The index of the rule that hit the request. */
@@ -44,20 +26,11 @@ final class InjectRequest implements BlockCompletion {
         this.owner = owner;
     }
 
-    void copyIov(MemorySegment[] from, int n) {
-        if (iov.length < n) {
-            iov = new MemorySegment[Math.max(n, iov.length * 2)];
-        }
-        System.arraycopy(from, 0, iov, 0, n);
-        count = n;
-    }
-
     /** Forgets the caller's buffers, so a free record keeps no memory reachable. */
+    @Override
     void clear() {
+        super.clear();
         completion = null;
-        buffer = null;
-        java.util.Arrays.fill(iov, 0, count, null);
-        count = 0;
         detail = null;
         next = null;
     }

@@ -45,7 +45,7 @@ final class RecoveryFilter extends FilterDriver {
     public void read(long offset, MemorySegment buffer, BlockCompletion c) {
         RecoveryRequest q = take(RecoveryRequest.READ, offset, c);
         q.buffer = buffer;
-        q.total = buffer.byteSize();
+        q.length = buffer.byteSize();
         child.read(offset, buffer, q);
     }
 
@@ -60,7 +60,7 @@ final class RecoveryFilter extends FilterDriver {
     public void write(long offset, MemorySegment buffer, int flags, BlockCompletion c) {
         RecoveryRequest q = take(RecoveryRequest.WRITE, offset, c);
         q.buffer = buffer;
-        q.total = buffer.byteSize();
+        q.length = buffer.byteSize();
         q.flags = flags;
         child.write(offset, buffer, flags, q);
     }
@@ -89,7 +89,7 @@ final class RecoveryFilter extends FilterDriver {
     @Override
     public void discard(long offset, long length, int flags, BlockCompletion c) {
         RecoveryRequest q = take(RecoveryRequest.DISCARD, offset, c);
-        q.total = length;
+        q.length = length;
         q.flags = flags;
         child.discard(offset, length, flags, q);
     }
@@ -97,28 +97,30 @@ final class RecoveryFilter extends FilterDriver {
     @Override
     public void writeZeroes(long offset, long length, int flags, BlockCompletion c) {
         RecoveryRequest q = take(RecoveryRequest.WRITE_ZEROES, offset, c);
-        q.total = length;
+        q.length = length;
         q.flags = flags;
         child.writeZeroes(offset, length, flags, q);
     }
 
     /** Sends the rest of {@code q} (all of it, after a retry without progress) to the child again. */
     private void resubmit(RecoveryRequest q) {
+        if (q.done == 0) {
+            q.startOn(child, q);
+            return;
+        }
         long at = q.offset + q.done;
         switch (q.kind) {
-            case RecoveryRequest.READ -> child.read(at, q.done == 0 ? q.buffer : q.buffer.asSlice(q.done), q);
+            case RecoveryRequest.READ -> child.read(at, q.buffer.asSlice(q.done), q);
             case RecoveryRequest.READV -> {
-                MemorySegment[] iov = q.done == 0 ? q.iov : q.restIov();
-                child.readv(at, iov, q.done == 0 ? q.count : iov.length, q);
+                MemorySegment[] rest = q.restIov();
+                child.readv(at, rest, rest.length, q);
             }
-            case RecoveryRequest.WRITE -> child.write(at, q.done == 0 ? q.buffer : q.buffer.asSlice(q.done), q.flags, q);
+            case RecoveryRequest.WRITE -> child.write(at, q.buffer.asSlice(q.done), q.flags, q);
             case RecoveryRequest.WRITEV -> {
-                MemorySegment[] iov = q.done == 0 ? q.iov : q.restIov();
-                child.writev(at, iov, q.done == 0 ? q.count : iov.length, q.flags, q);
+                MemorySegment[] rest = q.restIov();
+                child.writev(at, rest, rest.length, q.flags, q);
             }
-            case RecoveryRequest.FLUSH -> child.flush(q);
-            case RecoveryRequest.DISCARD -> child.discard(q.offset, q.total, q.flags, q);
-            default -> child.writeZeroes(q.offset, q.total, q.flags, q);
+            default -> throw new IllegalStateException("only transfers are continued: kind " + q.kind);
         }
     }
 
@@ -144,14 +146,14 @@ final class RecoveryFilter extends FilterDriver {
         }
         if (result >= 0 && q.transfers()) {
             q.done += result;
-            if (q.done < q.total) { // cancelled or not: part of it is in the image, and the caller gets all or an error
+            if (q.done < q.length) { // cancelled or not: part of it is in the image, and the caller gets all or an error
                 if (result > 0) {
                     q.retries = 0; // progress: the retry budget is for requests that make none
                     resubmit(q);
                     return;
                 }
                 if (q.writes()) {
-                    finish(q, -Errno.ENOSPC, "the write stopped after " + q.done + " of " + q.total + " bytes");
+                    finish(q, -Errno.ENOSPC, "the write stopped after " + q.done + " of " + q.length + " bytes");
                     return;
                 }
                 // a read that returns nothing is at the end of the file: it completes with what it read

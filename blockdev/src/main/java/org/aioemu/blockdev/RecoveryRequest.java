@@ -9,27 +9,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Threading: loop only, like its filter.
  */
-final class RecoveryRequest implements BlockCompletion {
-    static final int READ = 0;
-    static final int READV = 1;
-    static final int WRITE = 2;
-    static final int WRITEV = 3;
-    static final int FLUSH = 4;
-    static final int DISCARD = 5;
-    static final int WRITE_ZEROES = 6;
-
+final class RecoveryRequest extends HeldRequest implements BlockCompletion {
     private final RecoveryFilter owner;
-    int kind;
-    long offset;
-    /** Bytes the request transfers (reads, writes) or covers (discard, write-zeroes). */
-    long total;
     /** Bytes already transferred by earlier, short, completions. */
     long done;
-    MemorySegment buffer;
-    /** A copy of the caller's iovec: the caller's array is its own again when the call returns. */
-    MemorySegment[] iov = new MemorySegment[4];
-    int count;
-    int flags;
     /** Resubmissions since the last progress (EAGAIN, EINTR). */
     int retries;
     boolean cancelled;
@@ -42,25 +25,8 @@ final class RecoveryRequest implements BlockCompletion {
         this.owner = owner;
     }
 
-    boolean transfers() {
-        return kind <= WRITEV;
-    }
-
     boolean writes() {
         return kind == WRITE || kind == WRITEV;
-    }
-
-    void copyIov(MemorySegment[] from, int n) {
-        if (iov.length < n) {
-            iov = new MemorySegment[Math.max(n, iov.length * 2)];
-        }
-        System.arraycopy(from, 0, iov, 0, n);
-        count = n;
-        long sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += from[i].byteSize();
-        }
-        total = sum;
     }
 
     /**
@@ -79,11 +45,10 @@ final class RecoveryRequest implements BlockCompletion {
         return rest;
     }
 
+    @Override
     void clear() {
+        super.clear();
         completion = null;
-        buffer = null;
-        java.util.Arrays.fill(iov, 0, count, null);
-        count = 0;
         done = 0;
         retries = 0;
         cancelled = false;

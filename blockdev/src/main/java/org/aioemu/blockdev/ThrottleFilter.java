@@ -133,7 +133,7 @@ final class ThrottleFilter extends FilterDriver {
         } else {
             free = r.next;
         }
-        r.op = op;
+        r.kind = op;
         r.offset = offset;
         r.length = length;
         r.flags = flags;
@@ -168,7 +168,7 @@ final class ThrottleFilter extends FilterDriver {
     /** Starts a request that waited; the child keeps no iovec array, so the node is free again on return. */
     private void start(ThrottledRequest r) {
         try {
-            r.startOn(child);
+            r.startOn(child, r.completion);
         } finally {
             recycle(r);
         }
