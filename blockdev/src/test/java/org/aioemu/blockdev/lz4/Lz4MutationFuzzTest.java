@@ -238,28 +238,14 @@ class Lz4MutationFuzzTest {
             }
             if (loadError != null) {
                 expect(!unchanged, "an unchanged image failed to load: " + loadError);
-                expect(check.corruptions().equals(List.of(loadError)), "check says " + check.corruptions()
-                        + " but the load says " + loadError);
-                expect(WHERE.matcher(loadError).find(), "the message does not say where: " + loadError);
+                expectRefusedAlike(check, loadError);
                 reached[REFUSED]++;
                 return;
             }
             expectMapAsStored();
             decoded = decodeAll(meta, bytes);
-            List<String> expected = new ArrayList<>();
-            for (int c = 0; c < decoded.length; c++) {
-                if (!meta.map.isZero(c) && decoded[c] == null) {
-                    expected.add("cluster " + c + " ");
-                }
-            }
+            expectCheckAsReference(check, meta, decoded, bytes.length);
             List<String> got = check.corruptions();
-            expect(got.size() == Math.min(100, expected.size()), "check reports " + got + ", the reference finds "
-                    + expected);
-            for (int k = 0; k < got.size(); k++) {
-                expect(got.get(k).startsWith(expected.get(k)), "check reports " + got.get(k) + ", expected "
-                        + expected.get(k));
-            }
-            expect(check.leakedBytes() == bytes.length - meta.record.fileEnd(), "leaked " + check.leakedBytes());
             for (int c = 0; c < decoded.length; c++) {
                 if (untouched(c)) {
                     expect(Arrays.equals(decoded[c], seed.clusters()[c]), "untouched cluster " + c + " changed");
@@ -436,5 +422,33 @@ class Lz4MutationFuzzTest {
         if (!ok) {
             throw new AssertionError(what);
         }
+    }
+
+    /** A load that refuses the image and {@code check} agree, and the message says where. */
+    static void expectRefusedAlike(Lz4Images.CheckResult check, String loadError) {
+        expect(check.corruptions().equals(List.of(loadError)), "check says " + check.corruptions()
+                + " but the load says " + loadError);
+        expect(WHERE.matcher(loadError).find(), "the message does not say where: " + loadError);
+    }
+
+    /**
+     * {@code check} reports exactly the stored clusters the reference decoder could not decode (the first 100, in
+     * order), and as leaked what lies past the record's end of the file.
+     */
+    static void expectCheckAsReference(Lz4Images.CheckResult check, Lz4Metadata meta, byte[][] decoded, long fileLength) {
+        List<String> expected = new ArrayList<>();
+        for (int c = 0; c < decoded.length; c++) {
+            if (!meta.map.isZero(c) && decoded[c] == null) {
+                expected.add("cluster " + c + " ");
+            }
+        }
+        List<String> got = check.corruptions();
+        expect(got.size() == Math.min(100, expected.size()), "check reports " + got + ", the reference finds "
+                + expected);
+        for (int k = 0; k < got.size(); k++) {
+            expect(got.get(k).startsWith(expected.get(k)), "check reports " + got.get(k) + ", expected "
+                    + expected.get(k));
+        }
+        expect(check.leakedBytes() == fileLength - meta.record.fileEnd(), "leaked " + check.leakedBytes());
     }
 }
