@@ -74,8 +74,11 @@ class BlockedAmongFastTest {
             ctx.execute(() -> stop[0] = true);
             assertTrue(ctx.runUntil(() -> stop[0] && inFlight[0] == 0, Duration.ofSeconds(10)));
             // Blocked-as-covering let through one request per 200 µs stall period: 1,500 in 300 ms, against
-            // hundreds of thousands without the blocked one. A quarter of the all-fast rate leaves room for noise.
-            assertTrue(during * 4 > unblocked, model + ": " + during + " fast requests completed in " + BLOCK_MILLIS
+            // hundreds of thousands without the blocked one (about 1 %). An eighth of the all-fast rate is still
+            // ten times that, and leaves room for a host whose other processes take a core for part of the window
+            // (a quarter failed at 22 % beside a concurrent test run on 2 vCPUs). The throughput target itself is
+            // measured by benchmark, not here.
+            assertTrue(during * 8 > unblocked, model + ": " + during + " fast requests completed in " + BLOCK_MILLIS
                     + " ms beside a blocked one, " + unblocked + " without: " + s + ", " + pool);
             // Workers parked since the first burst are woken rather than new ones started: one more for the
             // blocked worker's place, and one while the pool re-learns, at most (the first burst, submitted
