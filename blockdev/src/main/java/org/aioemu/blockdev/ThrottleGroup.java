@@ -12,9 +12,11 @@ import org.aioemu.engine.AioContext;
  * their requests, and while requests wait, the group lets them go in turn, one per backend that has one queued,
  * round-robin, so a busy backend cannot starve a quiet one. A backend alone in its group has limits of its own.
  *
- * <p>One AioContext: as QEMU requires, a group's members live on one loop, which owns the buckets, the turn and the
- * timers, so nothing on the request path takes a lock. A backend on another context cannot join (the open fails,
- * saying so); put backends that share limits on one context.
+ * <p>One AioContext: a group's members live on one loop, which owns the buckets, the turn and the timers, so nothing
+ * on the request path takes a lock. A backend on another context cannot join (the open fails, saying so); put
+ * backends that share limits on one context. QEMU's groups span contexts: its group state sits under a lock, and the
+ * timer that lets the next request go is the member's whose turn it is, on that member's context. Doing the same here
+ * would lift the restriction (and let concurrent jobs of a run share a group).
  *
  * <p>Sharing: pass one group to each backend ({@link BlockBackendOptions#withThrottle}), or name it in the block
  * spec ({@code driver=throttle,throttle-group=NAME,...}), where {@link #named} finds it: a named group lives while
@@ -125,7 +127,7 @@ public final class ThrottleGroup {
             Loop l = loop;
             if (members.length > 0 && l.ctx != on) {
                 throw new IllegalArgumentException("throttle group " + this + " has members on " + l.ctx
-                        + "; a backend on " + on + " cannot join it: a group's members share one AioContext, as in QEMU");
+                        + "; a backend on " + on + " cannot join it: a group's members share one AioContext");
             }
             if (registered) {
                 ThrottleGroup current = NAMED.putIfAbsent(name, this); // emptied and dropped while this one opened
