@@ -72,6 +72,36 @@ class ThrottleCliTest {
         assertTrue(iops > 1000 * 0.93 && iops < 1000 * 1.03, "two files in one group of 1000 IOPS ran at " + iops);
     }
 
+    /** Two jobs running at once, each on a loop of its own, share one named group: the sum holds, evenly split. */
+    @Test
+    void concurrentJobsShareANamedGroup() throws Exception {
+        Path job = dir.resolve("jobs.fio");
+        Files.writeString(job, """
+                [global]
+                directory=%s
+                aio=sync
+                size=8m
+                rw=randread
+                iodepth=16
+                runtime=2
+                ramp_time=1
+                time_based
+                throttle=iops-total=2000,throttle-group=jobs-%d
+                [a]
+                filename=a
+                [b]
+                filename=b
+                """.formatted(dir, System.nanoTime()));
+        Run r = Cli.aioemu("run", job.toString(), "--output-format=json");
+        assertEquals(0, r.exit(), r.err());
+        double[] reads = Pattern.compile("\"read\" : \\{[^}]*?\"iops\" : ([0-9.]+)").matcher(r.out()).results()
+                .mapToDouble(x -> Double.parseDouble(x.group(1))).toArray();
+        assertEquals(2, reads.length, r.out());
+        double sum = reads[0] + reads[1];
+        assertTrue(sum > 2000 * 0.93 && sum < 2000 * 1.03, "two jobs in one group of 2000 IOPS ran at " + sum);
+        assertTrue(Math.abs(reads[0] / reads[1] - 1) < 0.1, "shares " + reads[0] + " and " + reads[1]);
+    }
+
     @Test
     void badThrottlingIsOneLine() {
         assertBad(Cli.aioemu("bench", "--throttle=iops-total=fast", "--runtime=1"),

@@ -2,6 +2,9 @@ package org.aioemu.blockdev;
 
 import java.lang.foreign.MemorySegment;
 import org.aioemu.engine.AioContext;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.aioemu.engine.Errno;
 
 /**
@@ -16,12 +19,22 @@ import org.aioemu.engine.Errno;
  * them. A waiting request can be cancelled: it completes with
  * ECANCELED without reaching the child.
  *
- * <p>Threading: as {@link BlockDriver}: loop only, except {@link #size()} and {@link #description()}. A waiting
- * request occupies a recycled {@link ThrottledRequest}: in steady state nothing is allocated per request (the group's
- * timer, one per wait and at most a thousand a second, is the engine's one-shot object).
+ * <p>Threading: as {@link BlockDriver}: loop only, except {@link #size()} and {@link #description()}, and the
+ * group's questions ({@link #hasQueued}, {@link #inLoop}, {@link #handGrant}, {@link #schedule}), which its members
+ * on other loops ask. A waiting request occupies a recycled {@link ThrottledRequest}: in steady state nothing is
+ * allocated per request (the group's timer, one per wait and at most a thousand a second, is the engine's one-shot
+ * object and a closure).
  */
 final class ThrottleFilter extends FilterDriver {
+    private final AioContext ctx;
     private final ThrottleGroup group;
+    /**
+     * Requests waiting per direction, for the group to read from any thread (the queues themselves are the loop's):
+     * incremented after a request is queued, decremented as one leaves the queue.
+     */
+    private final AtomicIntegerArray queued = new AtomicIntegerArray(2);
+    /** What a grant handed over from another loop runs on this one, per direction. */
+    private final Runnable[] grantTasks = {() -> grantArrived(0), () -> grantArrived(1)};
     /** Cancelled waiting requests' completions, which must not run inside the cancel call. */
     private final LoopDeferred deferred;
 
@@ -34,15 +47,15 @@ final class ThrottleFilter extends FilterDriver {
     private boolean closed;
 
     /**
-     * A filter over {@code child} in {@code group}.
-     *
-     * @throws IllegalArgumentException when the group's members serve on another context
+     * A filter over {@code child} in {@code group}, serving on {@code ctx} (the group's other members may serve on
+     * other contexts).
      */
     ThrottleFilter(AioContext ctx, BlockDriver child, ThrottleGroup group) {
         super(child);
+        this.ctx = ctx;
         this.group = group;
         this.deferred = new LoopDeferred(ctx);
-        group.join(this, ctx);
+        group.join(this);
     }
 
     @Override
@@ -144,7 +157,8 @@ final class ThrottleFilter extends FilterDriver {
     private void hold(ThrottledRequest r) {
         int dir = r.writes() ? 1 : 0;
         waiting[dir].add(r);
-        group.queued(dir);
+        queued.incrementAndGet(dir);
+        group.release(dir);
     }
 
     private void recycle(ThrottledRequest r) {
@@ -153,15 +167,54 @@ final class ThrottleFilter extends FilterDriver {
         free = r;
     }
 
-    /** Loop, for the group: whether a request of direction {@code dir} waits here. */
+    /** Any thread, for the group: whether a request of direction {@code dir} waits here. */
     boolean hasQueued(int dir) {
-        return !waiting[dir].isEmpty();
+        return queued.get(dir) > 0;
     }
 
-    /** Loop, for the group once it has let it go: pours the oldest waiting request of {@code dir} in, and starts it. */
-    void startNext(int dir) {
+    /** Any thread, for the group: whether the caller runs on this member's loop. */
+    boolean inLoop() {
+        return ctx.inLoop();
+    }
+
+    /** Any thread, for the group: hands this member's loop a grant for {@code dir}; false if the loop has stopped. */
+    boolean handGrant(int dir) {
+        try {
+            ctx.execute(grantTasks[dir]);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Any thread, for the group: runs {@code task} on this member's loop after {@code nanos}; false if it has stopped. */
+    boolean schedule(Runnable task, long nanos) {
+        try {
+            ctx.schedule(task, nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Loop: a grant another loop chose for this member; the group goes on choosing from here. */
+    private void grantArrived(int dir) {
+        takeGrant(dir);
+        group.release(dir);
+    }
+
+    /**
+     * Loop, the group's grant for direction {@code dir}: the oldest waiting request goes, poured into the buckets
+     * first; if none waits any more (drained or cancelled since), the grant is given back.
+     */
+    void takeGrant(int dir) {
         ThrottledRequest r = waiting[dir].poll();
-        group.account(dir == 1, r.length);
+        if (r == null) {
+            group.revoke(this, dir);
+            return;
+        }
+        queued.decrementAndGet(dir);
+        group.granted(this, dir, r.length);
         start(r);
     }
 
@@ -184,6 +237,7 @@ final class ThrottleFilter extends FilterDriver {
         for (int dir = 0; dir < 2; dir++) {
             ThrottledRequest r;
             while ((r = waiting[dir].poll()) != null) {
+                queued.decrementAndGet(dir);
                 group.account(dir == 1, r.length);
                 start(r);
             }
@@ -207,9 +261,10 @@ final class ThrottleFilter extends FilterDriver {
     /** A waiting request completes with ECANCELED, never reaching the child; one already sent is the child's to cancel. */
     @Override
     public boolean cancel(BlockCompletion completion) {
-        for (ThrottledRequest.Queue q : waiting) {
-            ThrottledRequest r = q.remove(completion);
+        for (int dir = 0; dir < 2; dir++) {
+            ThrottledRequest r = waiting[dir].remove(completion);
             if (r != null) {
+                queued.decrementAndGet(dir);
                 recycle(r);
                 deferred.later(() -> completion.complete(-Errno.ECANCELED, "cancelled while held back by throttling"));
                 return true;
