@@ -95,6 +95,28 @@ class ServeCommandTest {
         }
     }
 
+    /**
+     * A stop that hangs (here the final flush, stalled a minute by an injected delay, as a dying disk would) gives
+     * way to a second signal: the server exits at once with 128 + its number, saying why.
+     */
+    @Test
+    void aSecondSignalEndsAStopThatHangs() throws Exception {
+        Path image = dir.resolve("h.raw");
+        Files.write(image, new byte[1 << 20]);
+        try (ChildAioemu c = ChildAioemu.start(dir, null, "serve", image.toString(), "--port=0",
+                "--inject=flush:delay=60000")) {
+            c.awaitText(c.err, " as nbd://");
+            c.signal("TERM");
+            Thread.sleep(1000);
+            assertTrue(c.process.isAlive(), "the stop should be waiting for the stalled flush: " + c.output());
+            long t0 = System.nanoTime();
+            c.signal("INT");
+            assertEquals(130, c.awaitExit(10), c.output());
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), c.output());
+            assertTrue(ChildAioemu.read(c.err).contains("signal 2 while stopping: exiting without waiting"), c.output());
+        }
+    }
+
     @Test
     void aMissingImageIsOneLineAndExitOne() throws Exception {
         Process p = serve(dir.resolve("none.raw").toString(), "--port=0");
