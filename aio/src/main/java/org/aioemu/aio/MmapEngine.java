@@ -15,15 +15,28 @@ import org.aioemu.engine.IntCompletion;
  * submitting thread copies (and takes the page faults), and the completion comes on the loop afterwards, as
  * {@link SyncEngine} delivers it. Reads past the end of the file read zeroes; a write past it first extends the file.
  *
- * <p>Threading: any thread may submit (the loop is the allocation-free path once a file is mapped). Mappings live
- * until {@link #close}, which must come after the last request has completed: unmapping under a copy would fault.
+ * <p>Threading: any thread may submit (the loop is the allocation-free path once a file is mapped), so copies from
+ * several threads may run at once. A mapping is therefore never unmapped while the engine is open: when a write
+ * grows a file past its mapping, a larger one (twice as large, so a file grown a block at a time is remapped a
+ * logarithmic number of times) replaces it for later requests, and the old one is kept, still mapped, for copies
+ * that are running from it, until {@link #close}, which must come after the last request has completed. Before, the
+ * old mapping was unmapped at once, and a read copying from it on another thread crashed the JVM (SIGSEGV).
  */
 public final class MmapEngine implements AioEngine {
+    /**
+     * A file's mapping and the extent of the file the engine knows: reads copy at most that far (the mapping may
+     * reach past the file's end, where a copy would fault with SIGBUS), flushes cover it. Immutable; replaced whole.
+     */
+    private record FileMap(MemorySegment map, long size) {
+    }
+
     /** Marks a file the kernel refused to map. */
-    private static final MemorySegment UNMAPPABLE = MemorySegment.ofArray(new byte[0]);
+    private static final FileMap UNMAPPABLE = new FileMap(MemorySegment.NULL, 0);
 
     private final SyncEngine delivery;
-    private final Map<FileHandle, MemorySegment> mappings = new ConcurrentHashMap<>();
+    private final Map<FileHandle, FileMap> mappings = new ConcurrentHashMap<>();
+    /** Mappings replaced by larger ones, unmapped at close (a copy may still be running from one). Guarded by mappings. */
+    private final java.util.List<MemorySegment> retired = new java.util.ArrayList<>();
 
     public MmapEngine(AioContext ctx) {
         this.delivery = new SyncEngine(ctx, "mmap", this::execute);
@@ -73,16 +86,17 @@ public final class MmapEngine implements AioEngine {
         FileHandle file = req.file();
         long offset = req.offset();
         long end = offset + req.length();
-        MemorySegment map;
+        FileMap mapped;
         try {
-            map = mapping(file, write ? end : 0);
+            mapped = mapping(file, write ? end : 0);
         } catch (ErrnoException e) {
             req.setErrorDetail("mmap of " + file.path() + " failed: " + e.getMessage());
             return -e.errno();
         }
-        if (map == UNMAPPABLE) {
+        if (mapped == UNMAPPABLE) {
             return RawIo.execute(req) ; // RawIo records its own outcome; execute's finish records it again, unchanged
         }
+        MemorySegment map = mapped.map();
         long at = offset;
         for (int i = 0, n = req.iovCount(); i < n; i++) {
             MemorySegment buf = req.segment(i);
@@ -90,7 +104,7 @@ public final class MmapEngine implements AioEngine {
             if (write) {
                 MemorySegment.copy(buf, 0, map, at, len);
             } else {
-                long inFile = Math.max(0, Math.min(len, map.byteSize() - at));
+                long inFile = Math.max(0, Math.min(len, mapped.size() - at));
                 if (inFile > 0) {
                     MemorySegment.copy(map, at, buf, 0, inFile);
                 }
@@ -104,25 +118,28 @@ public final class MmapEngine implements AioEngine {
     }
 
     private int flush(AioRequest req) {
-        MemorySegment map = mappings.get(req.file());
-        if (map == null || map.byteSize() == 0) {
+        FileMap mapped = mappings.get(req.file());
+        if (mapped == null || mapped.size() == 0) {
             return 0; // nothing mapped: nothing written through the mapping
         }
-        return Mmap.sync(map);
+        return Mmap.sync(mapped.map().asSlice(0, mapped.size()));
     }
 
     /**
      * The file's mapping, made (or made again, larger) so it covers the whole file and, for a write, up to
      * {@code needed}: the file is extended first if it is shorter.
      */
-    private MemorySegment mapping(FileHandle file, long needed) throws ErrnoException {
-        MemorySegment map = mappings.get(file);
-        if (map != null && map.byteSize() >= needed) {
-            return map;
+    private FileMap mapping(FileHandle file, long needed) throws ErrnoException {
+        FileMap known = mappings.get(file);
+        if (known != null && (known == UNMAPPABLE || known.size() >= needed)) {
+            return known;
         }
         synchronized (mappings) {
-            map = mappings.get(file);
-            if (map == null && !file.isBlockDevice() && !java.nio.file.Files.isRegularFile(file.path())) {
+            known = mappings.get(file);
+            if (known == UNMAPPABLE || known != null && known.size() >= needed) {
+                return known;
+            }
+            if (known == null && !file.isBlockDevice() && !java.nio.file.Files.isRegularFile(file.path())) {
                 mappings.put(file, UNMAPPABLE); // a directory, a character device: the syscalls serve it
                 return UNMAPPABLE;
             }
@@ -131,11 +148,15 @@ public final class MmapEngine implements AioEngine {
                 file.truncate(needed);
                 size = needed;
             }
-            if (map != null && map.byteSize() >= Math.max(size, needed)) {
-                return map;
+            if (known != null && known.map().byteSize() >= size) {
+                FileMap grown = new FileMap(known.map(), size); // the file grew within the mapping
+                mappings.put(file, grown);
+                return grown;
             }
+            long capacity = known == null ? size : Math.max(size, 2 * known.map().byteSize());
             int[] errno = new int[1];
-            MemorySegment fresh = size == 0 ? MemorySegment.NULL : Mmap.map(file.fd(), size, !file.readOnly(), errno);
+            MemorySegment fresh = capacity == 0 ? MemorySegment.NULL
+                    : Mmap.map(file.fd(), capacity, !file.readOnly(), errno);
             if (fresh == null) {
                 if (errno[0] == Errno.ENODEV || errno[0] == Errno.EACCES || errno[0] == Errno.EINVAL) {
                     // A directory, a character device, a file opened write-only: not mappable. Its requests go
@@ -145,11 +166,12 @@ public final class MmapEngine implements AioEngine {
                 }
                 throw new ErrnoException(errno[0], Errno.describe(errno[0]));
             }
-            if (map != null) {
-                Mmap.unmap(map); // single submitter: no copy runs from the old mapping now
+            if (known != null && known.map().byteSize() > 0) {
+                retired.add(known.map()); // a copy on another thread may still run from it
             }
-            mappings.put(file, fresh);
-            return fresh;
+            FileMap made = new FileMap(fresh, size);
+            mappings.put(file, made);
+            return made;
         }
     }
 
@@ -158,12 +180,16 @@ public final class MmapEngine implements AioEngine {
     public void close() {
         delivery.close();
         synchronized (mappings) {
-            for (MemorySegment m : mappings.values()) {
-                if (m != UNMAPPABLE && m.byteSize() > 0) {
-                    Mmap.unmap(m);
+            for (FileMap m : mappings.values()) {
+                if (m != UNMAPPABLE && m.map().byteSize() > 0) {
+                    Mmap.unmap(m.map());
                 }
             }
             mappings.clear();
+            for (MemorySegment old : retired) {
+                Mmap.unmap(old);
+            }
+            retired.clear();
         }
     }
 
