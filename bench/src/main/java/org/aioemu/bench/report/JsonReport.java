@@ -113,7 +113,7 @@ final class JsonReport {
         ObjectNode sync = o.putObject("sync");
         sync.put("total_ios", job.syncsCounted());
         Percentiles pct = Percentiles.of(job.options);
-        sync.set("lat_ns", latency(LatStats.of(job.sync.lat), pct, pct.clat() || pct.lat(), plus));
+        sync.set("lat_ns", latency(LatStats.of(job.sync.lat()), pct, pct.clat() || pct.lat(), plus));
     }
 
     /** fio's "steadystate" object: the test, whether it was attained, the last values and the window's samples. */
@@ -164,9 +164,9 @@ final class JsonReport {
         o.put("drop_ios", d.droppedIos);
         // Only completion latency carries percentiles by default (fio's clat_percentiles=1).
         Percentiles pct = Percentiles.of(job.options);
-        o.set("slat_ns", latency(LatStats.of(d.slat), pct, pct.slat(), plus));
-        o.set("clat_ns", latency(LatStats.of(d.clat), pct, pct.clat(), plus));
-        o.set("lat_ns", latency(LatStats.of(d.lat), pct, pct.lat(), plus));
+        o.set("slat_ns", latency(LatStats.of(d.slat()), pct, pct.slat(), plus));
+        o.set("clat_ns", latency(LatStats.of(d.clat()), pct, pct.clat(), plus));
+        o.set("lat_ns", latency(LatStats.of(d.lat()), pct, pct.lat(), plus));
         SampleStats bw = d.bwKiB;
         o.put("bw_min", (long) bw.min());
         o.put("bw_max", (long) bw.max());

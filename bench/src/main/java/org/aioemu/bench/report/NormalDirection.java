@@ -22,9 +22,9 @@ final class NormalDirection {
         JobStats.Direction d = job.direction(ddir);
         Rates r = Rates.of(job, ddir, group);
         out.println(ioLine(ddir, d.ios, d.bytes, r.runtimeMillis(), job.options.significantFigures, job.options.kbBase));
-        LatStats slat = LatStats.of(d.slat);
-        LatStats clat = LatStats.of(d.clat);
-        LatStats lat = LatStats.of(d.lat);
+        LatStats slat = LatStats.of(d.slat());
+        LatStats clat = LatStats.of(d.clat());
+        LatStats lat = LatStats.of(d.lat());
         printIfMeasured(out, "slat", slat);
         printIfMeasured(out, "clat", clat);
         printIfMeasured(out, " lat", lat);
@@ -50,7 +50,7 @@ final class NormalDirection {
 
     /** "  fsync/fdatasync/sync_file_range:" with the sync latency and its percentiles; nothing without syncs. */
     static void printSync(PrintStream out, JobStats job) {
-        LatStats sync = LatStats.of(job.sync.lat);
+        LatStats sync = LatStats.of(job.sync.lat());
         if (sync.count() == 0) {
             return;
         }

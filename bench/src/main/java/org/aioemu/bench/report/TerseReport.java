@@ -75,19 +75,19 @@ final class TerseReport {
         f.add(Long.toString(r.bytesPerSec() / 1024));
         f.add(Long.toString(r.iopsWhole()));
         f.add(Long.toString(r.runtimeMillis()));
-        latency(f, LatStats.of(d.slat));
-        LatStats clat = LatStats.of(d.clat);
+        latency(f, LatStats.of(d.slat()));
+        LatStats clat = LatStats.of(d.clat());
         latency(f, clat);
         // fio: the total latency's percentiles with lat_percentiles, else the completion latency's, else none.
         Percentiles pct = Percentiles.of(job.options);
-        LatStats of = pct.lat() ? LatStats.of(d.lat) : clat;
+        LatStats of = pct.lat() ? LatStats.of(d.lat()) : clat;
         long[] values = pct.lat() || pct.clat() ? of.percentiles(pct.list()) : new long[0];
         for (int i = 0; i < PERCENTILE_FIELDS; i++) {
             f.add(i < values.length
                     ? String.format(Locale.ROOT, "%f%%=%d", pct.list()[i], values[i] / 1000)
                     : "0%=0");
         }
-        latency(f, LatStats.of(d.lat));
+        latency(f, LatStats.of(d.lat()));
         SampleStats bw = d.bwKiB;
         f.add(Long.toString((long) bw.min()));
         f.add(Long.toString((long) bw.max()));

@@ -120,7 +120,7 @@ class JsonReportTest {
     @Test
     void rareBucketsShowAsTheSmallestPercent() throws Exception {
         JobStats j = Synthetic.reader("r", 0);
-        j.read.clat.recordValueWithCount(1000, 199_000);
+        j.read.recordClat(1000, 199_000);
         Synthetic.fill(j.read, 1, 5_000_000_000L);
         JsonNode job = parse(json("json", List.of(j), Synthetic.context())).get("jobs").get(0);
         // 1 of 200001 I/Os took over 2 s: 0.0005%, which fio lifts to 0.01% so it is not lost in rounding.

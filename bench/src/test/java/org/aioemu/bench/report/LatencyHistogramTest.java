@@ -11,8 +11,8 @@ class LatencyHistogramTest {
     @Test
     void anIdleDirectionIsSmall() {
         JobStats.Direction d = new JobStats.Direction();
-        long bytes = d.slat.getEstimatedFootprintInBytes() + d.clat.getEstimatedFootprintInBytes()
-                + d.lat.getEstimatedFootprintInBytes();
+        long bytes = d.slat().getEstimatedFootprintInBytes() + d.clat().getEstimatedFootprintInBytes()
+                + d.lat().getEstimatedFootprintInBytes();
         assertTrue(bytes < 64 << 10, bytes + " bytes for three empty histograms (was 800 KiB)");
     }
 
@@ -33,7 +33,7 @@ class LatencyHistogramTest {
         a.record(4096, 10, 5_000, false);
         b.record(4096, 10, 9_000_000_000L, false);
         a.merge(b);
-        assertEquals(2, a.clat.getTotalCount());
-        assertEquals(9_000_000_000L, a.clat.getMaxValue(), 9_000_000.0);
+        assertEquals(2, a.clat().getTotalCount());
+        assertEquals(9_000_000_000L, a.clat().getMaxValue(), 9_000_000.0);
     }
 }

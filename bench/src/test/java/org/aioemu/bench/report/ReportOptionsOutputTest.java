@@ -24,7 +24,7 @@ class ReportOptionsOutputTest {
         j.options.percentileList = new double[] {99.999, 50, 90.5};
         j.options.percentilePrecision = 3;
         List<String> lines = NormalDirection.percentileLines("clat", Percentiles.of(j.options),
-                LatStats.of(j.read.clat).percentiles(Percentiles.of(j.options).list()));
+                LatStats.of(j.read.clat()).percentiles(Percentiles.of(j.options).list()));
         assertEquals(List.of("    clat percentiles (nsec):",
                 "     | 50.000th=[ 1000], 90.500th=[ 1900], 99.999th=[ 1900]"), lines);
     }
