@@ -45,11 +45,7 @@ abstract class HeldRequest {
         }
         System.arraycopy(from, 0, iov, 0, n);
         count = n;
-        long sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += from[i].byteSize();
-        }
-        length = sum;
+        length = RequestArguments.total(from, n);
     }
 
     /** Starts the request as it was given on {@code child}, completing through {@code c}. */

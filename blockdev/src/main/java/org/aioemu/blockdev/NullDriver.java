@@ -90,10 +90,7 @@ final class NullDriver implements BlockDriver {
 
     @Override
     public void writev(long offset, MemorySegment[] iov, int count, int flags, BlockCompletion completion) {
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            total += iov[i].byteSize();
-        }
+        long total = RequestArguments.total(iov, count);
         later(completion, (int) total, BlockStats.Op.WRITE, total);
     }
 

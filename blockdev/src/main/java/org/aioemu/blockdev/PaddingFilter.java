@@ -85,7 +85,7 @@ final class PaddingFilter extends FilterDriver {
 
     /** Reads the whole blocks around the range into a bounce buffer, then copies the range out to the buffers. */
     private void paddedRead(long offset, MemorySegment[] iov, int count, BlockCompletion completion) {
-        long length = total(iov, count);
+        long length = RequestArguments.total(iov, count);
         long start = alignDown(offset);
         long end = alignUp(offset + length);
         MemorySegment bounce = bounces.take(end - start);
@@ -113,7 +113,7 @@ final class PaddingFilter extends FilterDriver {
 
     @Override
     public void writev(long offset, MemorySegment[] iov, int count, int flags, BlockCompletion completion) {
-        long length = total(iov, count);
+        long length = RequestArguments.total(iov, count);
         boolean fast = offset % align == 0 && aligned(iov, count);
         Tracked t = track(Tracked.WRITE, offset, length, flags, completion, !fast && !aligned(offset, length));
         t.padded = !fast;
@@ -355,13 +355,6 @@ final class PaddingFilter extends FilterDriver {
         return r == 0 ? x : x + align - r;
     }
 
-    private static long total(MemorySegment[] iov, int count) {
-        long n = 0;
-        for (int i = 0; i < count; i++) {
-            n += iov[i].byteSize();
-        }
-        return n;
-    }
 
     /** Copies {@code n} bytes from {@code bounce} at {@code at} into the buffers in turn. */
     private static void scatter(MemorySegment bounce, long at, MemorySegment[] iov, int count, long n) {

@@ -43,6 +43,15 @@ final class RequestArguments {
         }
     }
 
+    /** The bytes the first {@code count} of {@code iov} hold; no checks (for arguments already checked). */
+    static long total(MemorySegment[] iov, int count) {
+        long n = 0;
+        for (int i = 0; i < count; i++) {
+            n += iov[i].byteSize();
+        }
+        return n;
+    }
+
     /**
      * Vectored buffers: each as {@link #buffer}, at least one, at most IOV_MAX, at most {@link #MAX_TRANSFER} in all.
      * Returns their total size.

@@ -71,7 +71,7 @@ final class ThrottleFilter extends FilterDriver {
 
     @Override
     public void readv(long offset, MemorySegment[] iov, int count, BlockCompletion completion) {
-        long bytes = total(iov, count);
+        long bytes = RequestArguments.total(iov, count);
         if (pass(false, bytes)) {
             child.readv(offset, iov, count, completion);
         } else {
@@ -94,7 +94,7 @@ final class ThrottleFilter extends FilterDriver {
 
     @Override
     public void writev(long offset, MemorySegment[] iov, int count, int flags, BlockCompletion completion) {
-        long bytes = total(iov, count);
+        long bytes = RequestArguments.total(iov, count);
         if (pass(true, bytes)) {
             child.writev(offset, iov, count, flags, completion);
         } else {
@@ -122,13 +122,6 @@ final class ThrottleFilter extends FilterDriver {
         }
     }
 
-    private static long total(MemorySegment[] iov, int count) {
-        long t = 0;
-        for (int i = 0; i < count; i++) {
-            t += iov[i].byteSize();
-        }
-        return t;
-    }
 
     /** Whether a request may go now: nothing of its direction waits here and the group's buckets allow it. */
     private boolean pass(boolean write, long bytes) {
