@@ -45,7 +45,7 @@ final class Distributions {
         long[] us = new long[10];
         long[] ms = new long[12];
         for (JobStats.Direction d : new JobStats.Direction[]{job.read, job.write, job.trim}) {
-            Histogram h = d.clat();
+            Histogram h = d.clat().histogram();
             for (HistogramIterationValue v : h.recordedValues()) {
                 // The bucket's lowest value decides, so a value recorded exactly (all below 2048 ns) lands
                 // where fio would put it.

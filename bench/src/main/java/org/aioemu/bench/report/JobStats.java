@@ -31,11 +31,14 @@ public final class JobStats {
     /** From the first submission after ramp time to the last completion. */
     public long runtimeNanos;
 
-    public final Direction read = new Direction();
-    public final Direction write = new Direction();
-    public final Direction trim = new Direction();
-    /** fsync/fdatasync calls, and sync_file_range calls (their latencies are sync latencies in fio too). */
-    public final Direction sync = new Direction();
+    public final Direction read;
+    public final Direction write;
+    public final Direction trim;
+    /**
+     * fsync/fdatasync calls, and sync_file_range calls (their latencies are sync latencies in fio too); fio prints
+     * the percentiles of their total latency.
+     */
+    public final Direction sync = new Direction(false, true);
     /**
      * Of {@link #sync}'s calls, the sync_file_range ones, which fio 3.33 times with the syncs but leaves out of the
      * sync count it reports (JSON {@code sync.total_ios}, "issued rwts").
@@ -70,6 +73,9 @@ public final class JobStats {
     public JobStats(JobOptions options, int groupId) {
         this.options = options;
         this.groupId = groupId;
+        this.read = new Direction(options.slatPercentiles, options.latPercentiles);
+        this.write = new Direction(options.slatPercentiles, options.latPercentiles);
+        this.trim = new Direction(options.slatPercentiles, options.latPercentiles);
     }
 
     /**
@@ -107,7 +113,7 @@ public final class JobStats {
      * bandwidth and IOPS samples pooled, as fio sums them. Made afresh on each call, from the three.
      */
     public Direction mixed() {
-        Direction m = new Direction();
+        Direction m = new Direction(options.slatPercentiles, options.latPercentiles);
         m.merge(read);
         m.merge(write);
         m.merge(trim);
@@ -190,14 +196,12 @@ public final class JobStats {
         public long droppedIos;
         /** This direction's active time (fio's per-direction runtime). */
         public long runtimeNanos;
-        // The latency histograms are made by the first record: most jobs use one or two of their three directions,
-        // and numjobs=1000 made 12,000 histograms of which 9,000 stayed empty (a quarter of the run's live heap).
-        /** Submission latency: the time to hand the request to the engine; null until recorded. */
-        private Histogram slat;
-        /** Completion latency: from handing over to completion; null until recorded. */
-        private Histogram clat;
-        /** Total latency: slat + clat; null until recorded. */
-        private Histogram lat;
+        /** Submission latency: the time to hand the request to the engine. */
+        private final Latencies slat;
+        /** Completion latency: from handing over to completion; its histogram is always kept. */
+        private final Latencies clat = new Latencies(true);
+        /** Total latency: slat + clat. */
+        private final Latencies lat;
         /** Bandwidth samples in KiB/s, one per averaging window. */
         public final SampleStats bwKiB = new SampleStats();
         public final SampleStats iops = new SampleStats();
@@ -208,11 +212,25 @@ public final class JobStats {
             shortIos = 0;
             droppedIos = 0;
             runtimeNanos = 0;
-            slat = null;
-            clat = null;
-            lat = null;
+            slat.reset();
+            clat.reset();
+            lat.reset();
             bwKiB.reset();
             iops.reset();
+        }
+
+        /**
+         * A direction that keeps histograms (for percentiles) of its submission and total latencies when
+         * {@code slatHistogram} and {@code latHistogram}: of its completion latencies always.
+         */
+        public Direction(boolean slatHistogram, boolean latHistogram) {
+            slat = new Latencies(slatHistogram);
+            lat = new Latencies(latHistogram);
+        }
+
+        /** Tests: a direction that keeps every histogram. */
+        public Direction() {
+            this(true, true);
         }
 
         /** Loop: one finished request of {@code bytes} with its latencies in ns (each at least 1). */
@@ -222,46 +240,29 @@ public final class JobStats {
             if (isShort) {
                 shortIos++;
             }
-            if (lat == null) {
-                slat = latencyHistogram();
-                clat = latencyHistogram();
-                lat = latencyHistogram();
-            }
-            slat.recordValue(clamp(slatNanos));
-            clat.recordValue(clamp(clatNanos));
-            lat.recordValue(clamp(slatNanos + clatNanos));
+            slat.record(clamp(slatNanos));
+            clat.record(clamp(clatNanos));
+            lat.record(clamp(slatNanos + clatNanos));
         }
 
-        /** Submission latencies; an empty histogram, not kept, while none was recorded. */
-        public Histogram slat() {
-            return slat != null ? slat : latencyHistogram();
+        /** Submission latencies. */
+        public Latencies slat() {
+            return slat;
         }
 
-        /** Completion latencies; an empty histogram, not kept, while none was recorded. */
-        public Histogram clat() {
-            return clat != null ? clat : latencyHistogram();
+        /** Completion latencies. */
+        public Latencies clat() {
+            return clat;
         }
 
-        /** Total latencies; an empty histogram, not kept, while none was recorded. */
-        public Histogram lat() {
-            return lat != null ? lat : latencyHistogram();
+        /** Total latencies. */
+        public Latencies lat() {
+            return lat;
         }
 
         /** Tests: {@code count} completions of {@code nanos} in the completion latencies alone. */
         void recordClat(long nanos, long count) {
-            if (clat == null) {
-                clat = latencyHistogram();
-            }
-            clat.recordValueWithCount(nanos, count);
-        }
-
-        private static Histogram merged(Histogram mine, Histogram theirs) {
-            if (theirs == null) {
-                return mine;
-            }
-            Histogram into = mine != null ? mine : latencyHistogram();
-            into.add(theirs);
-            return into;
+            clat.record(nanos, count);
         }
 
         public void merge(Direction o) {
@@ -270,9 +271,9 @@ public final class JobStats {
             shortIos += o.shortIos;
             droppedIos += o.droppedIos;
             runtimeNanos = Math.max(runtimeNanos, o.runtimeNanos);
-            slat = merged(slat, o.slat);
-            clat = merged(clat, o.clat);
-            lat = merged(lat, o.lat);
+            slat.merge(o.slat);
+            clat.merge(o.clat);
+            lat.merge(o.lat);
             bwKiB.merge(o.bwKiB);
             iops.merge(o.iops);
         }

@@ -195,7 +195,7 @@ final class JsonReport {
         o.set("mean", FioJson.decimal(s.mean()));
         o.set("stddev", FioJson.decimal(s.stddev()));
         o.put("N", s.count());
-        if (percentiles && s.count() > 0) {
+        if (percentiles && s.hasPercentiles()) {
             ObjectNode p = o.putObject("percentile");
             long[] values = s.percentiles(pct.list());
             for (int i = 0; i < values.length; i++) {

@@ -29,13 +29,13 @@ final class NormalDirection {
         printIfMeasured(out, "clat", clat);
         printIfMeasured(out, " lat", lat);
         Percentiles pct = Percentiles.of(job.options);
-        if (pct.slat() && slat.count() > 0) {
+        if (pct.slat() && slat.hasPercentiles()) {
             percentileLines("slat", pct, slat.percentiles(pct.list())).forEach(out::println);
         }
-        if (pct.clat() && clat.count() > 0) {
+        if (pct.clat() && clat.hasPercentiles()) {
             percentileLines("clat", pct, clat.percentiles(pct.list())).forEach(out::println);
         }
-        if (pct.lat() && lat.count() > 0) {
+        if (pct.lat() && lat.hasPercentiles()) {
             percentileLines("lat", pct, lat.percentiles(pct.list())).forEach(out::println);
         }
         SampleStats bw = d.bwKiB;
@@ -57,7 +57,7 @@ final class NormalDirection {
         out.println("  fsync/fdatasync/sync_file_range:");
         out.println(latencyLine("sync", sync));
         Percentiles pct = Percentiles.of(job.options);
-        if (pct.clat() || pct.lat()) {
+        if ((pct.clat() || pct.lat()) && sync.hasPercentiles()) {
             percentileLines("sync", pct, sync.percentiles(pct.list())).forEach(out::println);
         }
     }

@@ -28,7 +28,8 @@ class RejectedJobFilesTest {
     @ParameterizedTest
     @MethodSource("rejected")
     void refusedWithFileLineAndReason(Path file) throws IOException {
-        String message = assertThrows(JobFileException.class, () -> JobFiles.parse(root(file))).getMessage();
+        String message = assertThrows(JobFileException.class, () -> JobFiles.parse(root(file)), file + " was accepted")
+                .getMessage();
         String expected = ":" + JobFiles.expectedLine(file) + ": " + JobFiles.expectedError(file);
         assertTrue(message.contains(expected), "\n  message: " + message + "\n expected: " + expected);
         if (!Files.readString(file).contains("; from-include")) {

@@ -26,7 +26,7 @@ class GroupsTest {
         assertEquals(1, groups.get(0).blocks().size());
         assertEquals(2, merged.jobs);
         assertEquals(2000, merged.read.ios);
-        assertEquals(2000, merged.read.clat().getTotalCount());
+        assertEquals(2000, merged.read.clat().count());
         assertEquals(6, merged.read.bwKiB.samples());
         // The caller's objects are left alone.
         assertEquals(1000, a.read.ios);

@@ -36,7 +36,14 @@ final class Synthetic {
      * samples 975/1000/1025; every submission at depth 16.
      */
     static JobStats reader(String name, int groupId) {
-        JobStats j = new JobStats(options(name, JobOptions.RwMode.RANDREAD), groupId);
+        return reader(name, groupId, o -> { });
+    }
+
+    /** As {@link #reader(String, int)}, with options set before the job records (as a run sets them). */
+    static JobStats reader(String name, int groupId, java.util.function.Consumer<JobOptions> tune) {
+        JobOptions o = options(name, JobOptions.RwMode.RANDREAD);
+        tune.accept(o);
+        JobStats j = new JobStats(o, groupId);
         j.startEpochMillis = NOW - 1_000;
         j.runtimeNanos = 1_000_000_000L;
         fill(j.read, 500, 1000);

@@ -57,8 +57,8 @@ class HistogramLogTest {
             seen += bins[i];
             median = PlatBins.value(i);
         }
-        double low = s.read.clat().getValueAtPercentile(1);
-        double high = s.read.clat().getValueAtPercentile(99);
+        double low = s.read.clat().histogram().getValueAtPercentile(1);
+        double high = s.read.clat().histogram().getValueAtPercentile(99);
         assertTrue(median >= low * 0.98 && median <= high * 1.02, "median " + median + " ns, the job's p1 " + low + " p99 " + high);
     }
 

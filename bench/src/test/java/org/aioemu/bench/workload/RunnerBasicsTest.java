@@ -42,7 +42,7 @@ class RunnerBasicsTest {
         assertEquals(0, s.read.ios);
         assertEquals(1 << 20, Files.size(dir.resolve("w.0.0")), "fio's generated name jobname.clone.file");
         assertTrue(s.runtimeNanos > 0);
-        assertTrue(s.write.clat().getTotalCount() == 256 && s.write.slat().getTotalCount() == 256);
+        assertTrue(s.write.clat().count() == 256 && s.write.slat().count() == 256);
         assertTrue(s.startEpochMillis > 0);
     }
 

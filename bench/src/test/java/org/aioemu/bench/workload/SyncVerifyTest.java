@@ -40,7 +40,7 @@ class SyncVerifyTest {
             boolean sync = order.get(i) == TraceAction.SYNC;
             assertEquals((i + 1) % 5 == 0, sync, "a sync after every 4 writes: " + order);
         }
-        assertTrue(r.stats().sync.clat().getTotalCount() == 3);
+        assertTrue(r.stats().sync.clat().count() == 3);
         o.size = 68 * 1024;
         assertEquals(4, Jobs.run(o).sync.ios);
     }
