@@ -11,8 +11,10 @@ import org.aioemu.bench.workload.RunStop;
  * first says "aioemu: terminating on signal N" and requests the {@link RunStop}, so the jobs stop issuing, drain what
  * is in flight and the results so far are printed and written, logs closed with whole lines; the command then exits
  * 128 + N (130, 143, 129). The drain is bounded: if the jobs have not ended {@link #DRAIN_SECONDS} after the signal
- * (a request stuck in the kernel), the process exits with that status without results. A second signal exits at
- * once. Either early exit goes through {@link System#exit}, so shutdown hooks (the bench's temporary image removal)
+ * (a request stuck in the kernel or on an NBD server), they are ended where they stand ({@link RunStop#abandon}: the
+ * requests still out are left uncounted) and the results are reported all the same; only if even that has not
+ * produced them {@link #DRAIN_SECONDS} later (a loop itself stuck) does the process exit without results. A second
+ * signal exits at once. Either early exit goes through {@link System#exit}, so shutdown hooks (the bench's temporary image removal)
  * still run.
  *
  * <p>Threading: the JVM runs each handler on a new thread, the watchdog runs on a daemon thread of its own;
@@ -83,20 +85,34 @@ final class Interrupts implements AutoCloseable {
     }
 
     private void giveUpLater(int number) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
+        long start = System.nanoTime();
+        if (!sleepUntil(start + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS)) || closed) {
+            return;
+        }
+        notices.println(); // the live status line may be mid-line
+        notices.println("aioemu: the jobs did not drain within " + DRAIN_SECONDS + " s of signal " + number
+                + ": ending them with the requests still in flight left uncounted");
+        notices.flush();
+        stop.abandon();
+        if (!sleepUntil(start + TimeUnit.SECONDS.toNanos(2 * DRAIN_SECONDS)) || closed) {
+            return;
+        }
+        notices.println("aioemu: the jobs did not end within " + 2 * DRAIN_SECONDS + " s of signal " + number
+                + ": exiting without results");
+        notices.flush();
+        System.exit(128 + number);
+    }
+
+    /** Sleeps until {@code deadline} (System.nanoTime); false when interrupted. */
+    private static boolean sleepUntil(long deadline) {
         for (long left; (left = deadline - System.nanoTime()) > 0; ) {
             try {
                 TimeUnit.NANOSECONDS.sleep(left);
             } catch (InterruptedException e) {
-                return;
+                return false;
             }
         }
-        if (!closed) {
-            notices.println("aioemu: the jobs did not drain within " + DRAIN_SECONDS + " s of signal " + number
-                    + ": exiting without results");
-            notices.flush();
-            System.exit(128 + number);
-        }
+        return true;
     }
 
     /** Puts the handlers that were there before back; a later signal has its default effect. */

@@ -138,6 +138,11 @@ final class BatchRun {
             return s; // never started: released by the setup
         }
         charge(s, used, running, wall);
+        int stuck = p.execution().requestsLeftInFlight();
+        if (stuck > 0) {
+            settings.notices().println("aioemu: job '" + p.job().options().name + "' ended with " + stuck
+                    + (stuck == 1 ? " request" : " requests") + " still in flight, not counted");
+        }
         String failure = p.parts().close();
         String post = p.job().options().execPostrun;
         if (post != null) {

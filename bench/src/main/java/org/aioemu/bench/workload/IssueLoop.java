@@ -92,6 +92,8 @@ final class IssueLoop {
     private OpSource source;
     private boolean mainPhase;
     private boolean active;
+    /** {@link #abandon}: the job has ended with requests in flight, whose completions are dropped. */
+    private boolean abandoned;
     private int freeCount;
     private int inFlight;
     private IoSlot pending;
@@ -192,6 +194,17 @@ final class IssueLoop {
         if (inFlight == 0) {
             refill.schedule(); // drained, told from the loop's top level rather than from inside a completion
         }
+    }
+
+    /**
+     * A signal's drain has taken too long: the job is to end with what is in flight still out. From now on a
+     * completion is dropped uncounted (the statistics are the reader's once the job is done). Returns how many
+     * requests were left in flight.
+     */
+    int abandon() {
+        abandoned = true;
+        stopping = true;
+        return inFlight;
     }
 
     /** The job is over: no more issuing or waking. */
@@ -403,6 +416,9 @@ final class IssueLoop {
 
     /** One request finished (called by its slot). */
     void completed(IoSlot s, int result, String detail) {
+        if (abandoned) {
+            return; // the job ended without it (abandon): its statistics are no longer this loop's
+        }
         try {
             complete(s, result, detail);
         } catch (RuntimeException e) {

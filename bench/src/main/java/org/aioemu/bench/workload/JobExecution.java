@@ -116,6 +116,34 @@ final class JobExecution implements IssueLoop.Owner {
         });
     }
 
+    /**
+     * Any thread, after {@link #terminate}, when the drain has taken too long (a request stuck in the kernel or on an
+     * NBD server): the job ends now with the statistics it has, as fio's forceful exit of a stuck job. A request
+     * still in flight is dropped uncounted when it completes, and {@link JobParts#close} leaves its buffer, files
+     * and loop alone: the process exits after the results.
+     */
+    void abandon() {
+        ctx.execute(() -> {
+            if (phase == Phase.DONE) {
+                return;
+            }
+            stopRequested = true;
+            terminated = true;
+            long now = System.nanoTime();
+            Phase was = phase;
+            p.requestsLeftInFlight = loop.abandon();
+            if (was == Phase.MAIN) {
+                rec.endSampling(now);
+            }
+            finish(now);
+        });
+    }
+
+    /** Whether the job ended with requests still in flight ({@link #abandon}); read once it is done. */
+    int requestsLeftInFlight() {
+        return p.requestsLeftInFlight;
+    }
+
     private void begin() {
         if (stopRequested) {
             finish(System.nanoTime());

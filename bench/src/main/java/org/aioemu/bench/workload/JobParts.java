@@ -55,6 +55,11 @@ final class JobParts {
      * which issues nothing, does not hold the flow's share), left when it ends, or at the latest on close.
      */
     Flows.Member flow;
+    /**
+     * Requests still in flight when the job was abandoned after a signal's drain timed out (JobExecution.abandon):
+     * written on the loop before the job's done flag, read by the runner after it; 0 for every job that drained.
+     */
+    int requestsLeftInFlight;
 
     /** Whether a read is checked: verify-phase reads, or workload reads of a verifying read job. */
     boolean checkReads(boolean verifying, boolean mainPhase) {
@@ -86,7 +91,8 @@ final class JobParts {
         String failure = trace.close();
         String stateFailure = VerifyStates.save(this);
         failure = failure != null ? failure : stateFailure;
-        for (IoTarget t : targets) {
+        boolean stuck = requestsLeftInFlight > 0;
+        for (IoTarget t : stuck ? new IoTarget[0] : targets) {
             if (t != null) {
                 try {
                     t.close();
@@ -112,6 +118,11 @@ final class JobParts {
                 failure = failure != null ? failure : e.getMessage();
             }
             histLog = null;
+        }
+        if (stuck) {
+            // JobExecution.abandon: a request still out may complete into its buffer at any time, and closing its
+            // file or loop would wait for it. The process exits after the results; the kernel reclaims them.
+            return failure;
         }
         if (ctx != null) {
             ctx.close();

@@ -32,6 +32,17 @@ public final class RunStop {
         }
     }
 
+    /**
+     * Any thread, after {@link #request}: the drain has taken too long. Every running job ends now with the
+     * statistics it has, its requests still in flight left out ({@link JobExecution#abandon}), so the results can be
+     * reported; fio does the same to a job stuck after its terminate.
+     */
+    public synchronized void abandon() {
+        for (JobExecution j : running) {
+            j.abandon();
+        }
+    }
+
     /** Whether {@link #request} has been called. */
     public boolean requested() {
         return requested;
