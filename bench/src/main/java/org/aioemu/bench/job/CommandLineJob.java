@@ -48,6 +48,9 @@ public final class CommandLineJob {
         boolean named = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
+            if (arg.isBlank()) { // quoted, else the message would start with an empty name: "aioemu: : ..."
+                throw new JobFileException("'" + arg + "': an empty argument (options are written --name=value)");
+            }
             if (!arg.startsWith("--") || arg.length() == 2) {
                 throw new JobFileException(arg + ": unexpected argument (options are written --name=value)");
             }

@@ -90,6 +90,8 @@ class CommandLineJobTest {
                 + " sg (SCSI generic) engine", error("--write_barrier=4"));
         assertEquals("-b: unexpected argument (options are written --name=value)", error("-b"));
         assertEquals("--: unexpected argument (options are written --name=value)", error("--"));
+        assertEquals("'': an empty argument (options are written --name=value)", error(""));
+        assertEquals("' ': an empty argument (options are written --name=value)", error("--rw=read", " "));
     }
 
     @Test
