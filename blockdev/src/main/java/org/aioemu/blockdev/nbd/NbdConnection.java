@@ -49,6 +49,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     private NbdNegotiation negotiation;
 
     private final NbdStats stats;
+    private static final System.Logger LOG = System.getLogger(NbdConnection.class.getName());
 
     NbdConnection(BlockBackend backend, NbdServer.Config config, NbdStats stats) {
         this.backend = backend;
@@ -121,9 +122,17 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A reset connection or a broken pipe is a client leaving (logged at DEBUG); anything else is a bug in this
+     * handler and is logged with its stack trace, naming the client. Either way this client is done.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-        c.close(); // a reset connection, or a bug: either way this client is done
+        boolean ordinary = cause instanceof java.io.IOException;
+        LOG.log(ordinary ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                () -> "NBD client " + c.channel().remoteAddress() + ": closing the connection after " + cause,
+                ordinary ? null : cause);
+        c.close();
     }
 
     /** Any thread: stop taking requests, and close once those in flight have completed. */
