@@ -27,9 +27,7 @@ public class MpscRingHandOffTest {
     private final TestRequest one = new TestRequest(1);
     private final TestRequest two = new TestRequest(2);
     private final TestRequest four = new TestRequest(4);
-    private int mask;
-    private int errors;
-    private int last;
+    private final RingTally taken = new RingTally().order(1, 2).order(2, 4);
 
     @Actor
     public void producer(III_Result r) {
@@ -44,35 +42,14 @@ public class MpscRingHandOffTest {
     @Actor
     public void consumer() {
         for (int i = 0; i < 3; i++) {
-            take();
+            taken.take(ring);
         }
     }
 
     @Arbiter
     public void drain(III_Result r) {
-        while (take()) {
-            // recorded by take
-        }
-        r.r1 = errors;
-        r.r2 = mask;
-    }
-
-    private boolean take() {
-        TestRequest t = ring.poll();
-        if (t == null) {
-            return false;
-        }
-        if (t.payload != t.id) {
-            errors |= 16;
-        }
-        if ((mask & t.id) != 0) {
-            errors |= 8;
-        }
-        if (t.id < last) {
-            errors |= 32;
-        }
-        last = t.id;
-        mask |= t.id;
-        return true;
+        taken.drain(ring);
+        r.r1 = taken.errors;
+        r.r2 = taken.mask;
     }
 }

@@ -51,26 +51,12 @@ public class MpscRingProducersTest {
 
     @Arbiter
     public void drain(II_Result r) {
-        int mask = 0;
-        int errors = refused;
+        RingTally taken = new RingTally().order(1, 2).order(4, 8);
         int n = 0;
-        for (TestRequest t; (t = ring.poll()) != null; ) {
-            if (++n > 4) {
-                errors |= 128;
-                break;
-            }
-            if (t.payload != t.id) {
-                errors |= 16;
-            }
-            if ((mask & t.id) != 0) {
-                errors |= 8;
-            }
-            if ((t.id == 2 && (mask & 1) == 0) || (t.id == 8 && (mask & 4) == 0)) {
-                errors |= 32;
-            }
-            mask |= t.id;
+        while (n <= 4 && taken.take(ring)) {
+            n++;
         }
-        r.r1 = errors;
-        r.r2 = mask;
+        r.r1 = taken.errors | refused | (n > 4 ? 128 : 0);
+        r.r2 = taken.mask;
     }
 }

@@ -28,8 +28,7 @@ public class MpscRingTest {
     private final TestRequest two = new TestRequest(2);
     private final TestRequest four = new TestRequest(4);
     /** Consumer-side bookkeeping: the actor's polls, then the arbiter's (which runs after it). */
-    private int mask;
-    private int errors;
+    private final RingTally taken = new RingTally().order(1, 2);
 
     @Actor
     public void producerOne() {
@@ -49,7 +48,7 @@ public class MpscRingTest {
     public void consumer(III_Result r) {
         int n = 0;
         for (int i = 0; i < 2; i++) {
-            if (take()) {
+            if (taken.take(ring)) {
                 n++;
             }
         }
@@ -58,28 +57,8 @@ public class MpscRingTest {
 
     @Arbiter
     public void drain(III_Result r) {
-        while (take()) {
-            // recorded by take
-        }
-        r.r1 = errors;
-        r.r2 = mask;
-    }
-
-    private boolean take() {
-        TestRequest t = ring.poll();
-        if (t == null) {
-            return false;
-        }
-        if (t.payload != t.id) {
-            errors |= 16;
-        }
-        if ((mask & t.id) != 0) {
-            errors |= 8;
-        }
-        if (t.id == 2 && (mask & 1) == 0) {
-            errors |= 32;
-        }
-        mask |= t.id;
-        return true;
+        taken.drain(ring);
+        r.r1 = taken.errors;
+        r.r2 = taken.mask;
     }
 }
