@@ -59,6 +59,8 @@ final class IssueLoop {
     private final AioContext ctx;
     private final StatsRecorder rec;
     private final Owner owner;
+    /** The data side of a completion: read checks, the written-block log, the verify state. */
+    private final CompletedData data;
     private final BottomHalf refill;
     private final Runnable wakeTask = this::onWake;
     private final Runnable resumeTask = this::resume;
@@ -112,6 +114,7 @@ final class IssueLoop {
         this.ctx = parts.ctx;
         this.rec = parts.recorder;
         this.owner = owner;
+        this.data = new CompletedData(parts, owner);
         JobOptions o = parts.options;
         this.depth = Math.max(1, o.iodepth);
         int batch = Math.max(1, Math.min(o.iodepthBatchSubmit, depth));
@@ -357,18 +360,6 @@ final class IssueLoop {
         }
     }
 
-    /** A trimmed block's read-back: null if all {@code length} bytes are zero, else where the first is not. */
-    static String zeroesMismatch(IoSlot s, int length) {
-        for (int i = 0; i < length; i++) {
-            byte b = s.buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
-            if (b != 0) {
-                return "trimmed block reads back non-zero (byte " + i + " is 0x" + Integer.toHexString(b & 0xff)
-                        + "): trim_verify_zero expects zeroes";
-            }
-        }
-        return null;
-    }
-
     /** latency_target: the depth the search is at (iodepth without a target). */
     int latencyDepth() {
         return latency != null ? latency.depth() : depth;
@@ -460,23 +451,7 @@ final class IssueLoop {
                     }
                 }
             }
-            if (s.expectZeroes) {
-                String bad = zeroesMismatch(s, Math.min(result, s.length));
-                if (bad != null) {
-                    owner.badRead(s, bad);
-                }
-            } else if (s.ddir == JobOptions.READ && p.checkReads(s.verifying, mainPhase)) {
-                String bad = p.checkers[s.file].check(s.buffer, s.offset, Math.min(result, s.length));
-                if (bad != null) {
-                    owner.badRead(s, bad);
-                }
-            }
-            if (s.ddir == JobOptions.WRITE && p.written != null) {
-                p.written.add(s.file, s.offset, s.length);
-            }
-            if (s.ddir == JobOptions.WRITE && mainPhase && p.verifyState != null) {
-                p.verifyState.completed(s.file, s.offset);
-            }
+            data.completed(s, result, mainPhase);
             if (s.chainWrite && s.ddir == JobOptions.TRIM && !stopping) {
                 s.ddir = JobOptions.WRITE;
                 s.chainWrite = false;

@@ -62,9 +62,9 @@ class TrimVerifyTest {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             IoSlot s = new IoSlot(0, arena.allocate(4096), null);
             s.set(JobOptions.READ, 0, 0, 4096);
-            assertEquals(null, IssueLoop.zeroesMismatch(s, 4096));
+            assertEquals(null, CompletedData.zeroesMismatch(s, 4096));
             s.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 100, (byte) 7);
-            String bad = IssueLoop.zeroesMismatch(s, 4096);
+            String bad = CompletedData.zeroesMismatch(s, 4096);
             assertTrue(bad != null && bad.contains("byte 100 is 0x7"), bad);
         }
     }
