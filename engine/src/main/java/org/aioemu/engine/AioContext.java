@@ -299,9 +299,18 @@ public final class AioContext implements AutoCloseable {
     private long pollHintNanos() {
         long hint = 0;
         for (ThreadPool p : poolArray) {
-            hint = Math.max(hint, p.pollHintNanos());
+            long h = p.pollHintNanos();
+            if (h < 0) {
+                return -1; // one pool's busy workers hold every core: the loop must not poll on one of them
+            }
+            hint = Math.max(hint, h);
         }
         return hint;
+    }
+
+    /** Any thread: how much of its core the loop's own work takes, in thousandths (see {@link LoopLoad}). */
+    int loopWorkPermille() {
+        return io.loopWorkPermille();
     }
 
     /** Runs the loop until {@code condition} holds; see the class comment for the on-loop rule. */

@@ -58,8 +58,8 @@ final class HandoffPolicy {
     private static final int STUCK_SERVICE_TIMES = 8;
     /** A busy worker using at least this share of a core (thousandths) is running on the CPU, not waiting. */
     static final int CPU_BOUND_PERMILLE = 500;
-    /** Cores beside the loop thread's. */
-    static final int SPARE_CORES = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    /** The cores this process may use. */
+    static final int CORES = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     /** The user's bound on spinning ({@code workerSpinNanos}); 0 turns spinning off. */
     private final long spinCapNanos;
@@ -80,8 +80,17 @@ final class HandoffPolicy {
     @SuppressWarnings("unused") // CPU_PERMILLE
     private int cpuPermille = 1000;
 
+    /** The loop's own work in thousandths of a core ({@link LoopLoad}): what the workers cannot have of its core. */
+    private final java.util.function.IntSupplier loopWorkPermille;
+
+    /** A policy that counts the loop as holding a whole core. */
     HandoffPolicy(long spinCapNanos) {
+        this(spinCapNanos, () -> 1000);
+    }
+
+    HandoffPolicy(long spinCapNanos, java.util.function.IntSupplier loopWorkPermille) {
         this.spinCapNanos = spinCapNanos;
+        this.loopWorkPermille = loopWorkPermille;
     }
 
     /** A worker: its own average of back-to-back service times, published now and then (see {@link PoolWorker}). */
@@ -136,12 +145,17 @@ final class HandoffPolicy {
     }
 
     /**
-     * How many workers may run requests at once before they hold every core beside the loop's: the spare
-     * cores divided by the share of a core one busy worker uses. Page-cached reads: one per spare core.
+     * How many workers may run requests at once before they hold every core the loop's own work leaves: that
+     * free CPU divided by the share of a core one busy worker uses, counting a last worker that would get three
+     * quarters of what it needs. The loop's work is measured ({@link LoopLoad}), not assumed: a loop busy issuing
+     * and completing page-cached reads keeps its core and one worker runs beside it on 2 cores; a loop that
+     * mostly waits (compression, whose work is all on the workers) leaves its core, and two workers run.
      * O_DIRECT reads, which sleep in the kernel most of the time: many more.
      */
     int busyLimit() {
-        return (int) Math.max(1, Math.min(1 << 16, SPARE_CORES * 1000L / cpuPermille()));
+        long free = Math.max(0, CORES * 1000L - loopWorkPermille.getAsInt());
+        int perWorker = cpuPermille();
+        return (int) Math.max(1, Math.min(1 << 16, (free + perWorker / 4) / perWorker));
     }
 
     /**
@@ -184,6 +198,7 @@ final class HandoffPolicy {
     @Override
     public String toString() {
         return "service " + serviceNanos() + " ns, wake-up " + wakeNanos() + " ns, CPU share " + cpuPermille()
-                + "/1000, " + (fast() ? "fast" : "not fast") + ", up to " + busyLimit() + " busy";
+                + "/1000, loop " + loopWorkPermille.getAsInt() + "/1000, " + (fast() ? "fast" : "not fast") + ", up to "
+                + busyLimit() + " busy";
     }
 }

@@ -62,6 +62,8 @@ final class PollingIoHandler implements IoHandler {
 
     private final IoHandler transport;
     private final AdaptivePoll poll;
+    /** How much of its core the loop's work takes (its waits are timed here). */
+    private final LoopLoad load = new LoopLoad();
     /**
      * The context's hint (set once, before the loop runs pools): how long a completion from a busy thread pool
      * worker may take to come, 0 when none is expected. A loop that knows a fast request is running on a
@@ -145,10 +147,27 @@ final class PollingIoHandler implements IoHandler {
             return transport.run(context); // work is waiting: just reap what is ready
         }
         long start = System.nanoTime();
+        load.waitBegins(start);
+        try {
+            return waitForWork(context, start);
+        } finally {
+            load.waitEnded(System.nanoTime());
+        }
+    }
+
+    /** Any thread: the loop's own work, in thousandths of its core (see {@link LoopLoad}). */
+    int loopWorkPermille() {
+        return load.workPermille();
+    }
+
+    /** Loop only: {@link #run} once the loop has nothing else to do: polls, then blocks. */
+    private int waitForWork(IoHandlerContext context, long start) {
         long window = poll.windowNs();
         java.util.function.LongSupplier hint = pollHint;
         if (hint != null) {
-            window = Math.max(window, hint.getAsLong());
+            long h = hint.getAsLong();
+            // Negative: every core is taken by busy pool workers, so a poll would only take a core from them.
+            window = h < 0 ? 0 : Math.max(window, h);
         }
         long slack = 0;
         boolean spinForTimer = false;

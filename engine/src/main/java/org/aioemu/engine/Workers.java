@@ -95,7 +95,7 @@ abstract class Workers {
         this.name = config.name();
         this.ctx = ctx;
         this.sink = sink;
-        this.policy = new HandoffPolicy(config.workerSpinNanos());
+        this.policy = new HandoffPolicy(config.workerSpinNanos(), ctx::loopWorkPermille);
         this.threads = new WorkerThreads(this, ctx, config);
         this.stallCheck = new StallCheck(this, ctx);
     }
@@ -308,10 +308,16 @@ abstract class Workers {
      * Any thread (the loop, as it runs out of work): how long the loop may poll for this pool's next
      * completion. While a worker runs fast requests one is due within a service time, so polling up to the
      * spin bound (twice a wake-up: past that, blocking and being woken costs less) saves the loop's wake-up;
-     * otherwise 0, and the loop's own adaptive window decides.
+     * otherwise 0, and the loop's own adaptive window decides. Negative when the workers running fast requests
+     * hold every core: a polling loop would then take one from them (an lz4 convert on 2 cores compressed at
+     * the speed of one worker while the loop polled on the other), so it must block.
      */
     final long pollHintNanos() {
-        return covering() > 0 && policy.fast() ? policy.spinMaxNanos() : 0;
+        int busy = covering();
+        if (busy <= 0 || !policy.fast()) {
+            return 0;
+        }
+        return busy >= HandoffPolicy.CORES ? -1 : policy.spinMaxNanos();
     }
 
     /** Any thread, after leaving requests to busy workers: the stall check must watch them. */
