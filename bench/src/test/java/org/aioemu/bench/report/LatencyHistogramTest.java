@@ -66,6 +66,30 @@ class LatencyHistogramTest {
         assertTrue(k.read.slat().hasHistogram() && k.read.lat().hasHistogram());
     }
 
+    /**
+     * The hot path: once a direction has recorded its first request (which makes the clat histogram) and the
+     * histogram has grown to the latencies' range, recording allocates nothing, with and without the other
+     * series' histograms.
+     */
+    @Test
+    void recordingAllocatesNothingOnceWarm() {
+        for (boolean all : new boolean[] {false, true}) {
+            JobStats.Direction d = new JobStats.Direction(all, all);
+            SplittableRandom rnd = new SplittableRandom(7);
+            Runnable burst = () -> {
+                for (int i = 0; i < 20_000; i++) {
+                    d.record(4096, 100 + rnd.nextInt(1_000), 1_000 + rnd.nextInt(1_000_000), false);
+                }
+            };
+            d.record(4096, 1_100, 1_001_000, false); // the largest of the range: the histograms are sized for it
+            for (int i = 0; i < 5; i++) {
+                burst.run(); // JIT
+            }
+            long bytes = org.aioemu.bench.Allocations.of(burst);
+            assertTrue(bytes < 20_000, (all ? "all histograms: " : "clat only: ") + bytes + " bytes in 20,000 records");
+        }
+    }
+
     /** The exact moments against a two-pass reference, over latencies bunched far from zero and spread wide. */
     @Test
     void momentsAreExactWhereHistogramMidpointsWereNot() {
