@@ -14,12 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.aioemu.blockdev.BlockBackend;
-import org.aioemu.blockdev.BlockBackendOptions;
 import org.aioemu.engine.AioContext;
 import org.aioemu.engine.Errno;
 import org.aioemu.engine.ErrnoException;
@@ -120,30 +118,11 @@ class Lz4ImageFuzzTest {
     private static void openAndRead(byte[] bytes, Lz4Metadata meta, String loadError, byte[][] decoded)
             throws Exception {
         Path file = Files.write(dir.resolve("fuzz.lz4"), bytes);
-        BlockBackendOptions opts = BlockBackendOptions.defaults().withFormat("lz4").withReadOnly(true);
-        CompletableFuture<BlockBackend> opening = CompletableFuture.supplyAsync(() -> {
-            try {
-                return BlockBackend.open(ctx, file, opts);
-            } catch (ErrnoException e) {
-                throw new CompletionException(e);
-            }
-        });
-        BlockBackend backend;
-        try {
-            backend = opening.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            expect(e.getCause() instanceof ErrnoException, "open threw " + e.getCause());
-            ErrnoException ee = (ErrnoException) e.getCause();
-            expect(loadError != null, "the driver refused an image that loads: " + ee.getMessage());
-            expect(ee.errno() == Errno.EINVAL && ee.getMessage().contains(loadError),
-                    "open failed with " + ee.getMessage() + "; the load says " + loadError);
-            return;
-        } catch (TimeoutException e) {
-            throw new AssertionError("opening the image hangs");
+        BlockBackend backend = Lz4MutationFuzzTest.openAsTheLoadSays(ctx, file, meta, loadError);
+        if (backend == null) {
+            return; // refused, as the load refused it
         }
         try (Arena arena = Arena.ofShared(); backend) {
-            expect(loadError == null, "the driver opened an image that does not load: " + loadError);
-            expect(backend.size() == meta.record.virtualSize(), "size " + backend.size());
             if (decoded != null) {
                 readClusters(backend, arena, meta, decoded);
             }
