@@ -33,13 +33,16 @@ final class LoopLoad {
     @SuppressWarnings("unused") // PERMILLE
     private int permille = 1000;
     // --- loop only ---
-    private long windowStart = -1;
+    /** Whether the first wait has opened the first window (System.nanoTime may be any value, so no sentinel). */
+    private boolean measuring;
+    private long windowStart;
     private long waitedInWindow;
     private long waitStart;
 
     /** Loop: it has run out of work at {@code now} and starts to wait (poll, then perhaps block). */
     void waitBegins(long now) {
-        if (windowStart == -1) {
+        if (!measuring) {
+            measuring = true;
             windowStart = now;
         }
         waitStart = now;

@@ -130,9 +130,8 @@ final class JobExecution implements IssueLoop.Owner {
             stopRequested = true;
             terminated = true;
             long now = System.nanoTime();
-            Phase was = phase;
             p.requestsLeftInFlight = loop.abandon();
-            if (was == Phase.MAIN) {
+            if (phase == Phase.MAIN) {
                 rec.endSampling(now);
             }
             finish(now);

@@ -91,9 +91,11 @@ final class JobParts {
         String failure = trace.close();
         String stateFailure = VerifyStates.save(this);
         failure = failure != null ? failure : stateFailure;
+        // JobExecution.abandon: a request still out may complete into its buffer at any time, and closing its file or
+        // loop would wait for it. The process exits after the results; the kernel reclaims them.
         boolean stuck = requestsLeftInFlight > 0;
-        for (IoTarget t : stuck ? new IoTarget[0] : targets) {
-            if (t != null) {
+        for (IoTarget t : targets) {
+            if (t != null && !stuck) {
                 try {
                     t.close();
                 } catch (RuntimeException e) {
@@ -120,9 +122,7 @@ final class JobParts {
             histLog = null;
         }
         if (stuck) {
-            // JobExecution.abandon: a request still out may complete into its buffer at any time, and closing its
-            // file or loop would wait for it. The process exits after the results; the kernel reclaims them.
-            return failure;
+            return failure; // the loop and the buffers stay, as the files did
         }
         if (ctx != null) {
             ctx.close();
