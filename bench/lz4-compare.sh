@@ -9,8 +9,9 @@
 #   aioemu convert -O lz4 --threads=1|2 --pool=queue|rings   (clusters compressed on the pool's workers)
 #   lz4 -1                                                     (the reference compressor, one thread)
 #   qemu-img convert -c -O qcow2                               (qemu's compressed images: zlib)
-# and prints medians: wall time, MiB/s of image, CPU seconds (user+sys), the compression ratio, aioemu's scaling
-# from 1 to 2 threads, its per-thread throughput against lz4 -1's, and how evenly the workers were loaded (each
+# and prints medians: wall time, MiB/s of image, CPU seconds (user+sys), the compression ratio, aioemu's own time
+# (without the JVM's start), aioemu's scaling from 1 to 2 threads and its per-thread throughput against lz4 -1's
+# (by the process's wall time, and by its own), and how evenly the workers were loaded (each
 # worker's CPU time, from /proc while the convert ran, as the seed's "all threads equally busy").
 # Needs lz4, qemu-img, python3 and GNU time (apt-get install lz4 qemu-utils time).
 set -euo pipefail
@@ -77,7 +78,11 @@ time_run() {
   /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" > "$work/stdout" 2> "$work/stderr" || {
     echo "lz4-compare.sh: $name failed:" >&2; cat "$work/stderr" >&2; exit 1; }
   read -r wall user sys < "$work/time"
-  printf '%s\t%s\t%s\t%s\n' "$name" "$wall" "$(python3 -c "print($user+$sys)")" "$(stat -c %s "$out")" >> "$results"
+  # aioemu's --stats line gives its own wall time, from before it opens the images to after the flush: the
+  # process's wall less the JVM's start (about 0.3 s here, with the launcher's start-up cache).
+  inproc=$(sed -n 's/.* of \([0-9.]*\) s wall.*/\1/p' "$work/stdout" | head -n 1)
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$wall" "$(python3 -c "print($user+$sys)")" "$(stat -c %s "$out")" \
+    "${inproc:--}" >> "$results"
 }
 
 for round in $(seq 1 "$runs"); do
@@ -98,25 +103,35 @@ import sys, statistics, collections, glob, os
 path, nbytes, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rows = collections.defaultdict(list)
 for line in open(path):
-    name, wall, cpu, out = line.split('\t')
-    rows[name].append((float(wall), float(cpu), int(out)))
+    name, wall, cpu, out, inproc = line.rstrip('\n').split('\t')
+    rows[name].append((float(wall), float(cpu), int(out), None if inproc == '-' else float(inproc)))
 med = {}
+inmed = {}
 print(f"host: {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}, {os.cpu_count()} CPUs; "
       f"image {nbytes / 2**20:.0f} MiB of mixed clusters; medians of {len(next(iter(rows.values())))} runs")
-print("| tool | wall s | MiB/s | CPU s | ratio |")
-print("|---|---|---|---|---|")
+print("| tool | wall s | MiB/s | CPU s | ratio | in-process s | in-process MiB/s |")
+print("|---|---|---|---|---|---|---|")
 for name, vals in rows.items():
     wall = statistics.median(v[0] for v in vals)
     cpu = statistics.median(v[1] for v in vals)
     out = statistics.median(v[2] for v in vals)
     med[name] = nbytes / 2**20 / wall
-    print(f"| {name} | {wall:.2f} | {med[name]:.0f} | {cpu:.2f} | {nbytes / out:.2f} |")
+    inproc = [v[3] for v in vals if v[3] is not None]
+    extra = "- | -"
+    if inproc:
+        inmed[name] = nbytes / 2**20 / statistics.median(inproc)
+        extra = f"{statistics.median(inproc):.2f} | {inmed[name]:.0f}"
+    print(f"| {name} | {wall:.2f} | {med[name]:.0f} | {cpu:.2f} | {nbytes / out:.2f} | {extra} |")
 lz = med.get('lz4-1')
 for pool in ('queue', 'rings'):
     t1, t2 = med.get(f'aioemu-{pool}-t1'), med.get(f'aioemu-{pool}-t2')
     if t1 and t2 and lz:
         print(f"{pool}: 1 thread {t1 / lz:.2f}x lz4 -1, scaling 1->2 threads {t2 / t1:.2f}x, "
               f"2 threads {t2 / med['qemu-img-c']:.1f}x qemu-img convert -c")
+    i1, i2 = inmed.get(f'aioemu-{pool}-t1'), inmed.get(f'aioemu-{pool}-t2')
+    if i1 and i2 and lz:
+        print(f"{pool}, in-process (without the JVM's start): 1 thread {i1 / lz:.2f}x lz4 -1, "
+              f"scaling 1->2 threads {i2 / i1:.2f}x")
 for f in sorted(glob.glob(os.path.join(work, 'workers-*'))):
     lines = [l.strip() for l in open(f) if l.strip()]
     if lines:
