@@ -23,30 +23,9 @@ public final class AotTraining {
 
     public static void main(String[] args) throws IOException {
         Path dir = Files.createTempDirectory("aioemu-aot-training");
-        int failed = 0;
+        int failed;
         try {
-            String raw = dir.resolve("train.raw").toString();
-            String lz4 = dir.resolve("train.lz4").toString();
-            List<String[]> commands = List.of(
-                    new String[] {"--version"},
-                    new String[] {"bench", "--filename=" + raw, "--size=16m", "--runtime=1", "--rw=randrw",
-                            "--output-format=normal,json", "--output=" + dir.resolve("bench.out")},
-                    new String[] {"bench", "--filename=" + raw, "--size=16m", "--runtime=1", "--rw=read", "--bs=64k",
-                            "--iodepth=4", "--output-format=terse"},
-                    new String[] {"create", "-f", "lz4", dir.resolve("empty.lz4").toString(), "16M"},
-                    new String[] {"convert", "-q", "-O", "lz4", "-m", "16", raw, lz4},
-                    new String[] {"info", lz4},
-                    new String[] {"info", "--output=json", raw},
-                    new String[] {"check", lz4},
-                    new String[] {"compare", raw, lz4},
-                    new String[] {"convert", "-q", "-O", "raw", lz4, dir.resolve("back.raw").toString()});
-            for (String[] command : commands) {
-                int exit = Main.run(command);
-                if (exit != 0) {
-                    System.err.println("aioemu AOT training: '" + String.join(" ", command) + "' exited " + exit);
-                    failed++;
-                }
-            }
+            failed = train(dir);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -55,5 +34,33 @@ public final class AotTraining {
             }
         }
         System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /** Runs every command once on small images made in {@code dir}; returns how many failed (each named on stderr). */
+    static int train(Path dir) {
+        int failed = 0;
+        String raw = dir.resolve("train.raw").toString();
+        String lz4 = dir.resolve("train.lz4").toString();
+        List<String[]> commands = List.of(
+                new String[] {"--version"},
+                new String[] {"bench", "--filename=" + raw, "--size=16m", "--runtime=1", "--rw=randrw",
+                        "--output-format=normal,json", "--output=" + dir.resolve("bench.out")},
+                new String[] {"bench", "--filename=" + raw, "--size=16m", "--runtime=1", "--rw=read", "--bs=64k",
+                        "--iodepth=4", "--output-format=terse"},
+                new String[] {"create", "-f", "lz4", dir.resolve("empty.lz4").toString(), "16M"},
+                new String[] {"convert", "-q", "-O", "lz4", "-m", "16", raw, lz4},
+                new String[] {"info", lz4},
+                new String[] {"info", "--output=json", raw},
+                new String[] {"check", lz4},
+                new String[] {"compare", raw, lz4},
+                new String[] {"convert", "-q", "-O", "raw", lz4, dir.resolve("back.raw").toString()});
+        for (String[] command : commands) {
+            int exit = Main.run(command);
+            if (exit != 0) {
+                System.err.println("aioemu AOT training: '" + String.join(" ", command) + "' exited " + exit);
+                failed++;
+            }
+        }
+        return failed;
     }
 }
