@@ -17,7 +17,9 @@ import org.aioemu.blockdev.BlockDriver;
 final class ChildGrowth {
     private static final long STEP = 1 << 20;
 
-    private record Waiting(long end, long offset, MemorySegment buffer, BlockCompletion completion) {
+    /** A write waiting for the resize: one buffer, or (buffer null) the first {@code count} of {@code iov}. */
+    private record Waiting(long end, long offset, MemorySegment buffer, MemorySegment[] iov, int count,
+            BlockCompletion completion) {
     }
 
     private final BlockDriver child;
@@ -37,7 +39,24 @@ final class ChildGrowth {
             child.write(offset, buffer, 0, completion);
             return;
         }
-        waiting.add(new Waiting(end, offset, buffer, completion));
+        wait(new Waiting(end, offset, buffer, null, 0, completion));
+    }
+
+    /** Writes the first {@code count} buffers of {@code iov} in turn; the array must stay as it is until completion. */
+    void writev(long offset, MemorySegment[] iov, int count, BlockCompletion completion) {
+        long end = offset;
+        for (int i = 0; i < count; i++) {
+            end += iov[i].byteSize();
+        }
+        if (end <= size) {
+            child.writev(offset, iov, count, 0, completion);
+            return;
+        }
+        wait(new Waiting(end, offset, null, iov, count, completion));
+    }
+
+    private void wait(Waiting w) {
+        waiting.add(w);
         if (!growing) {
             grow();
         }
@@ -64,7 +83,11 @@ final class ChildGrowth {
             }
             size = Math.max(size, to);
             for (Waiting w : now) {
-                write(w.offset, w.buffer, w.completion);
+                if (w.buffer != null) {
+                    write(w.offset, w.buffer, w.completion);
+                } else {
+                    writev(w.offset, w.iov, w.count, w.completion);
+                }
             }
         });
     }

@@ -177,7 +177,7 @@ final class ClusterWrite implements BlockingTask, IntCompletion {
         }
         int len = r;
         long where = d.space.allocate(len);
-        d.growth.write(where, stored.asSlice(0, len), (w, detail) -> {
+        d.appends.write(where, stored.asSlice(0, len), (w, detail) -> {
             if (w < 0) {
                 d.space.unallocate(where, len);
                 finish(w, detail);

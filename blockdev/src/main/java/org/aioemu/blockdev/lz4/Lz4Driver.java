@@ -55,6 +55,8 @@ public final class Lz4Driver implements BlockDriver {
     private final HashMap<Long, ArrayDeque<Runnable>> busy = new HashMap<>();
     final Lz4Commit commits;
     final ChildGrowth growth;
+    /** The stored clusters' writes: one child request at a time, contiguous ones together. */
+    final ClusterAppends appends;
     private volatile long virtualSize;
     private int requestsInFlight;
     /**
@@ -79,6 +81,7 @@ public final class Lz4Driver implements BlockDriver {
         this.cache = new Lz4ClusterCache(arena, clusterSize, cacheBytes);
         this.commits = new Lz4Commit(this, m.record, m.slot);
         this.growth = new ChildGrowth(child);
+        this.appends = new ClusterAppends(growth);
         this.deferred = new LoopDeferred(ctx);
     }
 
