@@ -14,7 +14,8 @@ import org.aioemu.engine.IntCompletion;
  *       cache, or from the child and decoded on the pool) where the part does not cover it;</li>
  *   <li>a pool worker compresses it (all zero: nothing stored; LZ4 that saves too little: raw);</li>
  *   <li>the stored bytes go to a free extent of the child, and only once the child has them does the map entry
- *       change: the old extent is released (free after the next commit), and the new cluster is cached.</li>
+ *       change: the old extent is released (free after the next commit), and a cluster assembled from parts is
+ *       cached (a whole-cluster write is not: see {@link #compress}).</li>
  * </ol>
  *
  * <p>Threading: the loop, except {@link #run}, which a worker runs on buffers it alone holds until its completion
@@ -127,7 +128,11 @@ final class ClusterWrite implements BlockingTask, IntCompletion {
         if (stored == null) {
             stored = d.takeStoredBuffer();
         }
-        cacheSlot = d.cache.reserve();
+        // Only a cluster assembled from parts is cached: its neighbours' bytes were just read, and partial writes come
+        // back to the same cluster. A whole-cluster write is mostly one of a stream (convert, a sequential writer):
+        // caching it would copy 64 KiB per cluster on the worker (5 % of a convert's worker CPU) and evict the
+        // clusters readers use. The map change still invalidates whatever the cache held for the cluster.
+        cacheSlot = assembled != null ? d.cache.reserve() : null;
         decoding = false;
         submit();
     }
