@@ -17,9 +17,8 @@ import org.aioemu.blockdev.BlockDriver;
 final class ChildGrowth {
     private static final long STEP = 1 << 20;
 
-    /** A write waiting for the resize: one buffer, or (buffer null) the first {@code count} of {@code iov}. */
-    private record Waiting(long end, long offset, MemorySegment buffer, MemorySegment[] iov, int count,
-            BlockCompletion completion) {
+    /** A write waiting for the resize: the first {@code count} buffers of {@code iov}. */
+    private record Waiting(long end, long offset, MemorySegment[] iov, int count, BlockCompletion completion) {
     }
 
     private final BlockDriver child;
@@ -39,7 +38,7 @@ final class ChildGrowth {
             child.write(offset, buffer, 0, completion);
             return;
         }
-        wait(new Waiting(end, offset, buffer, null, 0, completion));
+        wait(new Waiting(end, offset, new MemorySegment[] {buffer}, 1, completion)); // the slow path: allocating is fine
     }
 
     /** Writes the first {@code count} buffers of {@code iov} in turn; the array must stay as it is until completion. */
@@ -52,7 +51,7 @@ final class ChildGrowth {
             child.writev(offset, iov, count, 0, completion);
             return;
         }
-        wait(new Waiting(end, offset, null, iov, count, completion));
+        wait(new Waiting(end, offset, iov, count, completion));
     }
 
     private void wait(Waiting w) {
@@ -83,11 +82,7 @@ final class ChildGrowth {
             }
             size = Math.max(size, to);
             for (Waiting w : now) {
-                if (w.buffer != null) {
-                    write(w.offset, w.buffer, w.completion);
-                } else {
-                    writev(w.offset, w.iov, w.count, w.completion);
-                }
+                writev(w.offset, w.iov, w.count, w.completion);
             }
         });
     }

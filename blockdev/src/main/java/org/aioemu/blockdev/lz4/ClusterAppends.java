@@ -85,11 +85,7 @@ final class ClusterAppends {
         writing = b;
         batches++;
         writes += n;
-        if (n == 1) {
-            growth.write(first.offset, first.buffer, batchDone);
-        } else {
-            growth.writev(first.offset, b.iov, n, batchDone);
-        }
+        growth.writev(first.offset, b.iov, n, batchDone);
     }
 
     /** The child finished the batch: the next one goes out first, so the child is not idle while these complete. */
