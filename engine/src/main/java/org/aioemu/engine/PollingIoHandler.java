@@ -169,9 +169,6 @@ final class PollingIoHandler implements IoHandler {
             // Negative: every core is taken by busy pool workers, so a poll would only take a core from them.
             window = h < 0 ? 0 : Math.max(window, h);
         }
-        if (load.contended()) {
-            window = 0; // threads that could run wait for a CPU: polling would take it from them (see LoopLoad)
-        }
         long slack = 0;
         boolean spinForTimer = false;
         if (preciseTimers && context.deadlineNanos() != -1) {
@@ -317,7 +314,6 @@ final class PollingIoHandler implements IoHandler {
     @Override
     public void destroy() {
         destroyed = true;
-        load.close();
         transport.destroy();
     }
 

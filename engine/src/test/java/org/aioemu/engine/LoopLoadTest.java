@@ -37,54 +37,6 @@ class LoopLoadTest {
         assertEquals(100, l.workPermille());
     }
 
-    /**
-     * The contention flag from the kernel's own figures: a "loop" thread that waits briefly and wakes while twice as
-     * many spinning threads as cores hold every CPU waits on a run queue each time it wakes, so its windows are
-     * contended; once the spinners stop, its windows clear again.
-     */
-    @Test
-    void aLoopThatWaitsForACpuBehindBusyThreadsSeesContentionAndThenItsEnd() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(
-                java.nio.file.Path.of("/proc/thread-self/schedstat")), "no /proc/thread-self/schedstat on this kernel");
-        LoopLoad l = new LoopLoad();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.List<Thread> spinners = new java.util.ArrayList<>();
-        for (int i = 0; i < 2 * HandoffPolicy.CORES; i++) {
-            Thread t = Thread.ofPlatform().daemon().start(() -> {
-                while (!stop.get()) {
-                    Thread.onSpinWait();
-                }
-            });
-            spinners.add(t);
-        }
-        try {
-            assertTrue(waitsUntil(l, true), "no window was contended while " + spinners.size() + " threads spun on "
-                    + HandoffPolicy.CORES + " cores");
-        } finally {
-            stop.set(true);
-            for (Thread t : spinners) {
-                t.join();
-            }
-        }
-        assertTrue(waitsUntil(l, false), "the windows stayed contended after the spinners stopped");
-        l.close();
-        assertTrue(!l.contended(), "closed: nothing measured");
-    }
-
-    /** Acts as a loop that waits 0.2 ms at a time until {@code l.contended()} is {@code wanted}, for at most 5 s. */
-    private static boolean waitsUntil(LoopLoad l, boolean wanted) {
-        long deadline = System.nanoTime() + 5_000 * MS;
-        while (System.nanoTime() - deadline < 0) {
-            l.waitBegins(System.nanoTime());
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-            l.waitEnded(System.nanoTime());
-            if (l.contended() == wanted) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void aWindowShorterThanTheMinimumPublishesNothing() {
         LoopLoad l = new LoopLoad();
